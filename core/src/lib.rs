@@ -1,0 +1,17 @@
+//! gatewatch core: the domain model (clients, metrics, minute aggregates), the one
+//! configuration type, event-time helpers and the store (SQLite and PostgreSQL).
+//!
+//! Everything else depends on this crate; it depends on none of them.
+
+pub mod agg;
+pub mod config;
+pub mod error;
+pub mod model;
+pub mod store;
+pub mod time;
+
+pub use agg::{Counts, MinuteAgg};
+pub use config::Config;
+pub use error::{Error, Result};
+pub use model::{ClientKey, ClientKind, Metric};
+pub use store::Store;

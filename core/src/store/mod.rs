@@ -1,0 +1,417 @@
+//! The store: per-client minute series, source checkpoints and dead letters, in SQLite (the
+//! embedded default) or PostgreSQL (several workers), both through sqlx.
+//!
+//! The one write path is [`Store::commit_batch`]: a batch's aggregates, its dead letters and
+//! its source position commit in ONE transaction (DESIGN.md invariant 2). The checkpoint row
+//! doubles as an optimistic lock: a batch names the position it continues from, and if the
+//! stored position differs (the batch was already committed, or another process owns the
+//! source) nothing is written. Sketch columns cannot be merged in SQL, so rows touched by a
+//! batch are read (locked `FOR UPDATE` on PostgreSQL), merged in Rust and written back.
+//!
+//! Both backends run the same SQL text (`$N` placeholders work in both); the `on_pool!` macro
+//! expands each body once per backend so the row types stay concrete.
+
+use crate::agg::{Counts, MinuteAgg};
+use crate::error::{Error, Result};
+use crate::model::{ClientKey, ClientKind, Metric};
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{QueryBuilder, Row};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Rows per multi-row statement: 21 binds a row stays far below both backends' limits.
+const ROWS_PER_STATEMENT: usize = 200;
+
+/// A handle on the store. Cheap to clone (the pools are reference-counted).
+#[derive(Clone, Debug)]
+pub enum Store {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+macro_rules! on_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match $store {
+            Store::Sqlite($pool) => $body,
+            Store::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Reads the counter, latency and sketch columns of a `client_minutes` row.
+macro_rules! agg_from_row {
+    ($row:expr) => {{
+        let r = $row;
+        let c = |name: &str| -> Result<u64> { Ok(r.try_get::<i64, _>(name)?.max(0) as u64) };
+        let counts = Counts {
+            total: c("total")?,
+            s2xx: c("s2xx")?,
+            s3xx: c("s3xx")?,
+            s4xx: c("s4xx")?,
+            s401: c("s401")?,
+            s403: c("s403")?,
+            s404: c("s404")?,
+            s429: c("s429")?,
+            s5xx: c("s5xx")?,
+            bytes: c("bytes")?,
+        };
+        let lat: Option<Vec<u8>> = r.try_get("latency_sketch")?;
+        let paths: Vec<u8> = r.try_get("paths_sketch")?;
+        let ips: Vec<u8> = r.try_get("ips_sketch")?;
+        MinuteAgg::from_parts(counts, r.try_get("latency_max_ms")?, lat.as_deref(), &paths, &ips)?
+    }};
+}
+
+macro_rules! client_from_row {
+    ($row:expr) => {{
+        let kind: String = $row.try_get("client_type")?;
+        let kind = ClientKind::from_str(&kind).map_err(Error::Corrupt)?;
+        ClientKey::new(kind, $row.try_get::<String, _>("client_value")?)
+    }};
+}
+
+const ROW_COLUMNS: &str = "client_type, client_value, minute, total, s2xx, s3xx, s4xx, s401, s403, s404, \
+     s429, s5xx, bytes, latency_p50_ms, latency_p95_ms, latency_max_ms, distinct_paths, distinct_ips, \
+     latency_sketch, paths_sketch, ips_sketch";
+
+/// One client-minute to fold into the store.
+#[derive(Debug)]
+pub struct MinuteRow {
+    pub client: ClientKey,
+    /// Epoch ms of the minute start.
+    pub minute: i64,
+    pub agg: MinuteAgg,
+}
+
+/// A record that could not be used, kept with its reason (never raw text: see `excerpt`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DeadLetter {
+    pub source: String,
+    /// Where in the source the record was (e.g. `line 42`, `member 3 event 7`).
+    pub position: String,
+    pub reason: String,
+    /// Scrubbed excerpt of the record, when a scrubber has produced one.
+    pub excerpt: Option<String>,
+}
+
+/// Everything one batch changes, committed atomically by [`Store::commit_batch`].
+#[derive(Debug, Default)]
+pub struct BatchWrite {
+    pub source: String,
+    /// The position this batch continues from (`None` for a source never committed).
+    pub prev_position: Option<String>,
+    /// The position after the last record of this batch.
+    pub position: String,
+    /// Events the batch counted (added to the checkpoint's running total).
+    pub events: u64,
+    pub rows: Vec<MinuteRow>,
+    pub dead_letters: Vec<DeadLetter>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checkpoint {
+    pub position: String,
+    pub events: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommitOutcome {
+    Committed,
+    /// The stored position was not `prev_position`: nothing was written.
+    Stale,
+}
+
+/// Hides the password of a database URL for messages.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://***{}", &url[..s], &url[at..]),
+        _ => url.to_string(),
+    }
+}
+
+impl Store {
+    /// Opens `url` (`sqlite://path`, `sqlite::memory:`, `postgres://…`) and applies migrations.
+    pub async fn open(url: &str) -> Result<Store> {
+        let store = Self::connect(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Opens `url` without migrating.
+    pub async fn connect(url: &str) -> Result<Store> {
+        let bad = |reason: String| Error::DbUrl { url: redact_url(url), reason };
+        if url.starts_with("sqlite:") {
+            let memory = url.contains(":memory:") || url.contains("mode=memory");
+            let opts = SqliteConnectOptions::from_str(url)
+                .map_err(|e| bad(e.to_string()))?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(30));
+            // An in-memory database lives in one connection: keep exactly one, forever.
+            let pool = SqlitePoolOptions::new()
+                .max_connections(if memory { 1 } else { 4 })
+                .min_connections(if memory { 1 } else { 0 })
+                .idle_timeout(if memory { None } else { Some(Duration::from_secs(600)) })
+                .max_lifetime(if memory { None } else { Some(Duration::from_secs(3600)) })
+                .connect_with(opts)
+                .await
+                .map_err(|e| bad(e.to_string()))?;
+            Ok(Store::Sqlite(pool))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool = PgPoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(Duration::from_secs(15))
+                .connect(url)
+                .await
+                .map_err(|e| bad(e.to_string()))?;
+            Ok(Store::Postgres(pool))
+        } else {
+            Err(bad("expected sqlite://PATH, sqlite::memory: or postgres://…".into()))
+        }
+    }
+
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Store::Sqlite(_) => "sqlite",
+            Store::Postgres(_) => "postgres",
+        }
+    }
+
+    pub async fn migrate(&self) -> Result<()> {
+        match self {
+            Store::Sqlite(p) => sqlx::migrate!("../migrations/sqlite").run(p).await?,
+            Store::Postgres(p) => sqlx::migrate!("../migrations/postgres").run(p).await?,
+        }
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        on_pool!(self, p => p.close().await)
+    }
+
+    pub async fn checkpoint(&self, source: &str) -> Result<Option<Checkpoint>> {
+        on_pool!(self, p => {
+            let row = sqlx::query("SELECT position, events FROM checkpoints WHERE source = $1")
+                .bind(source)
+                .fetch_optional(p)
+                .await?;
+            row.map(|r| Ok(Checkpoint { position: r.try_get("position")?, events: r.try_get::<i64, _>("events")? as u64 }))
+                .transpose()
+        })
+    }
+
+    /// Commits a batch: merges its rows into the stored series, appends its dead letters and
+    /// advances the source checkpoint, all in one transaction.
+    pub async fn commit_batch(&self, mut batch: BatchWrite) -> Result<CommitOutcome> {
+        let is_pg = matches!(self, Store::Postgres(_));
+        // A consistent lock order keeps concurrent PostgreSQL writers from deadlocking.
+        batch.rows.sort_unstable_by(|a, b| (&a.client, a.minute).cmp(&(&b.client, b.minute)));
+        let now = chrono::Utc::now().timestamp_millis();
+        on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let lock = if is_pg { " FOR UPDATE" } else { "" };
+            let stored: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "SELECT position FROM checkpoints WHERE source = $1{lock}"
+            )))
+            .bind(&batch.source)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if stored != batch.prev_position {
+                tx.rollback().await?;
+                return Ok(CommitOutcome::Stale);
+            }
+            for chunk in batch.rows.chunks_mut(ROWS_PER_STATEMENT) {
+                if is_pg {
+                    // Make every row exist so that FOR UPDATE below can lock it, even when a
+                    // concurrent worker is inserting the same client-minute.
+                    let mut q = QueryBuilder::new(format!("INSERT INTO client_minutes ({ROW_COLUMNS}) "));
+                    let empty = MinuteAgg::new();
+                    let (_, ep, ei) = empty.sketch_bytes();
+                    q.push_values(chunk.iter(), |mut b, r| {
+                        b.push_bind(r.client.kind.as_str()).push_bind(r.client.value.as_str()).push_bind(r.minute);
+                        for _ in 0..10 {
+                            b.push_bind(0i64);
+                        }
+                        b.push_bind(None::<f64>).push_bind(None::<f64>).push_bind(None::<f64>);
+                        b.push_bind(0i64).push_bind(0i64).push_bind(None::<Vec<u8>>);
+                        b.push_bind(ep.clone()).push_bind(ei.clone());
+                    });
+                    q.push(" ON CONFLICT (client_type, client_value, minute) DO NOTHING");
+                    q.build().execute(&mut *tx).await?;
+                }
+                let mut q = QueryBuilder::new(format!(
+                    "SELECT {ROW_COLUMNS} FROM client_minutes WHERE (client_type, client_value, minute) IN ("
+                ));
+                q.push_values(chunk.iter(), |mut b, r| {
+                    b.push_bind(r.client.kind.as_str()).push_bind(r.client.value.as_str()).push_bind(r.minute);
+                });
+                q.push(")");
+                q.push(lock);
+                let existing = q.build().fetch_all(&mut *tx).await?;
+                for row in &existing {
+                    let client = client_from_row!(row);
+                    let minute: i64 = row.try_get("minute")?;
+                    let stored = agg_from_row!(row);
+                    if let Ok(i) = chunk.binary_search_by(|r| (&r.client, r.minute).cmp(&(&client, minute))) {
+                        chunk[i].agg.merge(&stored);
+                    }
+                }
+                let mut q = QueryBuilder::new(format!("INSERT INTO client_minutes ({ROW_COLUMNS}) "));
+                q.push_values(chunk.iter(), |mut b, r| {
+                    let c = &r.agg.counts;
+                    let (lat, paths, ips) = r.agg.sketch_bytes();
+                    b.push_bind(r.client.kind.as_str()).push_bind(r.client.value.as_str()).push_bind(r.minute);
+                    for v in [c.total, c.s2xx, c.s3xx, c.s4xx, c.s401, c.s403, c.s404, c.s429, c.s5xx, c.bytes] {
+                        b.push_bind(v as i64);
+                    }
+                    b.push_bind(r.agg.latency_p50_ms())
+                        .push_bind(r.agg.latency_p95_ms())
+                        .push_bind(r.agg.latency_max_ms)
+                        .push_bind(r.agg.distinct_paths() as i64)
+                        .push_bind(r.agg.distinct_ips() as i64)
+                        .push_bind(lat)
+                        .push_bind(paths)
+                        .push_bind(ips);
+                });
+                q.push(
+                    " ON CONFLICT (client_type, client_value, minute) DO UPDATE SET \
+                     total = excluded.total, s2xx = excluded.s2xx, s3xx = excluded.s3xx, \
+                     s4xx = excluded.s4xx, s401 = excluded.s401, s403 = excluded.s403, \
+                     s404 = excluded.s404, s429 = excluded.s429, s5xx = excluded.s5xx, \
+                     bytes = excluded.bytes, latency_p50_ms = excluded.latency_p50_ms, \
+                     latency_p95_ms = excluded.latency_p95_ms, latency_max_ms = excluded.latency_max_ms, \
+                     distinct_paths = excluded.distinct_paths, distinct_ips = excluded.distinct_ips, \
+                     latency_sketch = excluded.latency_sketch, paths_sketch = excluded.paths_sketch, \
+                     ips_sketch = excluded.ips_sketch",
+                );
+                q.build().execute(&mut *tx).await?;
+            }
+            for chunk in batch.dead_letters.chunks(ROWS_PER_STATEMENT) {
+                let mut q = QueryBuilder::new("INSERT INTO dead_letters (source, position, reason, excerpt, received_at) ");
+                q.push_values(chunk, |mut b, d| {
+                    b.push_bind(d.source.as_str())
+                        .push_bind(d.position.as_str())
+                        .push_bind(d.reason.as_str())
+                        .push_bind(d.excerpt.as_deref())
+                        .push_bind(now);
+                });
+                q.build().execute(&mut *tx).await?;
+            }
+            sqlx::query(
+                "INSERT INTO checkpoints (source, position, events, updated_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (source) DO UPDATE SET position = excluded.position, \
+                 events = checkpoints.events + excluded.events, updated_at = excluded.updated_at",
+            )
+            .bind(&batch.source)
+            .bind(&batch.position)
+            .bind(batch.events as i64)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(CommitOutcome::Committed)
+        })
+    }
+
+    /// The minutes of one client in `[from, to)`, oldest first.
+    pub async fn series(&self, client: &ClientKey, from: i64, to: i64) -> Result<Vec<(i64, MinuteAgg)>> {
+        on_pool!(self, p => {
+            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {ROW_COLUMNS} FROM client_minutes WHERE client_type = $1 AND client_value = $2 \
+                 AND minute >= $3 AND minute < $4 ORDER BY minute"
+            )))
+            .bind(client.kind.as_str())
+            .bind(&client.value)
+            .bind(from)
+            .bind(to)
+            .fetch_all(p)
+            .await?;
+            rows.iter().map(|r| Ok((r.try_get::<i64, _>("minute")?, agg_from_row!(r)))).collect()
+        })
+    }
+
+    /// The `limit` clients with the highest `metric` over `[from, to)`, each with its
+    /// aggregate merged over the range. Counters rank exactly in SQL; sketch metrics rank a
+    /// shortlist by a SQL proxy, then exactly by merged sketches.
+    pub async fn top_clients(&self, metric: Metric, from: i64, to: i64, limit: usize) -> Result<Vec<(ClientKey, MinuteAgg)>> {
+        let rank = match metric {
+            Metric::LatencyMaxMs | Metric::LatencyP50Ms | Metric::LatencyP95Ms => {
+                format!("COALESCE(MAX({}), -1)", metric.as_str())
+            }
+            m => format!("SUM({})", m.as_str()),
+        };
+        let exact_in_sql = metric.is_counter() || metric == Metric::LatencyMaxMs;
+        let shortlist = if exact_in_sql { limit } else { (limit * 4).max(50) };
+        let sql = format!(
+            "SELECT client_type, client_value, {rank} AS rank_value FROM client_minutes \
+             WHERE minute >= $1 AND minute < $2 GROUP BY client_type, client_value \
+             ORDER BY rank_value DESC, client_type, client_value LIMIT $3"
+        );
+        let keys: Vec<ClientKey> = on_pool!(self, p => {
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(from).bind(to).bind(shortlist as i64).fetch_all(p).await?;
+            rows.iter().map(|r| Ok(client_from_row!(r))).collect::<Result<_>>()?
+        });
+        let mut out = Vec::with_capacity(keys.len());
+        for k in keys {
+            let mut merged = MinuteAgg::new();
+            for (_, a) in self.series(&k, from, to).await? {
+                merged.merge(&a);
+            }
+            out.push((k, merged));
+        }
+        if !exact_in_sql {
+            let value = |a: &MinuteAgg| match metric {
+                Metric::LatencyP50Ms => a.latency_p50_ms().unwrap_or(-1.0),
+                Metric::LatencyP95Ms => a.latency_p95_ms().unwrap_or(-1.0),
+                Metric::DistinctPaths => a.distinct_paths() as f64,
+                _ => a.distinct_ips() as f64,
+            };
+            out.sort_by(|(ka, a), (kb, b)| value(b).total_cmp(&value(a)).then_with(|| ka.cmp(kb)));
+            out.truncate(limit);
+        }
+        Ok(out)
+    }
+
+    /// Every stored client-minute, ordered by client then minute (exports and tests).
+    pub async fn all_minutes(&self) -> Result<Vec<MinuteRow>> {
+        on_pool!(self, p => {
+            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {ROW_COLUMNS} FROM client_minutes ORDER BY client_type, client_value, minute"
+            )))
+            .fetch_all(p)
+            .await?;
+            rows.iter()
+                .map(|r| Ok(MinuteRow { client: client_from_row!(r), minute: r.try_get("minute")?, agg: agg_from_row!(r) }))
+                .collect()
+        })
+    }
+
+    /// First and last stored minute, if any.
+    pub async fn time_range(&self) -> Result<Option<(i64, i64)>> {
+        on_pool!(self, p => {
+            let r = sqlx::query("SELECT MIN(minute) AS lo, MAX(minute) AS hi FROM client_minutes").fetch_one(p).await?;
+            let lo: Option<i64> = r.try_get("lo")?;
+            let hi: Option<i64> = r.try_get("hi")?;
+            Ok(lo.zip(hi))
+        })
+    }
+
+    pub async fn dead_letters(&self, limit: i64) -> Result<Vec<DeadLetter>> {
+        on_pool!(self, p => {
+            let rows = sqlx::query("SELECT source, position, reason, excerpt FROM dead_letters ORDER BY id LIMIT $1")
+                .bind(limit)
+                .fetch_all(p)
+                .await?;
+            rows.iter()
+                .map(|r| Ok(DeadLetter {
+                    source: r.try_get("source")?,
+                    position: r.try_get("position")?,
+                    reason: r.try_get("reason")?,
+                    excerpt: r.try_get("excerpt")?,
+                }))
+                .collect()
+        })
+    }
+}
