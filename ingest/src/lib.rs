@@ -1,1 +1,14 @@
-//! placeholder
+//! gatewatch ingest: sources, envelope decoding, access-log parsing and per-batch aggregation.
+//!
+//! Data flow inside this crate: a source ([`replay`] for files and stdin) feeds bytes to the
+//! [`pipeline::Reader`], which decodes envelopes, parses lines ([`parse`]), picks the client
+//! key and folds records into the [`aggregate::BatchAggregator`]. Each full batch goes, with the
+//! source position it reached, to the store in one transaction.
+
+pub mod aggregate;
+pub mod lines;
+pub mod parse;
+pub mod pipeline;
+pub mod replay;
+
+pub use pipeline::{InputFormat, IngestError, Progress, ReadSummary, Settings};

@@ -1,0 +1,730 @@
+//! The per-record pipeline behind every source: decode the envelope (gzip members, base64
+//! lines, CloudWatch Logs subscription JSON), parse the access-log line, pick the client key,
+//! and fold the record into the batch aggregator. A batch is handed to a sink together with the
+//! source position reached, so the caller can commit both in one transaction.
+//!
+//! Bad input never stops the pipeline (DESIGN.md invariant 5): every unusable record becomes a
+//! [`DeadLetter`] with a reason and a position, and reading goes on. Raw text never leaves this
+//! module: dead letters carry reasons only (no excerpt until the scrubber exists).
+
+use crate::aggregate::BatchAggregator;
+use crate::lines::{Line, LineReader};
+use crate::parse::{AccessRecord, ParseError, Parser};
+use base64::Engine as _;
+use flate2::bufread::GzDecoder;
+use gatewatch_core::store::{DeadLetter, MinuteRow};
+use gatewatch_core::time::minute_floor;
+use gatewatch_core::{ClientKind, Config};
+use serde::Deserialize;
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::io::{self, BufRead, BufReader, Read};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+/// Events before 2000-01-01 cannot be API Gateway logs: a broken clock or a wrong field.
+const MIN_EVENT_MS: i64 = 946_684_800_000;
+/// A batch also closes after this many dead letters, so a file of garbage still checkpoints.
+const MAX_DEAD_PER_BATCH: usize = 10_000;
+/// A slow stream (a pipe fed by `tail -f`) still commits this often.
+const MAX_BATCH_AGE: Duration = Duration::from_secs(2);
+/// Gzip magic bytes.
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("reading {what}: {source}")]
+    Io { what: String, source: io::Error },
+    #[error("checkpoint `{0}` was written for another input format; replay with the same --format or a new --source")]
+    Checkpoint(String),
+    #[error("{0}")]
+    Config(String),
+    #[error(transparent)]
+    Store(#[from] gatewatch_core::Error),
+    #[error(
+        "source `{0}` was advanced by another writer while this one ran (another replay of the same input?); stopped without writing"
+    )]
+    Stale(String),
+    #[error("stopped: the batch consumer went away")]
+    Aborted,
+}
+
+/// Input format chosen on the command line (`--format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InputFormat {
+    /// Detected from the first bytes of the input.
+    #[default]
+    Auto,
+    /// API Gateway JSON access logs, one object per line (optionally gzip-compressed).
+    Ndjson,
+    /// AWS's CLF access-log format (optionally gzip-compressed).
+    Clf,
+    /// CloudWatch Logs subscription envelopes: raw gzip members, base64 lines or JSON lines.
+    Cwl,
+}
+
+impl std::str::FromStr for InputFormat {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "auto" => Ok(Self::Auto),
+            "ndjson" | "json" => Ok(Self::Ndjson),
+            "clf" => Ok(Self::Clf),
+            "cwl" => Ok(Self::Cwl),
+            _ => Err(format!("unknown format `{s}`; expected auto, ndjson, clf or cwl")),
+        }
+    }
+}
+
+/// How the input is laid out, once detected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// One access-log line per line; `gzip` if the whole stream is compressed.
+    AccessLines { gzip: bool, kind: LineKind },
+    /// One base64-encoded gzip CWL envelope per line (Kinesis record data).
+    CwlBase64Lines,
+    /// One uncompressed CWL envelope JSON per line.
+    CwlJsonLines,
+    /// Concatenated gzip members, each one CWL envelope (Firehose/Kinesis records on disk).
+    CwlGzipMembers,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    /// JSON or CLF, decided per line.
+    Sniff,
+    Json,
+    Clf,
+}
+
+impl Layout {
+    /// Unit of the checkpoint position for this layout.
+    fn unit(self) -> &'static str {
+        match self {
+            Layout::CwlGzipMembers => "members",
+            _ => "lines",
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Layout::AccessLines { gzip: false, kind: LineKind::Json } => "ndjson",
+            Layout::AccessLines { gzip: true, kind: LineKind::Json } => "ndjson (gzip)",
+            Layout::AccessLines { gzip: false, kind: LineKind::Clf } => "clf",
+            Layout::AccessLines { gzip: true, kind: LineKind::Clf } => "clf (gzip)",
+            Layout::AccessLines { gzip: false, kind: LineKind::Sniff } => "access log lines",
+            Layout::AccessLines { gzip: true, kind: LineKind::Sniff } => "access log lines (gzip)",
+            Layout::CwlBase64Lines => "cwl (base64 lines)",
+            Layout::CwlJsonLines => "cwl (json lines)",
+            Layout::CwlGzipMembers => "cwl (gzip)",
+        }
+    }
+}
+
+fn is_envelope_json(b: &[u8]) -> bool {
+    let t = trim_ascii_start(b);
+    t.starts_with(b"{") && memchr::memmem::find(&t[..t.len().min(4096)], b"\"messageType\"").is_some()
+}
+
+fn trim_ascii_start(b: &[u8]) -> &[u8] {
+    let n = b.iter().take_while(|c| c.is_ascii_whitespace()).count();
+    &b[n..]
+}
+
+/// Decides the layout from the first bytes of the input.
+pub fn detect(head: &[u8], format: InputFormat) -> Layout {
+    if head.starts_with(&GZIP_MAGIC) {
+        // Peek at the decompressed start (errors just mean "not enough head": decide on what we got).
+        let mut inner = Vec::new();
+        let _ = GzDecoder::new(head).take(8192).read_to_end(&mut inner);
+        let cwl = match format {
+            InputFormat::Cwl => true,
+            InputFormat::Auto => is_envelope_json(&inner),
+            _ => false,
+        };
+        return if cwl {
+            Layout::CwlGzipMembers
+        } else {
+            Layout::AccessLines { gzip: true, kind: line_kind(format, &inner) }
+        };
+    }
+    let first = head.split(|&b| b == b'\n').map(trim_ascii_start).find(|l| !l.is_empty()).unwrap_or(b"");
+    match format {
+        InputFormat::Cwl | InputFormat::Auto if first.starts_with(b"H4sI") => Layout::CwlBase64Lines,
+        InputFormat::Cwl | InputFormat::Auto if is_envelope_json(first) => Layout::CwlJsonLines,
+        InputFormat::Cwl => Layout::CwlBase64Lines,
+        _ => Layout::AccessLines { gzip: false, kind: line_kind(format, first) },
+    }
+}
+
+fn line_kind(format: InputFormat, _sample: &[u8]) -> LineKind {
+    match format {
+        InputFormat::Ndjson => LineKind::Json,
+        InputFormat::Clf => LineKind::Clf,
+        _ => LineKind::Sniff,
+    }
+}
+
+/// Everything the per-record path needs, built once from the config.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub parser: Parser,
+    pub identity_order: Vec<ClientKind>,
+    pub batch_events: usize,
+    pub max_line_bytes: usize,
+    pub max_envelope_bytes: usize,
+    pub max_future_skew_ms: i64,
+}
+
+impl Settings {
+    pub fn from_config(cfg: &Config) -> Result<Self, IngestError> {
+        Ok(Self {
+            parser: Parser::new(&cfg.fields).map_err(IngestError::Config)?,
+            identity_order: cfg.identity.order.clone(),
+            batch_events: cfg.ingest.batch_events,
+            max_line_bytes: cfg.ingest.max_line_bytes,
+            max_envelope_bytes: cfg.ingest.max_envelope_bytes,
+            max_future_skew_ms: cfg.ingest.max_future_skew_secs.saturating_mul(1000),
+        })
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self::from_config(&Config::default()).expect("default config is valid")
+    }
+}
+
+/// Live counters for progress display; updated by the reader, read by anyone.
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub bytes_read: AtomicU64,
+    pub events: AtomicU64,
+    pub dead_letters: AtomicU64,
+    pub committed_events: AtomicU64,
+}
+
+/// One batch ready to commit: aggregates, dead letters and the position after its last unit.
+#[derive(Debug)]
+pub struct PendingBatch {
+    pub rows: Vec<MinuteRow>,
+    pub dead_letters: Vec<DeadLetter>,
+    pub position: String,
+    pub events: u64,
+}
+
+/// What a whole read did.
+#[derive(Debug, Default, Clone)]
+pub struct ReadSummary {
+    pub layout: Option<&'static str>,
+    pub events: u64,
+    pub dead_letters: u64,
+    pub clients: u64,
+    /// Units (lines or gzip members) skipped because a checkpoint said they were committed.
+    pub skipped_units: u64,
+    pub units: u64,
+    pub batches: u64,
+}
+
+/// The CloudWatch Logs subscription envelope (as delivered to Kinesis and Firehose).
+#[derive(Deserialize)]
+struct Envelope<'a> {
+    #[serde(rename = "messageType")]
+    message_type: Cow<'a, str>,
+    #[serde(rename = "logEvents", default, borrow)]
+    log_events: Vec<LogEvent<'a>>,
+}
+
+#[derive(Deserialize)]
+struct LogEvent<'a> {
+    timestamp: Option<i64>,
+    #[serde(borrow)]
+    message: Cow<'a, str>,
+}
+
+/// Reads one input to its end, calling `sink` with each batch.
+pub struct Reader<'s> {
+    settings: &'s Settings,
+    source: String,
+    progress: &'s Progress,
+    agg: BatchAggregator,
+    dead: Vec<DeadLetter>,
+    clients: HashSet<u64>,
+    now_ms: i64,
+    summary: ReadSummary,
+    batch_started: Instant,
+    dirty: bool,
+}
+
+impl<'s> Reader<'s> {
+    pub fn new(settings: &'s Settings, source: impl Into<String>, progress: &'s Progress) -> Self {
+        Self {
+            settings,
+            source: source.into(),
+            progress,
+            agg: BatchAggregator::default(),
+            dead: Vec::new(),
+            clients: HashSet::new(),
+            now_ms: chrono::Utc::now().timestamp_millis(),
+            summary: ReadSummary::default(),
+            batch_started: Instant::now(),
+            dirty: false,
+        }
+    }
+
+    fn dead_letter(&mut self, position: String, reason: String) {
+        self.dead.push(DeadLetter { source: self.source.clone(), position, reason, excerpt: None });
+        self.summary.dead_letters += 1;
+        self.progress.dead_letters.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Folds one access-log line (`fallback_ms`: the envelope's timestamp, if any).
+    fn access_line(&mut self, line: &[u8], kind: LineKind, fallback_ms: Option<i64>, pos: impl FnOnce() -> String) {
+        if trim_ascii_start(line).is_empty() {
+            return;
+        }
+        let parsed = match kind {
+            LineKind::Sniff => self.settings.parser.parse_line(line, fallback_ms),
+            LineKind::Json => self.settings.parser.parse_json(line, fallback_ms),
+            LineKind::Clf => std::str::from_utf8(line)
+                .map_err(|_| ParseError::Utf8)
+                .and_then(|s| crate::parse::parse_clf(s, fallback_ms)),
+        };
+        match parsed {
+            Ok(rec) => {
+                if let Err(reason) = self.record(&rec) {
+                    self.dead_letter(pos(), reason);
+                }
+            }
+            Err(e) => self.dead_letter(pos(), e.to_string()),
+        }
+    }
+
+    fn record(&mut self, rec: &AccessRecord<'_>) -> Result<(), String> {
+        if rec.time_ms < MIN_EVENT_MS {
+            return Err("timestamp before 2000-01-01 (wrong field or broken clock)".into());
+        }
+        if rec.time_ms > self.now_ms.saturating_add(self.settings.max_future_skew_ms) {
+            return Err(format!(
+                "timestamp {} s ahead of the clock (more than ingest.max_future_skew_secs)",
+                (rec.time_ms - self.now_ms) / 1000
+            ));
+        }
+        let (kind, value) = self
+            .settings
+            .identity_order
+            .iter()
+            .find_map(|k| {
+                let v = match k {
+                    ClientKind::Principal => rec.principal.as_deref(),
+                    ClientKind::ApiKey => rec.api_key.as_deref(),
+                    ClientKind::Iam => rec.iam.as_deref(),
+                    ClientKind::Ip => rec.ip.as_deref(),
+                };
+                v.map(|v| (*k, v))
+            })
+            .ok_or_else(|| "no client identity (none of the configured identity.order fields is present)".to_string())?;
+        let mut h = DefaultHasher::new();
+        (kind, value).hash(&mut h);
+        self.clients.insert(h.finish());
+        self.agg.observe(
+            kind,
+            value,
+            minute_floor(rec.time_ms),
+            rec.status,
+            rec.bytes,
+            rec.latency_ms,
+            rec.path_for_metrics(),
+            rec.ip.as_deref(),
+        );
+        self.summary.events += 1;
+        Ok(())
+    }
+
+    /// Folds one decompressed CWL payload (one or more concatenated envelopes).
+    fn envelopes(&mut self, data: &[u8], pos: &str) {
+        let mut stream = serde_json::Deserializer::from_slice(data).into_iter::<Envelope>();
+        let mut n = 0usize;
+        loop {
+            match stream.next() {
+                None => break,
+                Some(Ok(env)) => {
+                    n += 1;
+                    match env.message_type.as_ref() {
+                        "CONTROL_MESSAGE" => {}
+                        "DATA_MESSAGE" => {
+                            for (i, ev) in env.log_events.iter().enumerate() {
+                                self.access_line(ev.message.as_bytes(), LineKind::Sniff, ev.timestamp, || {
+                                    format!("{pos} envelope {n} event {}", i + 1)
+                                });
+                            }
+                        }
+                        _ => self.dead_letter(format!("{pos} envelope {n}"), "unknown CWL messageType".into()),
+                    }
+                }
+                Some(Err(e)) => {
+                    let reason = match crate::parse::json_error(e) {
+                        ParseError::Json(m) => m.replace("invalid JSON access log", "invalid CWL envelope"),
+                        other => other.to_string(),
+                    };
+                    self.dead_letter(format!("{pos} envelope {}", n + 1), reason);
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Decompresses one gzip blob, at most `max_envelope_bytes`.
+    fn gunzip_bounded(&self, data: &[u8]) -> Result<Vec<u8>, String> {
+        let mut out = Vec::new();
+        let limit = self.settings.max_envelope_bytes as u64;
+        flate2::read::MultiGzDecoder::new(data)
+            .take(limit + 1)
+            .read_to_end(&mut out)
+            .map_err(|e| format!("bad gzip: {e}"))?;
+        if out.len() as u64 > limit {
+            return Err(format!("envelope decompresses past {limit} bytes (ingest.max_envelope_bytes; gzip bomb?)"));
+        }
+        Ok(out)
+    }
+
+    /// Hands the current batch to the sink if it is full (or `force`).
+    fn maybe_flush(
+        &mut self,
+        units: u64,
+        unit: &str,
+        force: bool,
+        sink: &mut dyn FnMut(PendingBatch) -> Result<(), IngestError>,
+    ) -> Result<(), IngestError> {
+        self.dirty = true;
+        let full = self.agg.events() as usize >= self.settings.batch_events
+            || self.dead.len() >= MAX_DEAD_PER_BATCH
+            || self.batch_started.elapsed() >= MAX_BATCH_AGE;
+        if !(full || force) {
+            return Ok(());
+        }
+        let events = self.agg.events();
+        let batch = PendingBatch {
+            rows: self.agg.take(),
+            dead_letters: std::mem::take(&mut self.dead),
+            position: format!("{unit}={units}"),
+            events,
+        };
+        self.progress.events.fetch_add(events, Ordering::Relaxed);
+        self.summary.batches += 1;
+        self.batch_started = Instant::now();
+        self.dirty = false;
+        sink(batch)
+    }
+
+    /// Reads `input` (laid out as `layout`) to the end. `resume` is the checkpoint position of
+    /// this source, if any: units up to it are skipped, not counted again.
+    pub fn run(
+        mut self,
+        input: impl BufRead,
+        layout: Layout,
+        resume: Option<&str>,
+        sink: &mut dyn FnMut(PendingBatch) -> Result<(), IngestError>,
+    ) -> Result<ReadSummary, IngestError> {
+        let unit = layout.unit();
+        let skip = match resume {
+            None => 0,
+            Some(p) => p
+                .strip_prefix(unit)
+                .and_then(|r| r.strip_prefix('='))
+                .and_then(|n| n.parse::<u64>().ok())
+                .ok_or_else(|| IngestError::Checkpoint(p.to_string()))?,
+        };
+        self.summary.layout = Some(layout.describe());
+        let io_err = |e| IngestError::Io { what: "input".into(), source: e };
+        let mut units = 0u64;
+        match layout {
+            Layout::CwlGzipMembers => {
+                let mut input = input;
+                loop {
+                    if input.fill_buf().map_err(io_err)?.is_empty() {
+                        break;
+                    }
+                    units += 1;
+                    let pos = format!("member {units}");
+                    let member = read_member(&mut input, self.settings.max_envelope_bytes);
+                    if units <= skip {
+                        self.summary.skipped_units += 1;
+                        if let Err(MemberError::Fatal(_)) = member {
+                            break;
+                        }
+                        continue;
+                    }
+                    match member {
+                        Ok(data) => self.envelopes(&data, &pos),
+                        Err(MemberError::TooBig(limit)) => self.dead_letter(
+                            pos,
+                            format!("gzip member decompresses past {limit} bytes (ingest.max_envelope_bytes; gzip bomb?)"),
+                        ),
+                        Err(MemberError::Fatal(why)) => {
+                            // A corrupt or truncated member cannot be resynchronised: stop here,
+                            // having kept everything before it.
+                            self.dead_letter(pos, format!("{why}; the rest of the input is skipped"));
+                            self.maybe_flush(units, unit, false, sink)?;
+                            break;
+                        }
+                    }
+                    self.maybe_flush(units, unit, false, sink)?;
+                }
+            }
+            Layout::AccessLines { .. } | Layout::CwlBase64Lines | Layout::CwlJsonLines => {
+                let gzip = matches!(layout, Layout::AccessLines { gzip: true, .. });
+                let reader: Box<dyn BufRead> = if gzip {
+                    Box::new(BufReader::with_capacity(1 << 16, flate2::bufread::MultiGzDecoder::new(input)))
+                } else {
+                    Box::new(input)
+                };
+                let mut lines = LineReader::new(reader, self.settings.max_line_bytes);
+                loop {
+                    let line = match lines.next_line() {
+                        Ok(Some(l)) => l,
+                        Ok(None) => break,
+                        Err(e) if gzip => {
+                            // Truncated or corrupt gzip stream: keep what was read, record why.
+                            units += 1;
+                            let reason = format!("bad gzip: {e}; the rest of the input is skipped");
+                            if units > skip {
+                                self.dead_letter(format!("line {units}"), reason);
+                            }
+                            break;
+                        }
+                        Err(e) => return Err(io_err(e)),
+                    };
+                    units += 1;
+                    if units <= skip {
+                        self.summary.skipped_units += 1;
+                        continue;
+                    }
+                    let pos = || format!("line {units}");
+                    match line {
+                        Line::TooLong(n) => {
+                            let max = self.settings.max_line_bytes;
+                            self.dead.push(DeadLetter {
+                                source: self.source.clone(),
+                                position: pos(),
+                                reason: format!("line of {n} bytes exceeds ingest.max_line_bytes ({max})"),
+                                excerpt: None,
+                            });
+                            self.summary.dead_letters += 1;
+                            self.progress.dead_letters.fetch_add(1, Ordering::Relaxed);
+                        }
+                        Line::Ok(bytes) => match layout {
+                            Layout::AccessLines { kind, .. } => self.access_line(bytes, kind, None, pos),
+                            Layout::CwlJsonLines => self.envelopes(bytes, &pos()),
+                            _ => {
+                                let trimmed = std::str::from_utf8(bytes).map(str::trim).unwrap_or("");
+                                if trimmed.is_empty() && !bytes.is_empty() {
+                                    self.dead_letter(pos(), "base64 line is not ASCII".into());
+                                } else if !trimmed.is_empty() {
+                                    match base64::engine::general_purpose::STANDARD.decode(trimmed) {
+                                        Err(_) => self.dead_letter(pos(), "invalid base64".into()),
+                                        Ok(raw) if raw.starts_with(&GZIP_MAGIC) => match self.gunzip_bounded(&raw) {
+                                            Ok(data) => self.envelopes(&data, &pos()),
+                                            Err(why) => self.dead_letter(pos(), why),
+                                        },
+                                        Ok(raw) => self.envelopes(&raw, &pos()),
+                                    }
+                                }
+                            }
+                        },
+                    }
+                    self.maybe_flush(units, unit, false, sink)?;
+                }
+            }
+        }
+        self.summary.units = units;
+        if self.dirty || !self.dead.is_empty() || self.agg.events() > 0 {
+            self.maybe_flush(units.max(skip), unit, true, sink)?;
+        }
+        self.summary.clients = self.clients.len() as u64;
+        Ok(self.summary)
+    }
+}
+
+enum MemberError {
+    TooBig(usize),
+    Fatal(String),
+}
+
+/// Reads one gzip member from `input`, leaving `input` positioned at the next member.
+/// A member larger than `limit` once decompressed is drained (bounded work) and reported.
+fn read_member(input: &mut impl BufRead, limit: usize) -> Result<Vec<u8>, MemberError> {
+    let mut dec = GzDecoder::new(input);
+    let mut out = Vec::new();
+    match (&mut dec).take(limit as u64 + 1).read_to_end(&mut out) {
+        Err(e) => return Err(MemberError::Fatal(format!("bad gzip member: {e}"))),
+        Ok(_) if out.len() > limit => {
+            drop(out);
+            // Drain the rest of the bomb to reach the next member, but give up past 64x the limit.
+            let drained = io::copy(&mut (&mut dec).take(limit as u64 * 64), &mut io::sink());
+            return match drained {
+                Ok(n) if n < limit as u64 * 64 => Err(MemberError::TooBig(limit)),
+                _ => Err(MemberError::Fatal(format!(
+                    "gzip member decompresses past {limit} bytes (ingest.max_envelope_bytes; gzip bomb?)"
+                ))),
+            };
+        }
+        Ok(_) => {}
+    }
+    if out.is_empty() && dec.header().is_none() {
+        return Err(MemberError::Fatal("not gzip data".into()));
+    }
+    Ok(out)
+}
+
+/// Counts bytes read into [`Progress::bytes_read`].
+pub struct CountingReader<'p, R> {
+    pub inner: R,
+    pub progress: &'p Progress,
+}
+
+impl<R: Read> Read for CountingReader<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.progress.bytes_read.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use flate2::Compression;
+    use flate2::write::GzEncoder;
+    use std::io::Write;
+
+    fn gz(data: &[u8]) -> Vec<u8> {
+        let mut e = GzEncoder::new(Vec::new(), Compression::fast());
+        e.write_all(data).unwrap();
+        e.finish().unwrap()
+    }
+
+    fn envelope(msgs: &[&str]) -> Vec<u8> {
+        let events: Vec<_> = msgs
+            .iter()
+            .enumerate()
+            .map(|(i, m)| serde_json::json!({"id": i.to_string(), "timestamp": 1_795_531_253_000i64, "message": m}))
+            .collect();
+        serde_json::to_vec(&serde_json::json!({
+            "messageType": "DATA_MESSAGE", "owner": "123456789012", "logGroup": "g", "logStream": "s",
+            "subscriptionFilters": ["f"], "logEvents": events
+        }))
+        .unwrap()
+    }
+
+    fn run(input: &[u8], format: InputFormat, settings: &Settings) -> (ReadSummary, Vec<PendingBatch>) {
+        let progress = Progress::default();
+        let mut batches = vec![];
+        let layout = detect(input, format);
+        let s = Reader::new(settings, "test", &progress)
+            .run(input, layout, None, &mut |b| {
+                batches.push(b);
+                Ok(())
+            })
+            .unwrap();
+        (s, batches)
+    }
+
+    const LINE: &str = r#"{"ip":"203.0.113.9","requestTimeEpoch":"1795531253000","status":"200","path":"/a"}"#;
+
+    #[test]
+    fn detects_layouts() {
+        assert_eq!(detect(LINE.as_bytes(), InputFormat::Auto), Layout::AccessLines { gzip: false, kind: LineKind::Sniff });
+        assert_eq!(detect(&gz(&envelope(&[LINE])), InputFormat::Auto), Layout::CwlGzipMembers);
+        assert_eq!(detect(&gz(LINE.as_bytes()), InputFormat::Auto), Layout::AccessLines { gzip: true, kind: LineKind::Sniff });
+        let b64 = base64::engine::general_purpose::STANDARD.encode(gz(&envelope(&[LINE])));
+        assert_eq!(detect(b64.as_bytes(), InputFormat::Auto), Layout::CwlBase64Lines);
+        assert_eq!(detect(&envelope(&[LINE]), InputFormat::Auto), Layout::CwlJsonLines);
+    }
+
+    #[test]
+    fn cwl_members_control_messages_and_truncation() {
+        let control = br#"{"messageType":"CONTROL_MESSAGE","owner":"CloudwatchLogs","logGroup":"","logStream":"","subscriptionFilters":[],"logEvents":[{"id":"","timestamp":1795531253000,"message":"CWL CONTROL MESSAGE: Checking health of destination Kinesis stream."}]}"#;
+        let mut input = gz(control);
+        input.extend(gz(&envelope(&[LINE, LINE, "garbage"])));
+        let full = input.clone();
+        let (s, batches) = run(&input, InputFormat::Auto, &Settings::default());
+        assert_eq!((s.events, s.dead_letters, s.units), (2, 1, 2));
+        assert_eq!(batches.last().unwrap().position, "members=2");
+        assert_eq!(batches[0].dead_letters[0].position, "member 2 envelope 1 event 3");
+
+        // Truncated final member: the complete members before it still count.
+        let mut truncated = full.clone();
+        truncated.extend(gz(&envelope(&[LINE])));
+        truncated.truncate(truncated.len() - 10);
+        let (s, batches) = run(&truncated, InputFormat::Auto, &Settings::default());
+        assert_eq!(s.events, 2);
+        let reasons: Vec<_> = batches.iter().flat_map(|b| &b.dead_letters).map(|d| d.reason.clone()).collect();
+        assert!(reasons.iter().any(|r| r.contains("gzip")), "{reasons:?}");
+    }
+
+    #[test]
+    fn gzip_bomb_is_bounded() {
+        let settings = Settings { max_envelope_bytes: 4096, ..Settings::default() };
+        // 25x the limit: drained, reported, and the next member is still read.
+        let mut input = gz(&vec![b' '; 100 << 10]);
+        input.extend(gz(&envelope(&[LINE])));
+        let (s, batches) = run(&input, InputFormat::Cwl, &settings);
+        assert_eq!(s.events, 1, "the member after the bomb is still read");
+        assert!(batches[0].dead_letters[0].reason.contains("max_envelope_bytes"));
+        // 1000x the limit: not decompressed to the end; the input is abandoned with a reason.
+        let mut input = gz(&vec![b' '; 4 << 20]);
+        input.extend(gz(&envelope(&[LINE])));
+        let (s, batches) = run(&input, InputFormat::Cwl, &settings);
+        assert_eq!((s.events, s.dead_letters), (0, 1));
+        assert!(batches[0].dead_letters[0].reason.contains("rest of the input is skipped"));
+    }
+
+    #[test]
+    fn base64_lines_and_bad_lines() {
+        let b64 = base64::engine::general_purpose::STANDARD.encode(gz(&envelope(&[LINE])));
+        let input = format!("{b64}\nnot base64!!\n{b64}\n");
+        let (s, _) = run(input.as_bytes(), InputFormat::Cwl, &Settings::default());
+        assert_eq!((s.events, s.dead_letters), (2, 1));
+    }
+
+    #[test]
+    fn resume_skips_committed_units_and_batches_split() {
+        let input = format!("{LINE}\n{LINE}\n{LINE}\n");
+        let settings = Settings { batch_events: 2, ..Settings::default() };
+        let progress = Progress::default();
+        let layout = detect(input.as_bytes(), InputFormat::Auto);
+        let mut positions = vec![];
+        let s = Reader::new(&settings, "t", &progress)
+            .run(input.as_bytes(), layout, Some("lines=2"), &mut |b| {
+                positions.push(b.position);
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!((s.events, s.skipped_units), (1, 2));
+        assert_eq!(positions, vec!["lines=3"]);
+        let err = Reader::new(&settings, "t", &progress).run(input.as_bytes(), layout, Some("members=1"), &mut |_| Ok(()));
+        assert!(matches!(err, Err(IngestError::Checkpoint(_))));
+    }
+
+    #[test]
+    fn hostile_lines_become_dead_letters() {
+        let settings = Settings { max_line_bytes: 1024, ..Settings::default() };
+        let mut input = Vec::new();
+        input.extend_from_slice(LINE.as_bytes());
+        input.extend_from_slice(b"\n\xff\xfe\x00 not utf8\n");
+        input.extend(vec![b'{'; 5000]);
+        input.extend_from_slice(b"\n{\"status\":\"200\",\"ip\":\"1.2.3.4\"}\n");
+        input.extend_from_slice(b"{\"status\":[1],\"ip\":\"1.2.3.4\",\"requestTimeEpoch\":\"1795531253000\"}\n");
+        input.extend_from_slice(b"{\"status\":\"200\",\"ip\":\"1.2.3.4\",\"requestTimeEpoch\":\"99999999999999\"}\n");
+        input.extend_from_slice(LINE.as_bytes());
+        let (s, batches) = run(&input, InputFormat::Auto, &settings);
+        assert_eq!((s.events, s.dead_letters), (2, 5));
+        let reasons: Vec<_> = batches.iter().flat_map(|b| &b.dead_letters).map(|d| d.reason.as_str()).collect();
+        assert!(reasons[1].contains("exceeds ingest.max_line_bytes"), "{reasons:?}");
+        assert!(reasons[2].contains("timestamp"), "{reasons:?}");
+        assert!(reasons[3].contains("status"), "{reasons:?}");
+        assert!(reasons[4].contains("ahead of the clock"), "{reasons:?}");
+    }
+}
