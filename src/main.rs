@@ -1,1 +1,407 @@
-fn main() {}
+//! The `gatewatch` binary: one command line over the workspace crates. Subcommands only wire
+//! parts together (config → store → source/API); the work lives in the library crates.
+//! `anyhow` is used here, at the edge, and nowhere else.
+
+mod bench;
+mod generate;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+use gatewatch_core::{Config, Store};
+use gatewatch_ingest::replay::{Input, replay};
+use gatewatch_ingest::{InputFormat, Progress, Settings};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::{IsTerminal, Write};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+#[derive(Parser)]
+#[command(
+    name = "gatewatch",
+    version,
+    about = "Watches API Gateway traffic: per-client series, abuse alerts"
+)]
+struct Cli {
+    /// Configuration file (TOML); every key can also be set with GATEWATCH_* variables.
+    #[arg(long, global = true, env = "GATEWATCH_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Args, Clone)]
+struct DbArg {
+    /// Store URL: sqlite://PATH, sqlite::memory: or postgres://… [default: sqlite://gatewatch.db]
+    #[arg(long)]
+    db: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Generate traffic with attacks, replay it into a fresh SQLite store and serve the API.
+    Demo {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// Minutes of traffic to generate.
+        #[arg(long, default_value_t = 360)]
+        minutes: u32,
+        #[arg(long, default_value_t = 3000)]
+        clients: usize,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        /// Where to keep the demo store (default: a new temporary directory).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// Stop after replaying instead of serving (for scripted checks).
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Backfill from a file or stdin: NDJSON access logs, CloudWatch Logs envelopes, CLF.
+    Replay {
+        /// Input file, or `-` for standard input.
+        #[arg(long)]
+        input: String,
+        /// auto, ndjson, clf or cwl (gzip members, base64 lines or JSON lines are recognised).
+        #[arg(long, default_value = "auto")]
+        format: InputFormat,
+        /// Name of the source for checkpoints (default: a fingerprint of the input's start).
+        #[arg(long)]
+        source: Option<String>,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Serve the REST API.
+    Serve {
+        /// Address to listen on [default: 127.0.0.1:8080, or `listen` in the config]
+        #[arg(long)]
+        listen: Option<SocketAddr>,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Create or upgrade the store schema.
+    Migrate {
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Write generated API Gateway traffic (deterministic for a seed).
+    Generate {
+        /// ndjson, clf, cwl-gzip or cwl-base64.
+        #[arg(long, default_value = "ndjson")]
+        format: generate::OutFormat,
+        /// Output file (default: stdout).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        #[arg(long, default_value_t = 3000)]
+        clients: usize,
+        #[arg(long, default_value_t = 360)]
+        minutes: u32,
+        /// Average requests per minute over all clients.
+        #[arg(long, default_value_t = 1200.0)]
+        rate: f64,
+        /// Start time, RFC 3339 (default 2026-11-24T00:00:00Z).
+        #[arg(long)]
+        start: Option<String>,
+        /// Leave out the injected attacks.
+        #[arg(long)]
+        no_attacks: bool,
+    },
+    /// Print events/s for parse+aggregate and for a full replay into SQLite, on generated data.
+    Bench {
+        /// Events to generate (approximately).
+        #[arg(long, default_value_t = 1_000_000)]
+        events: u64,
+    },
+    /// Configuration commands.
+    Config {
+        #[command(subcommand)]
+        cmd: ConfigCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConfigCmd {
+    /// Validate a configuration file and print the effective configuration.
+    Check { file: PathBuf },
+}
+
+fn load_config(path: Option<&std::path::Path>, db: Option<&DbArg>) -> Result<Config> {
+    let mut cfg = Config::load(path)?;
+    if let Some(url) = db.and_then(|d| d.db.clone()) {
+        cfg.db = url;
+    }
+    Ok(cfg)
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let filter = tracing_subscriber::EnvFilter::try_from_env("GATEWATCH_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,gatewatch=info"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    match rt.block_on(run(cli)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let config = cli.config.as_deref();
+    match cli.cmd {
+        Cmd::Replay { input, format, source, db } => {
+            let cfg = load_config(config, Some(&db))?;
+            let store = Store::open(&cfg.db).await?;
+            let summary = replay_with_progress(&store, &cfg, Input::parse(&input), format, source).await;
+            store.close().await;
+            summary.map(|_| ())
+        }
+        Cmd::Migrate { db } => {
+            let cfg = load_config(config, Some(&db))?;
+            let store = Store::open(&cfg.db).await?;
+            println!(
+                "{} store at {} is up to date",
+                store.backend(),
+                gatewatch_core::store::redact_url(&cfg.db)
+            );
+            Ok(())
+        }
+        Cmd::Serve { listen, db } => {
+            let cfg = load_config(config, Some(&db))?;
+            let listen = match listen {
+                Some(l) => l,
+                None => cfg.listen.parse().context("config `listen`")?,
+            };
+            let store = Store::open(&cfg.db).await?;
+            serve(store, listen).await
+        }
+        Cmd::Demo { listen, minutes, clients, seed, dir, no_serve } => {
+            demo(config, listen, minutes, clients, seed, dir, no_serve).await
+        }
+        Cmd::Generate { format, out, seed, clients, minutes, rate, start, no_attacks } => {
+            let mut opts = generate::GenOptions {
+                seed,
+                clients,
+                minutes,
+                mean_rate_per_min: rate,
+                attacks: !no_attacks,
+                ..Default::default()
+            };
+            if let Some(s) = start {
+                opts.start_ms = gatewatch_core::time::parse_time_param(&s)
+                    .with_context(|| format!("--start `{s}`: expected RFC 3339 or epoch milliseconds"))?;
+            }
+            let n = match out {
+                Some(path) => {
+                    let f = std::fs::File::create(&path)
+                        .with_context(|| format!("creating {}", path.display()))?;
+                    let mut w = std::io::BufWriter::new(f);
+                    let n = generate::write(&opts, format, &mut w)?;
+                    w.flush()?;
+                    n
+                }
+                None => {
+                    let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+                    let n = generate::write(&opts, format, &mut w)?;
+                    w.flush()?;
+                    n
+                }
+            };
+            eprintln!("generated {n} events");
+            for a in generate::attack_plan(&opts) {
+                eprintln!(
+                    "attack {} {} {} {}",
+                    a.name,
+                    a.subject,
+                    gatewatch_core::time::rfc3339(a.start_ms),
+                    gatewatch_core::time::rfc3339(a.end_ms)
+                );
+            }
+            Ok(())
+        }
+        Cmd::Bench { events } => bench::run(events).await,
+        Cmd::Config { cmd: ConfigCmd::Check { file } } => {
+            let cfg = Config::load(Some(&file))?;
+            Settings::from_config(&cfg)?;
+            println!("{}: ok", file.display());
+            println!("{}", serde_json::to_string_pretty(&cfg)?);
+            Ok(())
+        }
+    }
+}
+
+/// Replays one input with a progress bar on a terminal and a summary at the end.
+async fn replay_with_progress(
+    store: &Store,
+    cfg: &Config,
+    input: Input,
+    format: InputFormat,
+    source: Option<String>,
+) -> Result<gatewatch_ingest::replay::ReplaySummary> {
+    let settings = Arc::new(Settings::from_config(cfg)?);
+    let progress = Arc::new(Progress::default());
+    let started = Instant::now();
+    let bar = if std::io::stderr().is_terminal() {
+        let bar = match input.size() {
+            Some(len) => ProgressBar::new(len).with_style(
+                ProgressStyle::with_template("{spinner} [{bar:30}] {bytes}/{total_bytes} {msg} ({eta})")
+                    .expect("static template")
+                    .progress_chars("=> "),
+            ),
+            None => ProgressBar::new_spinner(),
+        };
+        Some(bar)
+    } else {
+        None
+    };
+    let ticker = bar.clone().map(|bar| {
+        let progress = progress.clone();
+        tokio::spawn(async move {
+            loop {
+                bar.set_position(progress.bytes_read.load(Ordering::Relaxed));
+                bar.set_message(format!(
+                    "{} events, {} dead letters",
+                    progress.events.load(Ordering::Relaxed),
+                    progress.dead_letters.load(Ordering::Relaxed)
+                ));
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        })
+    });
+    let result = replay(store, settings, input, format, source, progress.clone()).await;
+    if let Some(t) = ticker {
+        t.abort();
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let summary = result?;
+    let secs = started.elapsed().as_secs_f64();
+    let r = &summary.read;
+    eprintln!(
+        "replayed {} ({}): {} events, {} clients, {} dead letters, {} already committed units skipped, {:.1}s, {:.0} events/s",
+        summary.source,
+        r.layout.unwrap_or("empty"),
+        r.events,
+        r.clients,
+        r.dead_letters,
+        r.skipped_units,
+        secs,
+        r.events as f64 / secs.max(1e-9)
+    );
+    if r.dead_letters > 0 {
+        eprintln!("dead letters keep the reason and position of each unusable record (table dead_letters)");
+    }
+    Ok(summary)
+}
+
+async fn serve(store: Store, listen: SocketAddr) -> Result<()> {
+    gatewatch_api::serve(
+        store,
+        listen,
+        |addr| {
+            println!("gatewatch API listening on http://{addr}");
+            let _ = std::io::stdout().flush();
+        },
+        shutdown_signal(),
+    )
+    .await
+    .with_context(|| format!("serving on {listen}"))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("SIGTERM handler");
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+    tracing::info!("shutting down");
+}
+
+async fn demo(
+    config: Option<&std::path::Path>,
+    listen: SocketAddr,
+    minutes: u32,
+    clients: usize,
+    seed: u64,
+    dir: Option<PathBuf>,
+    no_serve: bool,
+) -> Result<()> {
+    if minutes == 0 || clients == 0 {
+        bail!("--minutes and --clients must be at least 1");
+    }
+    let (dir, _tmp) = match dir {
+        Some(d) => {
+            std::fs::create_dir_all(&d).with_context(|| format!("creating {}", d.display()))?;
+            (d, None)
+        }
+        None => {
+            let t = tempfile::Builder::new().prefix("gatewatch-demo-").tempdir()?;
+            (t.path().to_path_buf(), Some(t))
+        }
+    };
+    let logs = dir.join("access-logs.ndjson");
+    let db_path = dir.join("demo.db");
+    let _ = std::fs::remove_file(&db_path);
+    let opts = generate::GenOptions { seed, clients, minutes, ..Default::default() };
+    eprintln!(
+        "generating {minutes} minutes of traffic from {clients} clients (seed {seed}) into {}",
+        logs.display()
+    );
+    {
+        let mut w = std::io::BufWriter::new(std::fs::File::create(&logs)?);
+        generate::write(&opts, generate::OutFormat::Ndjson, &mut w)?;
+        w.flush()?;
+    }
+    let mut cfg = load_config(config, None)?;
+    cfg.db = format!("sqlite://{}", db_path.display());
+    let store = Store::open(&cfg.db).await?;
+    replay_with_progress(&store, &cfg, Input::File(logs.clone()), InputFormat::Auto, None).await?;
+    let attacks = generate::attack_plan(&opts);
+    if no_serve {
+        store.close().await;
+        return Ok(());
+    }
+    let (from, to) =
+        store.time_range().await?.map(|(a, b)| (a, b + 60_000)).unwrap_or((opts.start_ms, opts.start_ms));
+    let (from, to) = (gatewatch_core::time::rfc3339(from), gatewatch_core::time::rfc3339(to));
+    println!("\nstore: {}", cfg.db);
+    println!("injected attacks (ground truth):");
+    for a in &attacks {
+        println!(
+            "  {:<20} {:<48} {} .. {}",
+            a.name,
+            a.subject,
+            gatewatch_core::time::rfc3339(a.start_ms),
+            gatewatch_core::time::rfc3339(a.end_ms)
+        );
+    }
+    let base = format!("http://{listen}");
+    println!("\ntry:");
+    println!("  curl -s '{base}/v1/clients?metric=s401&from={from}&to={to}&limit=5'");
+    println!("  curl -s '{base}/v1/clients?metric=s404&from={from}&to={to}&limit=5'");
+    println!("  curl -s '{base}/v1/clients?metric=distinct_paths&from={from}&to={to}&limit=5'");
+    if let Some(a) = attacks.first() {
+        println!(
+            "  curl -s '{base}/v1/clients/{}/series?from={}&to={}'",
+            a.subject,
+            gatewatch_core::time::rfc3339(a.start_ms - 300_000),
+            gatewatch_core::time::rfc3339(a.end_ms + 300_000)
+        );
+    }
+    println!("  curl -s '{base}/healthz'\n");
+    serve(store, listen).await
+}

@@ -72,7 +72,9 @@ type Params = Query<HashMap<String, String>>;
 
 fn reject_unknown(q: &HashMap<String, String>, allowed: &[&str]) -> Result<(), ApiError> {
     match q.keys().find(|k| !allowed.contains(&k.as_str())) {
-        Some(k) => Err(ApiError::bad_param(k, format!("unknown parameter; this route takes {}", allowed.join(", ")))),
+        Some(k) => {
+            Err(ApiError::bad_param(k, format!("unknown parameter; this route takes {}", allowed.join(", "))))
+        }
         None => Ok(()),
     }
 }
@@ -82,8 +84,12 @@ async fn time_range(store: &Store, q: &HashMap<String, String>) -> Result<(i64, 
     let parse = |name: &str| -> Result<Option<i64>, ApiError> {
         q.get(name)
             .map(|v| {
-                parse_time_param(v)
-                    .ok_or_else(|| ApiError::bad_param(name, "expected RFC 3339 (2026-11-24T14:00:00Z) or epoch milliseconds"))
+                parse_time_param(v).ok_or_else(|| {
+                    ApiError::bad_param(
+                        name,
+                        "expected RFC 3339 (2026-11-24T14:00:00Z) or epoch milliseconds",
+                    )
+                })
             })
             .transpose()
     };
@@ -132,14 +138,15 @@ fn metrics(a: &MinuteAgg, out: &mut Map<String, Value>) {
 
 async fn top_clients(State(ctx): State<Ctx>, Query(q): Params) -> Result<Json<Value>, ApiError> {
     reject_unknown(&q, &["metric", "from", "to", "limit"])?;
-    let metric: Metric = q.get("metric").map_or(Ok(Metric::Total), |m| m.parse()).map_err(|e| ApiError::bad_param("metric", e))?;
+    let metric: Metric = q
+        .get("metric")
+        .map_or(Ok(Metric::Total), |m| m.parse())
+        .map_err(|e| ApiError::bad_param("metric", e))?;
     let limit = match q.get("limit") {
         None => 10,
-        Some(l) => l
-            .parse::<usize>()
-            .ok()
-            .filter(|l| (1..=MAX_LIMIT).contains(l))
-            .ok_or_else(|| ApiError::bad_param("limit", format!("expected an integer from 1 to {MAX_LIMIT}")))?,
+        Some(l) => l.parse::<usize>().ok().filter(|l| (1..=MAX_LIMIT).contains(l)).ok_or_else(|| {
+            ApiError::bad_param("limit", format!("expected an integer from 1 to {MAX_LIMIT}"))
+        })?,
     };
     let (from, to) = time_range(&ctx.store, &q).await?;
     if to - from > MAX_RANGE_MS {
@@ -163,7 +170,11 @@ async fn top_clients(State(ctx): State<Ctx>, Query(q): Params) -> Result<Json<Va
     })))
 }
 
-async fn series(State(ctx): State<Ctx>, Path(client): Path<String>, Query(q): Params) -> Result<Response, ApiError> {
+async fn series(
+    State(ctx): State<Ctx>,
+    Path(client): Path<String>,
+    Query(q): Params,
+) -> Result<Response, ApiError> {
     reject_unknown(&q, &["from", "to", "step"])?;
     let client: ClientKey = client.parse().map_err(|e: String| ApiError::bad_param("client", e))?;
     let step = match q.get("step").map(String::as_str) {
@@ -174,7 +185,10 @@ async fn series(State(ctx): State<Ctx>, Path(client): Path<String>, Query(q): Pa
     let (from, to) = time_range(&ctx.store, &q).await?;
     let (from, to) = (floor_to(from, step), floor_to(to - 1, step) + step);
     if (to - from) / step > MAX_POINTS {
-        return Err(ApiError::bad_param("step", format!("range holds more than {MAX_POINTS} points; use step=1h or a shorter range")));
+        return Err(ApiError::bad_param(
+            "step",
+            format!("range holds more than {MAX_POINTS} points; use step=1h or a shorter range"),
+        ));
     }
     let rows = ctx.store.series(&client, from, to).await?;
     // Zero-filled, one point per step, so charts need no gap logic.
@@ -211,8 +225,8 @@ mod tests {
     use super::*;
     use axum::body::Body;
     use axum::http::{Request, StatusCode};
-    use gatewatch_core::store::{BatchWrite, MinuteRow};
     use gatewatch_core::ClientKind;
+    use gatewatch_core::store::{BatchWrite, MinuteRow};
     use tower::ServiceExt;
 
     async fn store_with_data() -> Store {
@@ -224,7 +238,11 @@ mod tests {
                 let status = if i < n403 { 403 } else { 200 };
                 agg.observe(status, 100, Some(i as f64), &format!("/p/{i}"), Some(ip));
             }
-            rows.push(MinuteRow { client: ClientKey::new(ClientKind::Ip, ip), minute: 1_795_531_200_000, agg });
+            rows.push(MinuteRow {
+                client: ClientKey::new(ClientKind::Ip, ip),
+                minute: 1_795_531_200_000,
+                agg,
+            });
         }
         let w = BatchWrite { source: "t".into(), position: "lines=1".into(), rows, ..Default::default() };
         store.commit_batch(w).await.unwrap();
@@ -264,7 +282,8 @@ mod tests {
         assert_eq!(p[0]["t"], "2026-11-24T14:40:00Z");
         assert_eq!(p[0]["total"], 10);
         assert_eq!(p[1]["total"], 0);
-        let (_, v) = get(&app, "/v1/clients/ip:198.51.100.1/series?from=1795528800000&to=1795536000000&step=1h").await;
+        let (_, v) =
+            get(&app, "/v1/clients/ip:198.51.100.1/series?from=1795528800000&to=1795536000000&step=1h").await;
         assert_eq!(v["points"].as_array().unwrap().len(), 2);
         assert_eq!(v["points"][0]["total"], 10);
     }
@@ -287,7 +306,8 @@ mod tests {
         }
         let (s, _) = get(&app, "/v2/nothing").await;
         assert_eq!(s, StatusCode::NOT_FOUND);
-        let res = app.clone().oneshot(Request::post("/v1/clients").body(Body::empty()).unwrap()).await.unwrap();
+        let res =
+            app.clone().oneshot(Request::post("/v1/clients").body(Body::empty()).unwrap()).await.unwrap();
         assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
         assert_eq!(res.headers()["content-type"], "application/problem+json");
     }

@@ -109,16 +109,31 @@ fn union_hll(a: &HllSketch, b: &HllSketch) -> HllSketch {
 
 impl MinuteAgg {
     pub fn new() -> Self {
-        Self { counts: Counts::default(), latency_max_ms: None, latency: None, paths: new_hll(), ips: new_hll() }
+        Self {
+            counts: Counts::default(),
+            latency_max_ms: None,
+            latency: None,
+            paths: new_hll(),
+            ips: new_hll(),
+        }
     }
 
     /// Folds one request into the aggregate. `path` is the request path (or route template when
     /// the log carries no concrete path); `ip` the source IP, if known.
     #[inline]
-    pub fn observe(&mut self, status: u16, bytes: u64, latency_ms: Option<f64>, path: &str, ip: Option<&str>) {
+    pub fn observe(
+        &mut self,
+        status: u16,
+        bytes: u64,
+        latency_ms: Option<f64>,
+        path: &str,
+        ip: Option<&str>,
+    ) {
         self.counts.observe(status, bytes);
         if let Some(l) = latency_ms.filter(|l| l.is_finite() && *l >= 0.0) {
-            self.latency.get_or_insert_with(|| TDigestMut::new(TDIGEST_K).expect("constant k is valid")).update(l);
+            self.latency
+                .get_or_insert_with(|| TDigestMut::new(TDIGEST_K).expect("constant k is valid"))
+                .update(l);
             self.latency_max_ms = Some(self.latency_max_ms.map_or(l, |m| m.max(l)));
         }
         if !path.is_empty() {

@@ -10,6 +10,10 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
 
+/// `GATEWATCH_*` variables that are not configuration keys: `GATEWATCH_CONFIG` (the file),
+/// `GATEWATCH_LOG` (log filter) and `GATEWATCH_TEST_PG` (the test suite's PostgreSQL).
+const NOT_CONFIG_KEYS: &[&str] = &["config", "log", "test_pg"];
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
@@ -88,7 +92,7 @@ impl Config {
             }
             fig = fig.merge(Toml::file_exact(f));
         }
-        fig = fig.merge(Env::prefixed("GATEWATCH_").split("__").ignore(&["test_pg"]));
+        fig = fig.merge(Env::prefixed("GATEWATCH_").split("__").ignore(NOT_CONFIG_KEYS));
         let cfg: Config = fig.extract().map_err(|e| {
             let e = e.to_string();
             Error::Config(e)

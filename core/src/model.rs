@@ -148,7 +148,11 @@ impl Metric {
     pub fn is_counter(self) -> bool {
         !matches!(
             self,
-            Self::LatencyP50Ms | Self::LatencyP95Ms | Self::LatencyMaxMs | Self::DistinctPaths | Self::DistinctIps
+            Self::LatencyP50Ms
+                | Self::LatencyP95Ms
+                | Self::LatencyMaxMs
+                | Self::DistinctPaths
+                | Self::DistinctIps
         )
     }
 }

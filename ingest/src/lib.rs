@@ -11,4 +11,4 @@ pub mod parse;
 pub mod pipeline;
 pub mod replay;
 
-pub use pipeline::{InputFormat, IngestError, Progress, ReadSummary, Settings};
+pub use pipeline::{IngestError, InputFormat, Progress, ReadSummary, Settings};

@@ -149,7 +149,10 @@ impl Parser {
         for (name, aliases) in extra {
             let Some((_, f, _)) = Field::NAMES.iter().find(|(n, _, _)| n == name) else {
                 let known: Vec<_> = Field::aws_names().collect();
-                return Err(format!("`fields.{name}`: unknown access-log field; expected one of {}", known.join(", ")));
+                return Err(format!(
+                    "`fields.{name}`: unknown access-log field; expected one of {}",
+                    known.join(", ")
+                ));
             };
             for a in aliases {
                 fields.insert(a.clone(), *f);
@@ -159,9 +162,13 @@ impl Parser {
     }
 
     /// Parses one line, sniffing JSON (`{`) versus CLF.
-    pub fn parse_line<'a>(&self, line: &'a [u8], fallback_time_ms: Option<i64>) -> Result<AccessRecord<'a>, ParseError> {
+    pub fn parse_line<'a>(
+        &self,
+        line: &'a [u8],
+        fallback_time_ms: Option<i64>,
+    ) -> Result<AccessRecord<'a>, ParseError> {
         match line.iter().find(|b| !b.is_ascii_whitespace()) {
-            Some(b'{') => self.parse_json(line, fallback_time_ms),
+            Some(b'{' | b'[') => self.parse_json(line, fallback_time_ms),
             _ => {
                 let s = std::str::from_utf8(line).map_err(|_| ParseError::Utf8)?;
                 parse_clf(s, fallback_time_ms)
@@ -170,7 +177,11 @@ impl Parser {
     }
 
     /// Parses one JSON access-log object.
-    pub fn parse_json<'a>(&self, line: &'a [u8], fallback_time_ms: Option<i64>) -> Result<AccessRecord<'a>, ParseError> {
+    pub fn parse_json<'a>(
+        &self,
+        line: &'a [u8],
+        fallback_time_ms: Option<i64>,
+    ) -> Result<AccessRecord<'a>, ParseError> {
         let mut de = serde_json::Deserializer::from_slice(line);
         let raw = RawSeed { fields: &self.fields }.deserialize(&mut de).map_err(json_error)?;
         de.end().map_err(json_error)?;
@@ -355,20 +366,25 @@ impl<'a> Raw<'a> {
     fn finish(mut self, fallback_time_ms: Option<i64>) -> Result<AccessRecord<'a>, ParseError> {
         let status = match self.number(Field::Status)? {
             Some(s) if (100.0..=599.0).contains(&s) && s.fract() == 0.0 => s as u16,
-            Some(_) => return Err(ParseError::BadField { field: "status", why: "not an HTTP status (100-599)" }),
+            Some(_) => {
+                return Err(ParseError::BadField { field: "status", why: "not an HTTP status (100-599)" });
+            }
             None => return Err(ParseError::Missing("status")),
         };
         let time_ms = if let Some(e) = self.number(Field::RequestTimeEpoch)? {
             epoch_to_ms(e)
         } else if let Some(t) = self.text(Field::RequestTime) {
-            parse_clf_time(&t)
-                .ok_or(ParseError::BadField { field: "requestTime", why: "expected dd/Mon/yyyy:HH:mm:ss +hhmm" })?
+            parse_clf_time(&t).ok_or(ParseError::BadField {
+                field: "requestTime",
+                why: "expected dd/Mon/yyyy:HH:mm:ss +hhmm",
+            })?
         } else {
             fallback_time_ms.ok_or(ParseError::NoTimestamp)?
         };
         let bytes = self.number(Field::ResponseLength)?.map_or(0, |b| b.max(0.0) as u64);
         let latency_ms = self.number(Field::ResponseLatency)?;
-        let iam = self.text(Field::UserArn).or_else(|| self.text(Field::Caller)).or_else(|| self.text(Field::User));
+        let iam =
+            self.text(Field::UserArn).or_else(|| self.text(Field::Caller)).or_else(|| self.text(Field::User));
         Ok(AccessRecord {
             time_ms,
             status,
@@ -487,7 +503,12 @@ pub fn parse_clf(line: &str, fallback_time_ms: Option<i64>) -> Result<AccessReco
     let time_ms = match parse_clf_time(time) {
         Some(t) => t,
         None if time == "-" => fallback_time_ms.ok_or(ParseError::NoTimestamp)?,
-        None => return Err(ParseError::BadField { field: "requestTime", why: "expected dd/Mon/yyyy:HH:mm:ss +hhmm" }),
+        None => {
+            return Err(ParseError::BadField {
+                field: "requestTime",
+                why: "expected dd/Mon/yyyy:HH:mm:ss +hhmm",
+            });
+        }
     };
     // "GET /pets HTTP/1.1" (REST) or "GET GET /pets HTTP/1.1" (HTTP API, routeKey has the method).
     let (method, route) = {
@@ -593,14 +614,17 @@ mod tests {
         assert_eq!(r.iam.as_deref(), Some("AIDAEXAMPLE"));
         assert_eq!(r.route.as_deref(), Some("/pets/{petId}"));
         assert_eq!(r.request_id.as_deref(), Some("c1"));
-        let http = r#"198.51.100.2 - - [24/Nov/2026:14:40:53 -0130] "GET GET /v2/items/{id} HTTP/1.1" 200 - c2"#;
+        let http =
+            r#"198.51.100.2 - - [24/Nov/2026:14:40:53 -0130] "GET GET /v2/items/{id} HTTP/1.1" 200 - c2"#;
         let r = parse_clf(http, None).unwrap();
         assert_eq!(r.route.as_deref(), Some("/v2/items/{id}"));
         assert_eq!(r.method.as_deref(), Some("GET"));
         assert_eq!(r.time_ms, 1_795_531_253_000 + 90 * 60_000);
         assert_eq!(r.iam, None);
         assert!(parse_clf("garbage", None).is_err());
-        assert!(parse_clf(r#"1.2.3.4 - - [24/Nov/2026:14:40:53 +0000] "GET / HTTP/1.1" 999 1 x"#, None).is_err());
+        assert!(
+            parse_clf(r#"1.2.3.4 - - [24/Nov/2026:14:40:53 +0000] "GET / HTTP/1.1" 999 1 x"#, None).is_err()
+        );
     }
 
     #[test]

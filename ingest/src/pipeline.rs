@@ -36,7 +36,9 @@ const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 pub enum IngestError {
     #[error("reading {what}: {source}")]
     Io { what: String, source: io::Error },
-    #[error("checkpoint `{0}` was written for another input format; replay with the same --format or a new --source")]
+    #[error(
+        "checkpoint `{0}` was written for another input format; replay with the same --format or a new --source"
+    )]
     Checkpoint(String),
     #[error("{0}")]
     Config(String),
@@ -280,7 +282,13 @@ impl<'s> Reader<'s> {
     }
 
     /// Folds one access-log line (`fallback_ms`: the envelope's timestamp, if any).
-    fn access_line(&mut self, line: &[u8], kind: LineKind, fallback_ms: Option<i64>, pos: impl FnOnce() -> String) {
+    fn access_line(
+        &mut self,
+        line: &[u8],
+        kind: LineKind,
+        fallback_ms: Option<i64>,
+        pos: impl FnOnce() -> String,
+    ) {
         if trim_ascii_start(line).is_empty() {
             return;
         }
@@ -324,7 +332,9 @@ impl<'s> Reader<'s> {
                 };
                 v.map(|v| (*k, v))
             })
-            .ok_or_else(|| "no client identity (none of the configured identity.order fields is present)".to_string())?;
+            .ok_or_else(|| {
+                "no client identity (none of the configured identity.order fields is present)".to_string()
+            })?;
         let mut h = DefaultHasher::new();
         (kind, value).hash(&mut h);
         self.clients.insert(h.finish());
@@ -355,12 +365,17 @@ impl<'s> Reader<'s> {
                         "CONTROL_MESSAGE" => {}
                         "DATA_MESSAGE" => {
                             for (i, ev) in env.log_events.iter().enumerate() {
-                                self.access_line(ev.message.as_bytes(), LineKind::Sniff, ev.timestamp, || {
-                                    format!("{pos} envelope {n} event {}", i + 1)
-                                });
+                                self.access_line(
+                                    ev.message.as_bytes(),
+                                    LineKind::Sniff,
+                                    ev.timestamp,
+                                    || format!("{pos} envelope {n} event {}", i + 1),
+                                );
                             }
                         }
-                        _ => self.dead_letter(format!("{pos} envelope {n}"), "unknown CWL messageType".into()),
+                        _ => {
+                            self.dead_letter(format!("{pos} envelope {n}"), "unknown CWL messageType".into())
+                        }
                     }
                 }
                 Some(Err(e)) => {
@@ -384,7 +399,9 @@ impl<'s> Reader<'s> {
             .read_to_end(&mut out)
             .map_err(|e| format!("bad gzip: {e}"))?;
         if out.len() as u64 > limit {
-            return Err(format!("envelope decompresses past {limit} bytes (ingest.max_envelope_bytes; gzip bomb?)"));
+            return Err(format!(
+                "envelope decompresses past {limit} bytes (ingest.max_envelope_bytes; gzip bomb?)"
+            ));
         }
         Ok(out)
     }
@@ -524,10 +541,12 @@ impl<'s> Reader<'s> {
                                 } else if !trimmed.is_empty() {
                                     match base64::engine::general_purpose::STANDARD.decode(trimmed) {
                                         Err(_) => self.dead_letter(pos(), "invalid base64".into()),
-                                        Ok(raw) if raw.starts_with(&GZIP_MAGIC) => match self.gunzip_bounded(&raw) {
-                                            Ok(data) => self.envelopes(&data, &pos()),
-                                            Err(why) => self.dead_letter(pos(), why),
-                                        },
+                                        Ok(raw) if raw.starts_with(&GZIP_MAGIC) => {
+                                            match self.gunzip_bounded(&raw) {
+                                                Ok(data) => self.envelopes(&data, &pos()),
+                                                Err(why) => self.dead_letter(pos(), why),
+                                            }
+                                        }
                                         Ok(raw) => self.envelopes(&raw, &pos()),
                                     }
                                 }
@@ -631,13 +650,20 @@ mod tests {
         (s, batches)
     }
 
-    const LINE: &str = r#"{"ip":"203.0.113.9","requestTimeEpoch":"1795531253000","status":"200","path":"/a"}"#;
+    const LINE: &str =
+        r#"{"ip":"203.0.113.9","requestTimeEpoch":"1795531253000","status":"200","path":"/a"}"#;
 
     #[test]
     fn detects_layouts() {
-        assert_eq!(detect(LINE.as_bytes(), InputFormat::Auto), Layout::AccessLines { gzip: false, kind: LineKind::Sniff });
+        assert_eq!(
+            detect(LINE.as_bytes(), InputFormat::Auto),
+            Layout::AccessLines { gzip: false, kind: LineKind::Sniff }
+        );
         assert_eq!(detect(&gz(&envelope(&[LINE])), InputFormat::Auto), Layout::CwlGzipMembers);
-        assert_eq!(detect(&gz(LINE.as_bytes()), InputFormat::Auto), Layout::AccessLines { gzip: true, kind: LineKind::Sniff });
+        assert_eq!(
+            detect(&gz(LINE.as_bytes()), InputFormat::Auto),
+            Layout::AccessLines { gzip: true, kind: LineKind::Sniff }
+        );
         let b64 = base64::engine::general_purpose::STANDARD.encode(gz(&envelope(&[LINE])));
         assert_eq!(detect(b64.as_bytes(), InputFormat::Auto), Layout::CwlBase64Lines);
         assert_eq!(detect(&envelope(&[LINE]), InputFormat::Auto), Layout::CwlJsonLines);
@@ -660,7 +686,8 @@ mod tests {
         truncated.truncate(truncated.len() - 10);
         let (s, batches) = run(&truncated, InputFormat::Auto, &Settings::default());
         assert_eq!(s.events, 2);
-        let reasons: Vec<_> = batches.iter().flat_map(|b| &b.dead_letters).map(|d| d.reason.clone()).collect();
+        let reasons: Vec<_> =
+            batches.iter().flat_map(|b| &b.dead_letters).map(|d| d.reason.clone()).collect();
         assert!(reasons.iter().any(|r| r.contains("gzip")), "{reasons:?}");
     }
 
@@ -704,7 +731,12 @@ mod tests {
             .unwrap();
         assert_eq!((s.events, s.skipped_units), (1, 2));
         assert_eq!(positions, vec!["lines=3"]);
-        let err = Reader::new(&settings, "t", &progress).run(input.as_bytes(), layout, Some("members=1"), &mut |_| Ok(()));
+        let err = Reader::new(&settings, "t", &progress).run(
+            input.as_bytes(),
+            layout,
+            Some("members=1"),
+            &mut |_| Ok(()),
+        );
         assert!(matches!(err, Err(IngestError::Checkpoint(_))));
     }
 
@@ -716,12 +748,17 @@ mod tests {
         input.extend_from_slice(b"\n\xff\xfe\x00 not utf8\n");
         input.extend(vec![b'{'; 5000]);
         input.extend_from_slice(b"\n{\"status\":\"200\",\"ip\":\"1.2.3.4\"}\n");
-        input.extend_from_slice(b"{\"status\":[1],\"ip\":\"1.2.3.4\",\"requestTimeEpoch\":\"1795531253000\"}\n");
-        input.extend_from_slice(b"{\"status\":\"200\",\"ip\":\"1.2.3.4\",\"requestTimeEpoch\":\"99999999999999\"}\n");
+        input.extend_from_slice(
+            b"{\"status\":[1],\"ip\":\"1.2.3.4\",\"requestTimeEpoch\":\"1795531253000\"}\n",
+        );
+        input.extend_from_slice(
+            b"{\"status\":\"200\",\"ip\":\"1.2.3.4\",\"requestTimeEpoch\":\"99999999999999\"}\n",
+        );
         input.extend_from_slice(LINE.as_bytes());
         let (s, batches) = run(&input, InputFormat::Auto, &settings);
         assert_eq!((s.events, s.dead_letters), (2, 5));
-        let reasons: Vec<_> = batches.iter().flat_map(|b| &b.dead_letters).map(|d| d.reason.as_str()).collect();
+        let reasons: Vec<_> =
+            batches.iter().flat_map(|b| &b.dead_letters).map(|d| d.reason.as_str()).collect();
         assert!(reasons[1].contains("exceeds ingest.max_line_bytes"), "{reasons:?}");
         assert!(reasons[2].contains("timestamp"), "{reasons:?}");
         assert!(reasons[3].contains("status"), "{reasons:?}");

@@ -9,7 +9,9 @@
 //! cores overlap parse work with store writes. The channel between them holds two batches:
 //! enough to keep both busy, small enough to bound memory.
 
-use crate::pipeline::{CountingReader, IngestError, InputFormat, PendingBatch, Progress, ReadSummary, Reader, Settings, detect};
+use crate::pipeline::{
+    CountingReader, IngestError, InputFormat, PendingBatch, Progress, ReadSummary, Reader, Settings, detect,
+};
 use gatewatch_core::Store;
 use gatewatch_core::store::{BatchWrite, CommitOutcome};
 use sha2::{Digest, Sha256};
@@ -41,7 +43,7 @@ impl Input {
     }
 
     /// Size in bytes, when known (for progress).
-    pub fn len(&self) -> Option<u64> {
+    pub fn size(&self) -> Option<u64> {
         match self {
             Input::File(p) => std::fs::metadata(p).ok().map(|m| m.len()),
             Input::Stdin => None,
@@ -94,7 +96,7 @@ pub async fn replay(
     let source = source_id(source_name.as_deref(), &head);
     let layout = detect(&head, format);
     let checkpoint = store.checkpoint(&source).await?;
-    tracing::info!(source = %source, layout = layout.describe(), resume = ?checkpoint.as_ref().map(|c| &c.position), "replay starting");
+    tracing::debug!(source = %source, layout = layout.describe(), resume = ?checkpoint.as_ref().map(|c| &c.position), "replay starting");
 
     let (tx, mut rx) = tokio::sync::mpsc::channel::<PendingBatch>(2);
     let reader = {

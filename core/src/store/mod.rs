@@ -15,7 +15,9 @@ use crate::agg::{Counts, MinuteAgg};
 use crate::error::{Error, Result};
 use crate::model::{ClientKey, ClientKind, Metric};
 use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::{QueryBuilder, Row};
 use std::str::FromStr;
 use std::time::Duration;
@@ -335,7 +337,13 @@ impl Store {
     /// The `limit` clients with the highest `metric` over `[from, to)`, each with its
     /// aggregate merged over the range. Counters rank exactly in SQL; sketch metrics rank a
     /// shortlist by a SQL proxy, then exactly by merged sketches.
-    pub async fn top_clients(&self, metric: Metric, from: i64, to: i64, limit: usize) -> Result<Vec<(ClientKey, MinuteAgg)>> {
+    pub async fn top_clients(
+        &self,
+        metric: Metric,
+        from: i64,
+        to: i64,
+        limit: usize,
+    ) -> Result<Vec<(ClientKey, MinuteAgg)>> {
         let rank = match metric {
             Metric::LatencyMaxMs | Metric::LatencyP50Ms | Metric::LatencyP95Ms => {
                 format!("COALESCE(MAX({}), -1)", metric.as_str())

@@ -1,0 +1,518 @@
+//! End-to-end tests: the real `gatewatch` binary against real SQLite files and the local
+//! PostgreSQL server (`GATEWATCH_TEST_PG`, default `postgres://postgres@127.0.0.1:5432/postgres`;
+//! each test creates and drops its own database). Expected values are computed here, from the
+//! input files, by code independent of gatewatch's parsers.
+
+use base64::Engine as _;
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use gatewatch_core::Store;
+use gatewatch_core::store::MinuteRow;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_gatewatch"));
+    c.env_remove("GATEWATCH_CONFIG").env("GATEWATCH_LOG", "warn");
+    c
+}
+
+fn run_ok(args: &[&str]) -> Output {
+    let out = bin().args(args).output().expect("spawn gatewatch");
+    assert!(
+        out.status.success(),
+        "gatewatch {args:?} failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+const GEN: &[&str] = &["--seed", "11", "--clients", "300", "--minutes", "90", "--rate", "500"];
+
+fn generate(dir: &Path, format: &str) -> PathBuf {
+    generate_with_plan(dir, format).0
+}
+
+/// Generates traffic; also returns the injected attacks as (rule, subject) from stderr.
+fn generate_with_plan(dir: &Path, format: &str) -> (PathBuf, Vec<(String, String)>) {
+    let path = dir.join(format!("traffic.{format}"));
+    let mut args = vec!["generate", "--format", format, "--out", path.to_str().unwrap()];
+    args.extend_from_slice(GEN);
+    let out = run_ok(&args);
+    let plan = String::from_utf8(out.stderr)
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.strip_prefix("attack "))
+        .map(|l| {
+            let mut w = l.split(' ');
+            (w.next().unwrap().to_string(), w.next().unwrap().to_string())
+        })
+        .collect();
+    (path, plan)
+}
+
+fn replay(input: &Path, db: &str, extra: &[&str]) -> String {
+    let mut args = vec!["replay", "--input", input.to_str().unwrap(), "--db", db];
+    args.extend_from_slice(extra);
+    String::from_utf8(run_ok(&args).stderr).unwrap()
+}
+
+fn sqlite_url(dir: &Path, name: &str) -> String {
+    format!("sqlite://{}", dir.join(name).display())
+}
+
+async fn minutes(db: &str) -> Vec<MinuteRow> {
+    let store = Store::connect(db).await.unwrap();
+    let rows = store.all_minutes().await.unwrap();
+    store.close().await;
+    rows
+}
+
+/// (client, minute) → (total, s2xx, s4xx, s401, s403, s404, s429, s5xx, bytes, distinct_ips)
+type Totals = BTreeMap<(String, i64), [u64; 10]>;
+
+fn totals(rows: &[MinuteRow]) -> Totals {
+    rows.iter()
+        .map(|r| {
+            let c = &r.agg.counts;
+            (
+                (r.client.to_string(), r.minute),
+                [
+                    c.total,
+                    c.s2xx,
+                    c.s4xx,
+                    c.s401,
+                    c.s403,
+                    c.s404,
+                    c.s429,
+                    c.s5xx,
+                    c.bytes,
+                    r.agg.distinct_ips(),
+                ],
+            )
+        })
+        .collect()
+}
+
+/// Asserts two maps are equal, reporting the count and the first few differences only.
+fn assert_same<V: PartialEq + std::fmt::Debug>(
+    a: &BTreeMap<(String, i64), V>,
+    b: &BTreeMap<(String, i64), V>,
+    what: &str,
+) {
+    let keys: std::collections::BTreeSet<_> = a.keys().chain(b.keys()).collect();
+    let diffs: Vec<_> = keys.into_iter().filter(|k| a.get(*k) != b.get(*k)).collect();
+    let sample: Vec<_> = diffs.iter().take(5).map(|k| (k, a.get(*k), b.get(*k))).collect();
+    assert!(
+        diffs.is_empty(),
+        "{what}: {} of {} client-minutes differ, e.g. {sample:#?}",
+        diffs.len(),
+        a.len()
+    );
+}
+
+/// Distinct paths exactly; latency max exactly; latency p50 within t-digest error, which
+/// depends on how the events were split into batches (merge order).
+fn assert_same_sketches(a: &[MinuteRow], b: &[MinuteRow], what: &str) {
+    let exact = |rows: &[MinuteRow]| -> BTreeMap<(String, i64), (u64, Option<f64>)> {
+        rows.iter()
+            .map(|r| ((r.client.to_string(), r.minute), (r.agg.distinct_paths(), r.agg.latency_max_ms)))
+            .collect()
+    };
+    assert_same(&exact(a), &exact(b), what);
+    for (x, y) in a.iter().zip(b) {
+        let (p, q) = (x.agg.latency_p50_ms().unwrap_or(0.0), y.agg.latency_p50_ms().unwrap_or(0.0));
+        assert!(
+            (p - q).abs() <= 1.0 + 0.05 * p.max(q),
+            "{what}: p50 {p} vs {q} for {} at {}",
+            x.client,
+            x.minute
+        );
+    }
+}
+
+/// Counts the NDJSON file directly: identity principal → apiKeyId → userArn/caller/user → ip.
+fn direct_count(ndjson: &Path) -> Totals {
+    let mut out = Totals::new();
+    let mut ips: BTreeMap<(String, i64), std::collections::BTreeSet<String>> = BTreeMap::new();
+    for line in BufReader::new(std::fs::File::open(ndjson).unwrap()).lines() {
+        let v: Value = serde_json::from_str(&line.unwrap()).unwrap();
+        let get = |k: &str| v.get(k).and_then(Value::as_str).filter(|s| *s != "-" && !s.is_empty());
+        let client = if let Some(p) = get("principalId") {
+            format!("principal:{p}")
+        } else if let Some(k) = get("apiKeyId") {
+            format!("api_key:{k}")
+        } else if let Some(i) = get("userArn").or(get("caller")).or(get("user")) {
+            format!("iam:{i}")
+        } else {
+            format!("ip:{}", get("ip").unwrap())
+        };
+        let ms = match get("requestTimeEpoch") {
+            Some(e) => e.parse::<i64>().unwrap(),
+            None => chrono::DateTime::parse_from_str(get("requestTime").unwrap(), "%d/%b/%Y:%H:%M:%S %z")
+                .unwrap()
+                .timestamp_millis(),
+        };
+        let minute = ms - ms.rem_euclid(60_000);
+        let status: u64 = get("status").unwrap().parse().unwrap();
+        let bytes: u64 = get("responseLength").map_or(0, |b| b.parse().unwrap());
+        let e = out.entry((client.clone(), minute)).or_default();
+        e[0] += 1;
+        e[1] += (200..300).contains(&status) as u64;
+        e[2] += (400..500).contains(&status) as u64;
+        e[3] += (status == 401) as u64;
+        e[4] += (status == 403) as u64;
+        e[5] += (status == 404) as u64;
+        e[6] += (status == 429) as u64;
+        e[7] += (500..600).contains(&status) as u64;
+        e[8] += bytes;
+        ips.entry((client, minute)).or_default().insert(get("ip").unwrap().to_string());
+    }
+    for (k, set) in ips {
+        out.get_mut(&k).unwrap()[9] = set.len() as u64;
+    }
+    out
+}
+
+/// A fresh PostgreSQL database, dropped on `drop`.
+struct PgDb {
+    admin: String,
+    name: String,
+    url: String,
+}
+
+impl PgDb {
+    async fn new() -> PgDb {
+        let admin = std::env::var("GATEWATCH_TEST_PG")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string());
+        let name = format!(
+            "gatewatch_test_{}_{}",
+            std::process::id(),
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+                % 1_000_000_000
+        );
+        let pool = sqlx::PgPool::connect(&admin).await.unwrap_or_else(|e| {
+            panic!("PostgreSQL at {admin} is required for these tests (set GATEWATCH_TEST_PG): {e}")
+        });
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&pool).await.unwrap();
+        pool.close().await;
+        let base = admin.rsplit_once('/').unwrap().0;
+        PgDb { url: format!("{base}/{name}"), admin, name }
+    }
+}
+
+impl Drop for PgDb {
+    fn drop(&mut self) {
+        let (admin, name) = (self.admin.clone(), self.name.clone());
+        // A separate thread: this may run inside a tokio runtime.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            rt.block_on(async {
+                if let Ok(pool) = sqlx::PgPool::connect(&admin).await {
+                    let q = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(q)).execute(&pool).await;
+                }
+            })
+        })
+        .join();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn all_formats_give_the_same_series_as_a_direct_count_on_sqlite_and_postgres() {
+    let dir = tempfile::tempdir().unwrap();
+    let ndjson = generate(dir.path(), "ndjson");
+    let cwl_gz = generate(dir.path(), "cwl-gzip");
+    let cwl_b64 = generate(dir.path(), "cwl-base64");
+    let clf = generate(dir.path(), "clf");
+
+    let expected = direct_count(&ndjson);
+    assert!(expected.len() > 1000, "the dataset should be non-trivial ({} client-minutes)", expected.len());
+
+    let db_nd = sqlite_url(dir.path(), "nd.db");
+    let summary = replay(&ndjson, &db_nd, &[]);
+    assert!(summary.contains(" 0 dead letters"), "{summary}");
+    let nd = minutes(&db_nd).await;
+    assert_same(&totals(&nd), &expected, "ndjson replay vs direct count");
+
+    for (input, name) in [(&cwl_gz, "gz.db"), (&cwl_b64, "b64.db")] {
+        let db = sqlite_url(dir.path(), name);
+        let summary = replay(input, &db, &["--format", "cwl"]);
+        assert!(summary.contains(" 0 dead letters"), "{summary}");
+        let rows = minutes(&db).await;
+        assert_same(&totals(&rows), &expected, name);
+        assert_same_sketches(&rows, &nd, name);
+    }
+
+    // CLF carries no principal or API key: compare with the NDJSON counted by source IP only.
+    let ip_only = dir.path().join("ip-only.toml");
+    std::fs::write(&ip_only, "[identity]\norder = [\"ip\"]\n").unwrap();
+    let cfg = ["--config", ip_only.to_str().unwrap()];
+    let (db_clf, db_nd_ip) = (sqlite_url(dir.path(), "clf.db"), sqlite_url(dir.path(), "nd-ip.db"));
+    replay(&clf, &db_clf, &cfg);
+    replay(&ndjson, &db_nd_ip, &cfg);
+    let (clf_rows, nd_ip_rows) = (minutes(&db_clf).await, minutes(&db_nd_ip).await);
+    assert!(clf_rows.iter().all(|r| r.client.kind == gatewatch_core::ClientKind::Ip));
+    assert_same(&totals(&clf_rows), &totals(&nd_ip_rows), "clf vs ndjson by ip");
+
+    // PostgreSQL: the same files give the same series.
+    let pg = PgDb::new().await;
+    replay(&ndjson, &pg.url, &[]);
+    replay(&cwl_gz, &pg.url, &["--source", "cwl-copy"]);
+    let pg_rows = minutes(&pg.url).await;
+    let doubled: Totals = expected
+        .iter()
+        .map(|(k, v)| {
+            let mut d = *v;
+            for x in d.iter_mut().take(9) {
+                *x *= 2;
+            }
+            (k.clone(), d)
+        })
+        .collect();
+    assert_same(&totals(&pg_rows), &doubled, "postgres: two sources of the same traffic add up");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn replaying_the_same_input_twice_counts_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let ndjson = generate(dir.path(), "ndjson");
+    let expected = direct_count(&ndjson);
+    let pg = PgDb::new().await;
+    for db in [sqlite_url(dir.path(), "twice.db"), pg.url.clone()] {
+        replay(&ndjson, &db, &[]);
+        let second = replay(&ndjson, &db, &["--format", "ndjson"]);
+        assert!(second.contains(": 0 events"), "second replay must skip everything: {second}");
+        // The same bytes through stdin have the same fingerprint.
+        let out = bin()
+            .args(["replay", "--input", "-", "--db", &db])
+            .stdin(std::fs::File::open(&ndjson).unwrap())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_same(&totals(&minutes(&db).await), &expected, &db);
+    }
+}
+
+fn gz(data: &[u8]) -> Vec<u8> {
+    let mut e = GzEncoder::new(Vec::new(), Compression::default());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hostile_input_goes_to_dead_letters_and_the_replay_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = r#"{"requestId":"r1","ip":"198.51.100.7","requestTimeEpoch":"1795531253000","httpMethod":"GET","routeKey":"GET /x","status":"200","responseLength":"10"}"#;
+    let secret = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLXNlY3JldA";
+    let mut nd = Vec::new();
+    let mut push = |b: &[u8]| {
+        nd.extend_from_slice(b);
+        nd.push(b'\n');
+    };
+    push(good.as_bytes());
+    push(b"{\"ip\":\"198.51.100.7\",\"status\":\"200\",\"requestTimeEpoch\":\"1795531253000\",\"path\":\"/\xff\xfe\"}");
+    push(&vec![b'a'; 10 << 20]);
+    push(br#"{"ip":"198.51.100.7","status":{"code":200},"requestTimeEpoch":"1795531253000"}"#);
+    push(br#"{"ip":"198.51.100.7","status":"200"}"#);
+    push(
+        format!(r#"{{"ip":"198.51.100.7","status":"{secret}","requestTimeEpoch":"1795531253000"}}"#)
+            .as_bytes(),
+    );
+    push(format!("{{\"x\":{}{}}}", "[".repeat(200_000), "]".repeat(200_000)).as_bytes());
+    push(br#"{"ip":"198.51.100.7","status":"200","requestTimeEpoch":"4102444800000"}"#);
+    push(good.replace("r1", "r2").as_bytes());
+    let nd_path = dir.path().join("hostile.ndjson");
+    std::fs::write(&nd_path, &nd).unwrap();
+
+    let control = br#"{"messageType":"CONTROL_MESSAGE","owner":"CloudwatchLogs","logGroup":"","logStream":"","subscriptionFilters":[],"logEvents":[{"id":"","timestamp":1795531253000,"message":"CWL CONTROL MESSAGE: Checking health of destination Kinesis stream."}]}"#;
+    let data = serde_json::json!({"messageType":"DATA_MESSAGE","owner":"123456789012","logGroup":"g","logStream":"s",
+        "subscriptionFilters":["f"],"logEvents":[{"id":"1","timestamp":1795531253000i64,"message":good}]})
+    .to_string();
+    let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+    let mut truncated = gz(data.as_bytes());
+    truncated.truncate(truncated.len() / 2);
+    let cwl = [
+        b64(&gz(control)),
+        b64(&gz(data.as_bytes())),
+        b64(&truncated),
+        "!!not base64!!".into(),
+        b64(&gz(data.as_bytes())),
+    ]
+    .join("\n");
+    let cwl_path = dir.path().join("hostile.b64");
+    std::fs::write(&cwl_path, cwl).unwrap();
+
+    let mut raw = gz(data.as_bytes());
+    raw.extend(gz(data.as_bytes()));
+    raw.truncate(raw.len() - 7);
+    let raw_path = dir.path().join("truncated.gz");
+    std::fs::write(&raw_path, raw).unwrap();
+
+    let db = sqlite_url(dir.path(), "hostile.db");
+    let s1 = replay(&nd_path, &db, &[]);
+    assert!(s1.contains(": 2 events") && s1.contains("7 dead letters"), "{s1}");
+    let s2 = replay(&cwl_path, &db, &[]);
+    assert!(s2.contains(": 2 events") && s2.contains("2 dead letters"), "{s2}");
+    let s3 = replay(&raw_path, &db, &[]);
+    assert!(s3.contains(": 1 events") && s3.contains("1 dead letters"), "{s3}");
+
+    let store = Store::connect(&db).await.unwrap();
+    let dead = store.dead_letters(100).await.unwrap();
+    let reasons: Vec<String> = dead.iter().map(|d| format!("{} | {}", d.position, d.reason)).collect();
+    assert_eq!(dead.len(), 10, "{reasons:#?}");
+    for needle in [
+        "line 2 |",
+        "line 3 | line of 10485760 bytes",
+        "line 4 | invalid JSON access log: field `status`",
+        "line 5 | missing timestamp",
+        "line 6 | field `status`: not a number",
+        "line 7 | missing field `status`",
+        "line 8 | timestamp",
+        "invalid base64",
+        "bad gzip",
+    ] {
+        assert!(
+            reasons.iter().any(|r| r.contains(needle)),
+            "no dead letter matching `{needle}`: {reasons:#?}"
+        );
+    }
+    assert!(
+        dead.iter().all(|d| !d.reason.contains(secret) && d.excerpt.is_none()),
+        "dead letters must not carry raw text"
+    );
+    let rows = store.all_minutes().await.unwrap();
+    assert_eq!(rows.iter().map(|r| r.agg.counts.total).sum::<u64>(), 5);
+}
+
+/// Minimal HTTP/1.1 GET: (status, body).
+fn http_get(addr: &str, path: &str) -> (u16, String) {
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).unwrap();
+    let status = resp.split(' ').nth(1).unwrap().parse().unwrap();
+    let body = resp.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    // Bodies may be chunked; keep the JSON part.
+    let body = match (body.find('{'), body.rfind('}')) {
+        (Some(a), Some(b)) => body[a..=b].to_string(),
+        _ => body,
+    };
+    (status, body)
+}
+
+struct Server(Child, String);
+
+impl Server {
+    fn start(args: &[&str]) -> Server {
+        let mut child = bin().args(args).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let mut lines = BufReader::new(stdout).lines();
+        let addr = loop {
+            let line = lines.next().expect("server exited before listening").unwrap();
+            if let Some(rest) = line.split("listening on http://").nth(1) {
+                break rest.trim().to_string();
+            }
+        };
+        // Keep draining stdout so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Server(child, addr)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn serve_answers_top_clients_and_series_for_the_injected_brute_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ndjson, plan) = generate_with_plan(dir.path(), "ndjson");
+    let brute =
+        plan.iter().find(|(rule, _)| rule == "brute_force").expect("the generator injects a brute force");
+    let db = sqlite_url(dir.path(), "api.db");
+    replay(&ndjson, &db, &[]);
+    let server = Server::start(&["serve", "--listen", "127.0.0.1:0", "--db", &db]);
+    let addr = &server.1;
+
+    let (s, body) = http_get(addr, "/healthz");
+    assert_eq!((s, body.as_str()), (200, r#"{"status":"ok"}"#));
+
+    let (s, body) =
+        http_get(addr, "/v1/clients?metric=s401&from=2026-11-24T00:00:00Z&to=2026-11-25T00:00:00Z&limit=3");
+    assert_eq!(s, 200, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    let top = &v["clients"][0];
+    let subject =
+        format!("{}:{}", top["client"]["type"].as_str().unwrap(), top["client"]["value"].as_str().unwrap());
+    assert_eq!(subject, brute.1, "the brute-forcing client tops 401s: {v}");
+    assert!(top["s401"].as_u64().unwrap() > 100, "{v}");
+    assert!(top["s401"].as_u64() <= top["total"].as_u64());
+
+    let (s, body) = http_get(
+        addr,
+        &format!("/v1/clients/{subject}/series?from=2026-11-24T00:00:00Z&to=2026-11-24T01:30:00Z&step=1h"),
+    );
+    assert_eq!(s, 200, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    let points = v["points"].as_array().unwrap();
+    assert_eq!(points.len(), 2);
+    let sum: u64 = points.iter().map(|p| p["s401"].as_u64().unwrap()).sum();
+    assert_eq!(sum, top["s401"].as_u64().unwrap(), "series sums to the top-N figure");
+
+    let (s, body) = http_get(addr, "/v1/clients?metric=nope");
+    assert_eq!(s, 400);
+    assert!(body.contains("\"name\":\"metric\""), "{body}");
+    let (s, _) = http_get(addr, "/nothing-here");
+    assert_eq!(s, 404);
+}
+
+#[test]
+fn demo_generates_replays_and_serves() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&[
+        "demo",
+        "--listen",
+        "127.0.0.1:0",
+        "--minutes",
+        "30",
+        "--clients",
+        "200",
+        "--dir",
+        dir.path().to_str().unwrap(),
+    ]);
+    let (s, body) = http_get(&server.1, "/v1/clients?metric=total&limit=5");
+    assert_eq!(s, 200, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["clients"].as_array().unwrap().len(), 5, "{v}");
+}
+
+#[test]
+fn bad_arguments_and_config_are_named() {
+    let out = bin().args(["replay", "--input", "/no/such/file", "--db", "sqlite::memory:"]).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("/no/such/file"), "{err}");
+
+    let out = bin().args(["migrate", "--db", "mysql://x"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--db"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("bad.toml");
+    std::fs::write(&cfg, "[ingest]\nbatch_events = 0\n").unwrap();
+    let out = bin().args(["config", "check", cfg.to_str().unwrap()]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ingest.batch_events"));
+
+    let out = bin().args(["replay", "--input", "x", "--format", "xml"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ndjson"));
+}
