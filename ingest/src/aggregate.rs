@@ -6,7 +6,7 @@
 
 use gatewatch_core::store::MinuteRow;
 use gatewatch_core::{ClientKey, ClientKind, MinuteAgg};
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 #[derive(Default)]
 pub struct BatchAggregator {

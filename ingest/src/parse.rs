@@ -9,7 +9,7 @@
 use gatewatch_core::time::days_from_civil;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use std::borrow::Cow;
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::fmt;
 
 /// The access-log fields gatewatch understands, by their names in AWS's documented examples.

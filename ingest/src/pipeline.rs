@@ -17,8 +17,8 @@ use gatewatch_core::time::minute_floor;
 use gatewatch_core::{ClientKind, Config};
 use serde::Deserialize;
 use std::borrow::Cow;
-use std::collections::HashSet;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use foldhash::{HashSet, HashSetExt};
+use std::hash::BuildHasher;
 use std::io::{self, BufRead, BufReader, Read};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -252,7 +252,9 @@ pub struct Reader<'s> {
     progress: &'s Progress,
     agg: BatchAggregator,
     dead: Vec<DeadLetter>,
+    /// Hashes of the distinct clients seen, for the summary (8 bytes a client).
     clients: HashSet<u64>,
+    client_hasher: foldhash::quality::FixedState,
     now_ms: i64,
     summary: ReadSummary,
     batch_started: Instant,
@@ -268,6 +270,7 @@ impl<'s> Reader<'s> {
             agg: BatchAggregator::default(),
             dead: Vec::new(),
             clients: HashSet::new(),
+            client_hasher: foldhash::quality::FixedState::with_seed(0x6761_7465),
             now_ms: chrono::Utc::now().timestamp_millis(),
             summary: ReadSummary::default(),
             batch_started: Instant::now(),
@@ -335,9 +338,7 @@ impl<'s> Reader<'s> {
             .ok_or_else(|| {
                 "no client identity (none of the configured identity.order fields is present)".to_string()
             })?;
-        let mut h = DefaultHasher::new();
-        (kind, value).hash(&mut h);
-        self.clients.insert(h.finish());
+        self.clients.insert(self.client_hasher.hash_one((kind, value)));
         self.agg.observe(
             kind,
             value,

@@ -150,7 +150,10 @@ impl Store {
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
-                .busy_timeout(Duration::from_secs(30));
+                .busy_timeout(Duration::from_secs(30))
+                // Statement journals of the multi-row upserts stay in memory, not temp files.
+                .pragma("temp_store", "memory")
+                .pragma("cache_size", "-65536");
             // An in-memory database lives in one connection: keep exactly one, forever.
             let pool = SqlitePoolOptions::new()
                 .max_connections(if memory { 1 } else { 4 })
