@@ -4,9 +4,9 @@
 //! events that have passed (DESIGN.md invariant 4). Merging with already-stored minutes happens
 //! in the store's transaction.
 
+use foldhash::HashMap;
 use gatewatch_core::store::MinuteRow;
 use gatewatch_core::{ClientKey, ClientKind, MinuteAgg};
-use foldhash::HashMap;
 
 #[derive(Default)]
 pub struct BatchAggregator {

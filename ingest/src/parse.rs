@@ -6,10 +6,10 @@
 //! the field and the JSON type but never echo the value: parse errors end up in dead letters,
 //! and a value may be a secret (DESIGN.md invariant 1).
 
+use foldhash::{HashMap, HashMapExt};
 use gatewatch_core::time::days_from_civil;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use std::borrow::Cow;
-use foldhash::{HashMap, HashMapExt};
 use std::fmt;
 
 /// The access-log fields gatewatch understands, by their names in AWS's documented examples.
