@@ -110,6 +110,8 @@ enum Cmd {
         #[arg(long)]
         no_attacks: bool,
     },
+    /// Scrub secrets and personal data: stdin lines to stdout lines, one out per line in, in order.
+    Scrub,
     /// Print events/s for parse+aggregate and for a full replay into SQLite, on generated data.
     Bench {
         /// Events to generate (approximately).
@@ -226,6 +228,12 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Cmd::Bench { events } => bench::run(events).await,
+        Cmd::Scrub => {
+            let cfg = load_config(config, None)?;
+            let scrubber =
+                gatewatch_ingest::scrub::Scrubber::from_config(&cfg.scrub).map_err(anyhow::Error::msg)?;
+            tokio::task::block_in_place(|| scrub_stdio(&scrubber))
+        }
         Cmd::Config { cmd: ConfigCmd::Check { file } } => {
             let cfg = Config::load(Some(&file))?;
             Settings::from_config(&cfg)?;
@@ -234,6 +242,30 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// Streams stdin to stdout through the scrubber. Invalid UTF-8 is replaced (U+FFFD) first;
+/// line endings are normalised to `\n`. Every input line yields exactly one output line.
+fn scrub_stdio(scrubber: &gatewatch_ingest::scrub::Scrubber) -> Result<()> {
+    use std::io::BufRead;
+    let stdin = std::io::stdin();
+    let mut input = std::io::BufReader::with_capacity(1 << 16, stdin.lock());
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        if input.read_until(b'\n', &mut buf)? == 0 {
+            break;
+        }
+        let line = buf.strip_suffix(b"\n").unwrap_or(&buf);
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let scrubbed = scrubber.scrub_bytes(line);
+        // A scrubbed value never contains a newline (markers are single-line, JSON escapes them).
+        out.write_all(scrubbed.as_bytes())?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    Ok(())
 }
 
 /// Replays one input with a progress bar on a terminal and a summary at the end.
@@ -368,6 +400,9 @@ async fn demo(
     }
     let mut cfg = load_config(config, None)?;
     cfg.db = format!("sqlite://{}", db_path.display());
+    if cfg.scrub.key.is_empty() {
+        cfg.scrub.key_file = dir.join("gatewatch.key").display().to_string();
+    }
     let store = Store::open(&cfg.db).await?;
     replay_with_progress(&store, &cfg, Input::File(logs.clone()), InputFormat::Auto, None).await?;
     let attacks = generate::attack_plan(&opts);

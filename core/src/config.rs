@@ -23,6 +23,7 @@ pub struct Config {
     pub listen: String,
     pub identity: IdentityConfig,
     pub ingest: IngestConfig,
+    pub scrub: ScrubConfig,
     /// Extra JSON keys accepted for each access-log field, keyed by the AWS name
     /// (e.g. `ip = ["sourceIp", "clientIp"]`). The AWS names are always accepted.
     pub fields: BTreeMap<String, Vec<String>>,
@@ -53,6 +54,65 @@ pub struct IngestConfig {
     pub max_future_skew_secs: i64,
 }
 
+/// What the scrubber removes and how it names what it removed. Secrets become
+/// `[REDACTED:<kind>:<8 hex>]`, the hex a keyed HMAC-SHA256 of the secret, so the same secret
+/// always gets the same pseudonym under one deployment's key and no other.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ScrubConfig {
+    /// The fingerprint key, hex (at least 32 bytes). Prefer `GATEWATCH_SCRUB__KEY` over the file.
+    /// Empty: read `key_file`, creating it with a random key on first run.
+    pub key: String,
+    /// Where the generated key is kept (mode 0600). Default `gatewatch.key`.
+    pub key_file: String,
+    /// Kinds to leave alone, e.g. `["phone"]`. Default: none.
+    pub disabled_kinds: Vec<String>,
+    /// IPv4 addresses inside free text (not the source-IP field): `keep` (default),
+    /// `truncate` (to /24) or `pseudonymize` (to a fingerprint).
+    pub ip_in_text: IpPolicy,
+    /// Extra field / parameter names whose values are always secret (case-insensitive).
+    pub sensitive_fields: Vec<String>,
+    /// Custom rules: a regex, the kind to report, and an optional validator.
+    pub rules: Vec<ScrubRule>,
+    /// Regexes whose matches are never redacted (e.g. a test card number used in monitoring).
+    pub allow: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum IpPolicy {
+    #[default]
+    Keep,
+    Truncate,
+    Pseudonymize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScrubRule {
+    /// Kind name used in the marker, e.g. `employee_id`.
+    pub kind: String,
+    /// Regex; if it has a capture group, only the first group is redacted.
+    pub pattern: String,
+    /// Optional check of the match: `luhn`, `mod97` or `jwt`.
+    #[serde(default)]
+    pub validator: Option<String>,
+}
+
+impl Default for ScrubConfig {
+    fn default() -> Self {
+        Self {
+            key: String::new(),
+            key_file: "gatewatch.key".into(),
+            disabled_kinds: Vec::new(),
+            ip_in_text: IpPolicy::Keep,
+            sensitive_fields: Vec::new(),
+            rules: Vec::new(),
+            allow: Vec::new(),
+        }
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Self {
@@ -60,6 +120,7 @@ impl Default for Config {
             listen: "127.0.0.1:8080".into(),
             identity: IdentityConfig::default(),
             ingest: IngestConfig::default(),
+            scrub: ScrubConfig::default(),
             fields: BTreeMap::new(),
         }
     }

@@ -10,5 +10,6 @@ pub mod lines;
 pub mod parse;
 pub mod pipeline;
 pub mod replay;
+pub mod scrub;
 
 pub use pipeline::{IngestError, InputFormat, Progress, ReadSummary, Settings};

@@ -10,6 +10,7 @@
 use crate::aggregate::BatchAggregator;
 use crate::lines::{Line, LineReader};
 use crate::parse::{AccessRecord, ParseError, Parser};
+use crate::scrub::Scrubber;
 use base64::Engine as _;
 use flate2::bufread::GzDecoder;
 use foldhash::{HashSet, HashSetExt};
@@ -20,6 +21,7 @@ use serde::Deserialize;
 use std::borrow::Cow;
 use std::hash::BuildHasher;
 use std::io::{self, BufRead, BufReader, Read};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -172,6 +174,8 @@ fn line_kind(format: InputFormat, _sample: &[u8]) -> LineKind {
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub parser: Parser,
+    /// Runs on every line before parsing: nothing downstream sees unscrubbed text.
+    pub scrubber: Arc<Scrubber>,
     pub identity_order: Vec<ClientKind>,
     pub batch_events: usize,
     pub max_line_bytes: usize,
@@ -180,9 +184,16 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// Builds the settings; reads (or creates) the scrubber key as configured.
     pub fn from_config(cfg: &Config) -> Result<Self, IngestError> {
+        let scrubber = Scrubber::from_config(&cfg.scrub).map_err(IngestError::Config)?;
+        Self::with_scrubber(cfg, scrubber)
+    }
+
+    pub fn with_scrubber(cfg: &Config, scrubber: Scrubber) -> Result<Self, IngestError> {
         Ok(Self {
             parser: Parser::new(&cfg.fields).map_err(IngestError::Config)?,
+            scrubber: Arc::new(scrubber),
             identity_order: cfg.identity.order.clone(),
             batch_events: cfg.ingest.batch_events,
             max_line_bytes: cfg.ingest.max_line_bytes,
@@ -193,8 +204,12 @@ impl Settings {
 }
 
 impl Default for Settings {
+    /// Default settings with an ephemeral scrubber key (fingerprints differ between processes).
     fn default() -> Self {
-        Self::from_config(&Config::default()).expect("default config is valid")
+        let cfg = Config::default();
+        let scrubber =
+            Scrubber::with_key(&cfg.scrub, crate::scrub::ephemeral_key()).expect("default scrub config");
+        Self::with_scrubber(&cfg, scrubber).expect("default config is valid")
     }
 }
 
@@ -279,7 +294,12 @@ impl<'s> Reader<'s> {
     }
 
     fn dead_letter(&mut self, position: String, reason: String) {
-        self.dead.push(DeadLetter { source: self.source.clone(), position, reason, excerpt: None });
+        self.dead_letter_with(position, reason, None);
+    }
+
+    /// `excerpt` must already be scrubbed.
+    fn dead_letter_with(&mut self, position: String, reason: String, excerpt: Option<String>) {
+        self.dead.push(DeadLetter { source: self.source.clone(), position, reason, excerpt });
         self.summary.dead_letters += 1;
         self.progress.dead_letters.fetch_add(1, Ordering::Relaxed);
     }
@@ -295,21 +315,33 @@ impl<'s> Reader<'s> {
         if trim_ascii_start(line).is_empty() {
             return;
         }
+        let settings = self.settings;
+        let text = match std::str::from_utf8(line) {
+            Ok(t) => t,
+            Err(e) => {
+                let reason = format!("invalid UTF-8 at byte {}", e.valid_up_to());
+                self.dead_letter_with(pos(), reason, Some(settings.scrubber.excerpt(line)));
+                return;
+            }
+        };
+        // The scrubber runs first: the parser, the aggregator and the store only ever see its output.
+        let scrubbed = settings.scrubber.scrub_line(text);
+        let line = scrubbed.as_bytes();
         let parsed = match kind {
-            LineKind::Sniff => self.settings.parser.parse_line(line, fallback_ms),
-            LineKind::Json => self.settings.parser.parse_json(line, fallback_ms),
+            LineKind::Sniff => settings.parser.parse_line(line, fallback_ms),
+            LineKind::Json => settings.parser.parse_json(line, fallback_ms),
             LineKind::Clf => std::str::from_utf8(line)
                 .map_err(|_| ParseError::Utf8)
                 .and_then(|s| crate::parse::parse_clf(s, fallback_ms)),
         };
-        match parsed {
-            Ok(rec) => {
-                if let Err(reason) = self.record(&rec) {
-                    self.dead_letter(pos(), reason);
-                }
-            }
-            Err(e) => self.dead_letter(pos(), e.to_string()),
-        }
+        let reason = match parsed {
+            Ok(rec) => match self.record(&rec) {
+                Ok(()) => return,
+                Err(reason) => reason,
+            },
+            Err(e) => e.to_string(),
+        };
+        self.dead_letter_with(pos(), reason, Some(truncate(&scrubbed, crate::scrub::EXCERPT_BYTES)));
     }
 
     fn record(&mut self, rec: &AccessRecord<'_>) -> Result<(), String> {
@@ -565,6 +597,14 @@ impl<'s> Reader<'s> {
         self.summary.clients = self.clients.len() as u64;
         Ok(self.summary)
     }
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s[..end].to_string()
 }
 
 enum MemberError {

@@ -1,0 +1,255 @@
+//! Structure-aware scrubbing of one JSON text: a single forward pass over the tokens that copies
+//! every byte it does not need to change. Keys decide for their values (a `password` is redacted
+//! whatever it looks like); other string values are scrubbed as text, or as JSON when they hold
+//! JSON (up to a small depth). Numbers under sensitive keys become marker strings. The nesting
+//! stack is explicit, so hostile depth costs memory linear in the input, never the call stack.
+//!
+//! Returns `None` when the text is not valid JSON; the caller then scrubs it as plain text.
+
+use super::{NameClass, Scrubber, classify_name};
+use std::borrow::Cow;
+
+/// JSON inside JSON strings is unpacked at most this deep.
+const MAX_NESTED: u8 = 4;
+
+#[derive(Clone, Copy)]
+struct Frame {
+    object: bool,
+    expect_key: bool,
+    /// Class of the key whose value this container is (sensitive containers redact every leaf).
+    inherited: NameClass,
+    /// Class of the most recent key in this object.
+    key: NameClass,
+}
+
+/// Output built lazily: nothing is allocated until the first change.
+struct Out<'a> {
+    src: &'a str,
+    buf: Option<String>,
+    copied: usize,
+}
+
+impl<'a> Out<'a> {
+    fn replace(&mut self, start: usize, end: usize, with: &str) {
+        let buf = self.buf.get_or_insert_with(|| String::with_capacity(self.src.len() + 64));
+        buf.push_str(&self.src[self.copied..start]);
+        buf.push_str(with);
+        self.copied = end;
+    }
+
+    fn finish(self) -> Cow<'a, str> {
+        match self.buf {
+            None => Cow::Borrowed(self.src),
+            Some(mut b) => {
+                b.push_str(&self.src[self.copied..]);
+                Cow::Owned(b)
+            }
+        }
+    }
+}
+
+pub(super) fn scrub_json<'a>(s: &Scrubber, text: &'a str, depth: u8) -> Option<Cow<'a, str>> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut out = Out { src: text, buf: None, copied: 0 };
+    let mut seen_value = false;
+    loop {
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i >= b.len() {
+            break;
+        }
+        if stack.is_empty() && seen_value {
+            return None; // trailing garbage after the top-level value
+        }
+        let value_class = match stack.last() {
+            Some(f) if f.object => {
+                if matches!(f.inherited, NameClass::Secret(_)) {
+                    f.inherited
+                } else {
+                    f.key
+                }
+            }
+            Some(f) => f.inherited,
+            None => NameClass::Plain,
+        };
+        match b[i] {
+            b'{' | b'[' => {
+                if stack.last().is_some_and(|f| f.object && f.expect_key) {
+                    return None;
+                }
+                let inherited = match value_class {
+                    NameClass::Secret(_) => value_class,
+                    NameClass::Authorization | NameClass::Cookie => NameClass::Secret("secret"),
+                    _ => NameClass::Plain,
+                };
+                stack.push(Frame {
+                    object: b[i] == b'{',
+                    expect_key: b[i] == b'{',
+                    inherited,
+                    key: NameClass::Plain,
+                });
+                seen_value = true;
+                i += 1;
+            }
+            b'}' | b']' => {
+                let f = stack.pop()?;
+                if f.object != (b[i] == b'}') {
+                    return None;
+                }
+                i += 1;
+            }
+            b',' => {
+                let f = stack.last_mut()?;
+                if f.object {
+                    f.expect_key = true;
+                }
+                i += 1;
+            }
+            b':' => {
+                let f = stack.last()?;
+                if !f.object || f.expect_key {
+                    return None;
+                }
+                i += 1;
+            }
+            b'"' => {
+                let start = i;
+                let end = string_end(b, i)?;
+                let raw = &text[start + 1..end - 1];
+                i = end;
+                seen_value = true;
+                let is_key = stack.last().is_some_and(|f| f.object && f.expect_key);
+                if is_key {
+                    let name = unescape(raw)?;
+                    let f = stack.last_mut().expect("checked");
+                    f.key = classify_name(&name, s.extra_names());
+                    f.expect_key = false;
+                    continue;
+                }
+                let value = unescape(raw)?;
+                let new = match value_class {
+                    NameClass::Exempt => None,
+                    NameClass::Plain => scrub_string(s, raw, &value, depth),
+                    class => s
+                        .redact_value(class, &value)
+                        .map(|v| json_quote(&v))
+                        .or_else(|| scrub_string(s, raw, &value, depth)),
+                };
+                if let Some(quoted) = new {
+                    out.replace(start, end, &quoted);
+                }
+            }
+            c if c == b'-' || c.is_ascii_digit() || c.is_ascii_alphabetic() => {
+                let start = i;
+                while i < b.len() && !matches!(b[i], b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r' | b':')
+                {
+                    i += 1;
+                }
+                let lit = &text[start..i];
+                seen_value = true;
+                if !(matches!(lit, "true" | "false" | "null") || is_number(lit)) {
+                    return None;
+                }
+                let new = match value_class {
+                    NameClass::Secret(_) | NameClass::IfRandom(_) if is_number(lit) => {
+                        s.redact_value(value_class, lit)
+                    }
+                    NameClass::Exempt => None,
+                    _ if is_number(lit) && lit.len() >= 13 => match s.scrub_text(lit) {
+                        Cow::Owned(x) => Some(x),
+                        Cow::Borrowed(_) => None,
+                    },
+                    _ => None,
+                };
+                if let Some(new) = new {
+                    out.replace(start, i, &json_quote(&new));
+                }
+            }
+            _ => return None,
+        }
+    }
+    if !stack.is_empty() || !seen_value {
+        return None;
+    }
+    Some(out.finish())
+}
+
+/// Scrubs a plain string value; returns the new quoted JSON string, `None` if unchanged.
+///
+/// A value without escapes is scrubbed as what it is (JSON, recursively, or text). A value with
+/// escapes is scrubbed in its escaped form, so that every byte that is not a secret keeps its
+/// original escaping (`\u0022` stays `\u0022`); markers need no escaping. The unescaped form is
+/// checked too, and wins if it finds a secret the escaped pass missed.
+fn scrub_string(s: &Scrubber, raw: &str, value: &str, depth: u8) -> Option<String> {
+    if raw.contains('\\') {
+        let escaped = s.scrub_text(raw);
+        let plain = scrub_plain(s, value, depth)?;
+        // Does the escaped-form result still hide everything the plain pass found?
+        let escaped_unescaped = unescape(&escaped).map(|c| c.into_owned());
+        let plain_again = escaped_unescaped.as_deref().and_then(|u| scrub_plain(s, u, depth));
+        return match (escaped, plain_again) {
+            (Cow::Owned(e), None) => Some(format!("\"{e}\"")),
+            _ => Some(json_quote(&plain)),
+        };
+    }
+    scrub_plain(s, value, depth).map(|v| json_quote(&v))
+}
+
+/// Scrubs an unescaped string value (JSON inside, or text); `None` if unchanged.
+fn scrub_plain(s: &Scrubber, value: &str, depth: u8) -> Option<String> {
+    let t = value.trim_start();
+    if depth < MAX_NESTED
+        && (t.starts_with('{') || t.starts_with('['))
+        && let Some(inner) = scrub_json(s, value, depth + 1)
+    {
+        return match inner {
+            Cow::Owned(x) => Some(x),
+            Cow::Borrowed(_) => None,
+        };
+    }
+    match s.scrub_text(value) {
+        Cow::Owned(x) => Some(x),
+        Cow::Borrowed(_) => None,
+    }
+}
+
+fn json_quote(v: &str) -> String {
+    serde_json::to_string(v).expect("a string always serialises")
+}
+
+/// Index just past the closing quote of the string starting at `b[start] == '"'`.
+fn string_end(b: &[u8], start: usize) -> Option<usize> {
+    let mut i = start + 1;
+    loop {
+        let j = memchr::memchr2(b'"', b'\\', &b[i..])? + i;
+        if b[j] == b'"' {
+            return Some(j + 1);
+        }
+        i = j + 2; // skip the escaped character
+        if i > b.len() {
+            return None;
+        }
+    }
+}
+
+/// The value of a JSON string body; borrowed when it has no escapes.
+fn unescape(raw: &str) -> Option<Cow<'_, str>> {
+    if !raw.contains('\\') {
+        if raw.bytes().any(|c| c < 0x20) {
+            return None;
+        }
+        return Some(Cow::Borrowed(raw));
+    }
+    let quoted = format!("\"{raw}\"");
+    serde_json::from_str::<String>(&quoted).ok().map(Cow::Owned)
+}
+
+fn is_number(s: &str) -> bool {
+    let t = s.strip_prefix('-').unwrap_or(s);
+    !t.is_empty()
+        && t.as_bytes()[0].is_ascii_digit()
+        && t.bytes().all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-'))
+}

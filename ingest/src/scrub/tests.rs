@@ -1,0 +1,248 @@
+//! Unit tests of the scrubber: one positive per kind, the tricky negatives, JSON structure,
+//! idempotence, and property tests on arbitrary input. The labelled corpus lives in
+//! `ingest/tests/scrub_corpus.rs`.
+
+use super::*;
+use gatewatch_core::config::{ScrubConfig, ScrubRule};
+use proptest::prelude::*;
+
+/// Built once: compiling the patterns dominates a debug-mode test otherwise.
+fn scrubber() -> &'static Scrubber {
+    static S: std::sync::OnceLock<Scrubber> = std::sync::OnceLock::new();
+    S.get_or_init(|| Scrubber::with_key(&ScrubConfig::default(), vec![7u8; 32]).unwrap())
+}
+
+const JWT: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
+
+fn gone(out: &str, secret: &str) {
+    assert!(!out.contains(secret), "`{secret}` survived in: {out}");
+    assert!(out.contains("[REDACTED:"), "no marker in: {out}");
+}
+
+#[test]
+fn each_kind_is_caught() {
+    let s = scrubber();
+    let cases: &[(&str, &str, &str)] = &[
+        ("jwt", JWT, "GET /callback/{JWT} HTTP/1.1"),
+        ("jwt", JWT, "authorizer failed: token {JWT} expired"),
+        (
+            "bearer",
+            "8f14e45fceea167a5a36dedd4bea2543",
+            "Authorization=Bearer 8f14e45fceea167a5a36dedd4bea2543, Host=x",
+        ),
+        ("basic_auth", "YWxhZGRpbjpvcGVuc2VzYW1l", "{Authorization=Basic YWxhZGRpbjpvcGVuc2VzYW1l}"),
+        ("aws_access_key", "AKIAIOSFODNN7EXAMPLE", "key AKIAIOSFODNN7EXAMPLE used"),
+        (
+            "aws_secret_key",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        ),
+        (
+            "aws_sigv4",
+            "a3f1c2",
+            "/x?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=a3f1c2&X-Amz-Date=20261124T000000Z",
+        ),
+        (
+            "github_token",
+            "ghp_0123456789abcdefghijABCDEFGHIJ012345",
+            "token ghp_0123456789abcdefghijABCDEFGHIJ012345",
+        ),
+        (
+            "slack_token",
+            "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx",
+            "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx",
+        ),
+        ("stripe_key", "sk_live_4eC39HqLyjWDarjtT1zdp7dc", "stripe sk_live_4eC39HqLyjWDarjtT1zdp7dc"),
+        (
+            "google_api_key",
+            "AIzaSyA1234567890abcdefghijklmnopqrstuv",
+            "?key=AIzaSyA1234567890abcdefghijklmnopqrstuv",
+        ),
+        (
+            "private_key",
+            "MIIEowIBAAKCAQEA7",
+            r"-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7\n-----END RSA PRIVATE KEY-----",
+        ),
+        ("password", "hunter2!", "username=jane&password=hunter2!&remember=1"),
+        ("password", "p%40ss", "username=jane%26password%3Dp%40ss"),
+        ("password", "hunter2", r#"body: {"user":"jane","password":"hunter2"}"#),
+        ("password", "hunter3", r#"body: {\"user\":\"jane\",\"password\":\"hunter3\"}"#),
+        ("password", "hunter4", r"\u0022password\u0022:\u0022hunter4\u0022"),
+        ("cookie", "s3ss10n", "{Cookie=session=s3ss10n; theme=dark, Host=a}"),
+        (
+            "api_key",
+            "Zk3pQ9vT2mX8rL1wB6nY",
+            "(abc) Method request headers: {X-Api-Key=Zk3pQ9vT2mX8rL1wB6nY, Host=a}",
+        ),
+        ("email", "jane.doe@example.org", "/users/jane.doe@example.org/orders"),
+        ("email", "jane.doe%40example.org", "/users/jane.doe%40example.org/orders"),
+        ("phone", "+14155552671", "phone=+14155552671"),
+        ("phone", "(415) 555-2671", "call (415) 555-2671 now"),
+        ("card", "4111 1111 1111 1111", "card 4111 1111 1111 1111 charged"),
+        ("ssn", "123-45-6789", "ssn on file 123-45-6789"),
+        ("iban", "DE89 3704 0044 0532 0130 00", "pay to DE89 3704 0044 0532 0130 00 today"),
+    ];
+    for (kind, secret, template) in cases {
+        let line = template.replace("{JWT}", JWT);
+        let out = s.scrub_line(&line);
+        gone(&out, secret);
+        assert!(out.contains(&format!("[REDACTED:{kind}:")), "expected kind {kind}: {out}");
+    }
+}
+
+#[test]
+fn clean_text_is_left_alone_and_borrowed() {
+    let s = scrubber();
+    for line in [
+        r#"{"requestId":"c0ffee12-3456-7890-abcd-ef0123456789","ip":"203.0.113.9","requestTime":"24/Nov/2026:14:40:53 +0000","httpMethod":"GET","resourcePath":"/orders/{orderId}","status":"200","responseLength":"1233","apiKeyId":"a1b2c3d4e5","userAgent":"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36","requestTimeEpoch":"1795531253000"}"#,
+        "X-Amzn-Trace-Id=Root=1-6743a1b2-0123456789abcdef01234567",
+        "sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        "order 4111111111111112 shipped",
+        "password reset email sent",
+        "/users/{userId}/tokens",
+        "arn:aws:execute-api:us-east-1:123456789012:abc123/prod/GET/pets",
+        "GB82WEST12345698765433",
+        "000-12-3456",
+        "198.51.100.7 - - [24/Nov/2026:14:40:53 +0000] \"GET /pets HTTP/1.1\" 200 123 req-1",
+        // status, length and an all-digit request-id prefix read as "4045742999825": Luhn-valid,
+        // but not grouped the way cards are printed.
+        "1.159.227.227 - - [24/Nov/2026:00:40:01 +0000] \"GET /p HTTP/1.1\" 404 57 42999825-b1b5-4e4d-9907-20a67f1787a2",
+    ] {
+        let out = s.scrub_line(line);
+        assert!(matches!(out, Cow::Borrowed(_)), "changed: {line}\n   -> {out}");
+    }
+}
+
+#[test]
+fn json_stays_json_and_keys_decide() {
+    let s = scrubber();
+    let line = format!(
+        r#"{{"ip":"203.0.113.9","password":"x","nested":{{"client_secret":42,"list":["a","{JWT}"]}},"body":"{{\"token\":\"abc\",\"n\":1}}","user":"jane@example.org","n":4111111111111111,"ok":true}}"#
+    );
+    let out = s.scrub_line(&line);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("output is JSON");
+    assert_eq!(v["ip"], "203.0.113.9");
+    assert!(v["password"].as_str().unwrap().starts_with("[REDACTED:password:"));
+    assert!(v["nested"]["client_secret"].as_str().unwrap().starts_with("[REDACTED:secret:"));
+    assert!(v["nested"]["list"][1].as_str().unwrap().starts_with("[REDACTED:jwt:"));
+    assert_eq!(v["nested"]["list"][0], "a");
+    let body: serde_json::Value = serde_json::from_str(v["body"].as_str().unwrap()).unwrap();
+    assert!(body["token"].as_str().unwrap().starts_with("[REDACTED:token:"));
+    assert_eq!(body["n"], 1);
+    assert!(v["user"].as_str().unwrap().starts_with("[REDACTED:email:"));
+    assert!(v["n"].as_str().unwrap().starts_with("[REDACTED:card:"));
+    assert_eq!(v["ok"], true);
+    // "-" (API Gateway's missing value) stays.
+    assert_eq!(s.scrub_line(r#"{"password":"-"}"#), r#"{"password":"-"}"#);
+}
+
+#[test]
+fn fingerprints_are_stable_keyed_and_context_free() {
+    let s = scrubber();
+    let a = s.scrub_line(&format!("Authorization=Bearer {JWT}")).into_owned();
+    let b = s.scrub_line(&format!("/cb?id_token={JWT}")).into_owned();
+    let fp = s.fingerprint(JWT);
+    assert!(a.contains(&fp) && b.contains(&fp), "{a} / {b}");
+    let other = Scrubber::with_key(&ScrubConfig::default(), vec![8u8; 32]).unwrap();
+    assert_ne!(other.fingerprint(JWT), fp, "another deployment key gives other pseudonyms");
+}
+
+#[test]
+fn policy_disables_allows_and_adds_rules() {
+    let cfg = ScrubConfig {
+        disabled_kinds: vec!["phone".into()],
+        allow: vec!["4242424242424242".into()],
+        rules: vec![ScrubRule {
+            kind: "employee_id".into(),
+            pattern: r"\bEMP-(\d{6})\b".into(),
+            validator: None,
+        }],
+        ip_in_text: IpPolicy::Truncate,
+        sensitive_fields: vec!["mothers_maiden_name".into()],
+        ..ScrubConfig::default()
+    };
+    let s = Scrubber::with_key(&cfg, vec![1u8; 32]).unwrap();
+    assert_eq!(s.scrub_line("phone=+14155552671"), "phone=+14155552671");
+    assert_eq!(s.scrub_line("test card 4242424242424242"), "test card 4242424242424242");
+    let out = s.scrub_line("badge EMP-123456 from 10.1.2.3");
+    assert!(out.starts_with("badge EMP-[REDACTED:employee_id:"), "{out}");
+    assert!(out.ends_with("from 10.1.2.0/24"), "{out}");
+    let out = s.scrub_line(r#"{"mothersMaidenName":"Smith"}"#);
+    assert!(out.contains("[REDACTED:secret:"), "{out}");
+
+    let bad = ScrubConfig { disabled_kinds: vec!["nope".into()], ..ScrubConfig::default() };
+    assert!(Scrubber::with_key(&bad, vec![0; 32]).unwrap_err().contains("scrub.disabled_kinds"));
+    let bad = ScrubConfig {
+        rules: vec![ScrubRule { kind: "x".into(), pattern: "(".into(), validator: None }],
+        ..ScrubConfig::default()
+    };
+    assert!(Scrubber::with_key(&bad, vec![0; 32]).unwrap_err().contains("scrub.rules[0].pattern"));
+}
+
+#[test]
+fn key_file_is_created_once_and_reused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("k");
+    let cfg = ScrubConfig { key_file: path.to_str().unwrap().into(), ..ScrubConfig::default() };
+    let a = Scrubber::from_config(&cfg).unwrap().fingerprint("x");
+    let b = Scrubber::from_config(&cfg).unwrap().fingerprint("x");
+    assert_eq!(a, b);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    let short = ScrubConfig { key: "abcd".into(), ..ScrubConfig::default() };
+    assert!(Scrubber::from_config(&short).unwrap_err().contains("scrub.key"));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn never_panics_and_is_idempotent(line in ".{0,200}") {
+        let s = scrubber();
+        let once = s.scrub_line(&line).into_owned();
+        let twice = s.scrub_line(&once).into_owned();
+        prop_assert_eq!(once, twice);
+    }
+
+    #[test]
+    fn json_stays_json(v in arb_json()) {
+        let s = scrubber();
+        // Log lines are objects; a bare scalar line is scrubbed as text.
+        let text = serde_json::json!({ "v": v }).to_string();
+        let out = s.scrub_line(&text);
+        prop_assert!(serde_json::from_str::<serde_json::Value>(&out).is_ok(), "{} -> {}", text, out);
+    }
+
+    #[test]
+    fn secrets_inside_random_text_are_caught(pre in "[a-z =&?/]{0,20}", post in "[a-z =&?/]{0,20}") {
+        let s = scrubber();
+        let line = format!("{pre} {JWT} {post}");
+        let out = s.scrub_line(&line);
+        prop_assert!(!out.contains(JWT));
+    }
+}
+
+fn arb_json() -> impl Strategy<Value = serde_json::Value> {
+    let leaf = prop_oneof![
+        Just(serde_json::Value::Null),
+        any::<bool>().prop_map(serde_json::Value::Bool),
+        any::<i64>().prop_map(|n| serde_json::json!(n)),
+        "[ -~]{0,30}".prop_map(serde_json::Value::String),
+        Just(serde_json::Value::String(JWT.into())),
+        Just(serde_json::Value::String("4111 1111 1111 1111".into())),
+    ];
+    leaf.prop_recursive(4, 32, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..5).prop_map(serde_json::Value::Array),
+            prop::collection::btree_map(
+                prop_oneof![Just("password".to_string()), Just("ip".to_string()), "[a-zA-Z_]{1,10}"],
+                inner,
+                0..5
+            )
+            .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+        ]
+    })
+}

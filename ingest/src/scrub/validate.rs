@@ -1,0 +1,131 @@
+//! Validators that keep the scrubber's false positives down: a 16-digit order number is not a
+//! card unless its Luhn checksum holds, an IBAN-shaped string is not an IBAN unless mod-97 holds,
+//! and `eyJ…` is not a JWT unless its header decodes to a JSON object with `alg`.
+
+use base64::Engine as _;
+
+/// Luhn checksum over the ASCII digits of `s` (separators ignored).
+pub fn luhn(s: &str) -> bool {
+    let digits: Vec<u32> = s.bytes().filter(u8::is_ascii_digit).map(|b| (b - b'0') as u32).collect();
+    if digits.len() < 12 {
+        return false;
+    }
+    let sum: u32 = digits
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, &d)| if i % 2 == 1 { if d * 2 > 9 { d * 2 - 9 } else { d * 2 } } else { d })
+        .sum();
+    sum.is_multiple_of(10)
+}
+
+/// A payment card: 13-19 digits, a known issuer prefix, Luhn-valid, not one repeated digit.
+pub fn card(s: &str) -> bool {
+    let digits: String = s.chars().filter(char::is_ascii_digit).collect();
+    let n = digits.len();
+    if !(13..=19).contains(&n) || digits.bytes().all(|b| b == digits.as_bytes()[0]) {
+        return false;
+    }
+    let p2: u32 = digits[..2].parse().unwrap_or(0);
+    let p4: u32 = digits[..4].parse().unwrap_or(0);
+    let issuer = match digits.as_bytes()[0] {
+        b'4' => true,                                           // Visa
+        b'5' => (51..=55).contains(&p2),                        // Mastercard
+        b'2' => (2221..=2720).contains(&p4),                    // Mastercard 2-series
+        b'3' => matches!(p2, 34 | 37 | 36 | 38 | 30 | 35),      // Amex, Diners, JCB
+        b'6' => p4 == 6011 || p2 == 65 || p2 == 64 || p2 == 62, // Discover, UnionPay
+        _ => false,
+    };
+    issuer && luhn(&digits)
+}
+
+/// IBAN: country code, check digits, mod-97 == 1 over the rearranged string.
+pub fn iban(s: &str) -> bool {
+    let compact: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    if !(15..=34).contains(&compact.len())
+        || !compact[..2].iter().all(u8::is_ascii_uppercase)
+        || !compact[2..4].iter().all(u8::is_ascii_digit)
+        || !compact.iter().all(u8::is_ascii_alphanumeric)
+    {
+        return false;
+    }
+    let mut rem: u32 = 0;
+    for &b in compact[4..].iter().chain(&compact[..4]) {
+        let v =
+            if b.is_ascii_digit() { (b - b'0') as u32 } else { (b.to_ascii_uppercase() - b'A') as u32 + 10 };
+        rem = if v >= 10 { (rem * 100 + v) % 97 } else { (rem * 10 + v) % 97 };
+    }
+    rem == 1
+}
+
+/// US SSN `AAA-GG-SSSS`: area not 000, 666 or 9xx; group not 00; serial not 0000.
+pub fn ssn(s: &str) -> bool {
+    let d: Vec<u32> = s.bytes().filter(u8::is_ascii_digit).map(|b| (b - b'0') as u32).collect();
+    if d.len() != 9 {
+        return false;
+    }
+    let area = d[0] * 100 + d[1] * 10 + d[2];
+    let group = d[3] * 10 + d[4];
+    let serial = d[5] * 1000 + d[6] * 100 + d[7] * 10 + d[8];
+    area != 0 && area != 666 && area < 900 && group != 0 && serial != 0
+}
+
+/// A JWT (or JWS/JWE): the first segment is base64url of a JSON object carrying `alg`.
+pub fn jwt(s: &str) -> bool {
+    let Some(header) = s.split('.').next() else { return false };
+    let Ok(bytes) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(header.trim_end_matches('='))
+    else {
+        return false;
+    };
+    matches!(serde_json::from_slice::<serde_json::Value>(&bytes), Ok(serde_json::Value::Object(m)) if m.contains_key("alg"))
+}
+
+/// Phone numbers have 8-15 digits (E.164 allows at most 15).
+pub fn phone(s: &str) -> bool {
+    let n = s.bytes().filter(u8::is_ascii_digit).count();
+    (8..=15).contains(&n)
+}
+
+/// Shannon entropy in bits per character, for "is this value random enough to be a key?".
+pub fn entropy(s: &str) -> f64 {
+    let mut counts = [0u32; 256];
+    for b in s.bytes() {
+        counts[b as usize] += 1;
+    }
+    let n = s.len() as f64;
+    counts.iter().filter(|&&c| c > 0).map(|&c| c as f64 / n).map(|p| -p * p.log2()).sum()
+}
+
+/// A credential-looking value: long enough, random enough, mixing letters and digits.
+pub fn high_entropy(s: &str) -> bool {
+    s.len() >= 16
+        && entropy(s) >= 3.3
+        && s.bytes().any(|b| b.is_ascii_digit())
+        && s.bytes().any(|b| b.is_ascii_alphabetic())
+        && s.bytes().all(|b| b.is_ascii_graphic())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validators() {
+        assert!(card("4111 1111 1111 1111"));
+        assert!(card("378282246310005"));
+        assert!(card("5555-5555-5555-4444"));
+        assert!(!card("4111111111111112"), "Luhn-invalid");
+        assert!(!card("1795531253000"), "epoch ms is not a card");
+        assert!(!card("0000000000000000"));
+        assert!(iban("DE89 3704 0044 0532 0130 00"));
+        assert!(iban("GB82WEST12345698765432"));
+        assert!(!iban("GB82WEST12345698765433"));
+        assert!(ssn("123-45-6789"));
+        assert!(!ssn("000-12-3456") && !ssn("666-12-3456") && !ssn("912-12-3456") && !ssn("123-00-6789"));
+        assert!(jwt("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln"));
+        assert!(!jwt("eyJmb28iOiJiYXIifQ.eyJzdWIiOiIxIn0.c2ln"), "no alg");
+        assert!(high_entropy("q8Fz2LmP0xVw7KtR9sYb"));
+        assert!(!high_entropy("aaaaaaaaaaaaaaaaaaaa1"));
+        assert!(!high_entropy("password-reset-link"));
+    }
+}
