@@ -528,3 +528,198 @@ fn bad_arguments_and_config_are_named() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("ndjson"));
 }
+
+/// Canary secrets of every kind the scrubber knows, each unique to this test.
+fn canaries() -> Vec<(&'static str, String)> {
+    let b64url = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+    let jwt = format!(
+        "{}.{}.{}",
+        b64url(r#"{"alg":"RS256","typ":"JWT","kid":"canary"}"#),
+        b64url(r#"{"sub":"canary-subject-7741","iat":1795531253,"exp":1795534853}"#),
+        "Q2FuYXJ5U2lnbmF0dXJlVGhhdE11c3ROZXZlckJlU3RvcmVk"
+    );
+    vec![
+        ("jwt", jwt),
+        ("bearer", "opaqueCanaryBearer0b7d2e91c4a8f3".into()),
+        ("basic_auth", base64::engine::general_purpose::STANDARD.encode("canaryuser:canary-pass-3391")),
+        ("aws_access_key", "AKIACANARY7Q2W3E4R5T".into()),
+        ("aws_secret_key", "cAnArY/SeCrEt+KeY0123456789abcdefGHIJKLM".into()),
+        ("aws_sigv4", "c4a7e1f0b2d3c4a5e6f70819a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5".into()),
+        ("github_token", "ghp_CanaryGithubToken0123456789abcdefgh".into()),
+        ("slack_token", "xoxb-112233445566-778899001122-CanarySlackTokenValue".into()),
+        ("stripe_key", "sk_live_CanaryStripeKey0123456789ab".into()),
+        ("google_api_key", "AIzaSyCanaryGoogleKey_0123456789abcdef".into()),
+        ("password", "Canary-Pa55word!".into()),
+        ("cookie", "canarysessioncookie77f1e2".into()),
+        ("api_key", "CanaryApiKey9f8e7d6c5b4a3".into()),
+        ("email", "canary.person@example.net".into()),
+        ("phone", "+14155550199".into()),
+        ("card", "4539148803436467".into()),
+        ("ssn", "219-09-9999".into()),
+        ("iban", "GB33BUKB20201555555555".into()),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_canary_reaches_the_store_the_logs_or_the_api() {
+    let c: BTreeMap<&str, String> = canaries().into_iter().collect();
+    let dir = tempfile::tempdir().unwrap();
+    let t = "\"requestTimeEpoch\":\"1795531253000\"";
+    let lines = [
+        format!(
+            r#"{{"ip":"198.51.100.10",{t},"status":"200","principalId":"{}","path":"/me?access_token={}&api_key={}","userAgent":"curl/8.4.0"}}"#,
+            c["email"], c["jwt"], c["api_key"]
+        ),
+        format!(
+            r#"{{"ip":"198.51.100.11",{t},"status":"401","authorizerError":"invalid token Bearer {}","errorMessage":"AKIA key {} rejected; secret {}","path":"/x"}}"#,
+            c["bearer"], c["aws_access_key"], c["aws_secret_key"]
+        ),
+        format!(
+            r#"{{"ip":"198.51.100.12",{t},"status":"403","path":"/f.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature={}","requestHeaders":"{{Authorization=Basic {}, Cookie=sid={}; theme=dark}}"}}"#,
+            c["aws_sigv4"], c["basic_auth"], c["cookie"]
+        ),
+        format!(
+            r#"{{"ip":"198.51.100.13",{t},"status":"500","requestBody":"{{\"password\":\"{}\",\"phone\":\"{}\",\"card\":\"{}\",\"ssn\":\"{}\",\"iban\":\"{}\"}}","errorMessage":"tokens {} {} {} {}"}}"#,
+            c["password"],
+            c["phone"],
+            c["card"],
+            c["ssn"],
+            c["iban"],
+            c["github_token"],
+            c["slack_token"],
+            c["stripe_key"],
+            c["google_api_key"]
+        ),
+        // Unusable lines carrying canaries: they must reach dead letters scrubbed.
+        format!(
+            r#"{{"ip":"198.51.100.14","status":"200","principalId":"{}","path":"/?token={}"}}"#,
+            c["email"], c["jwt"]
+        ),
+        format!(r#"{{"ip":"198.51.100.15",{t},"status":"{}"}}"#, c["github_token"]),
+        format!(r#"garbage line with {} and {} and password={}"#, c["jwt"], c["card"], c["password"]),
+        format!(
+            "198.51.100.16 - - [24/Nov/2026:14:40:53 +0000] \"GET /login?password={}&email={} HTTP/1.1\" 200 12 r-1",
+            c["password"], c["email"]
+        ),
+    ];
+    let mut input = lines.join("\n").into_bytes();
+    // Invalid UTF-8 around a canary: dead-lettered with a lossy, scrubbed excerpt.
+    input.extend_from_slice(
+        format!("\n{{\"ip\":\"198.51.100.17\",{t},\"status\":\"200\",\"path\":\"/").as_bytes(),
+    );
+    input.push(0xff);
+    input.extend_from_slice(format!("{}\"}}\n", c["jwt"]).as_bytes());
+    let path = dir.path().join("canaries.ndjson");
+    std::fs::write(&path, &input).unwrap();
+    for (kind, v) in &c {
+        assert!(input.windows(v.len()).any(|w| w == v.as_bytes()), "canary {kind} is in the input");
+    }
+
+    let mut seen = Vec::<(String, Vec<u8>)>::new();
+    let run = |args: &[&str]| -> Output {
+        let out = bin().env("GATEWATCH_LOG", "debug").args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        out
+    };
+    let db = sqlite_url(dir.path(), "canary.db");
+    let out = run(&["replay", "--input", path.to_str().unwrap(), "--db", &db]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("5 events"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    seen.push(("replay stdout".into(), out.stdout));
+    seen.push(("replay stderr".into(), out.stderr));
+
+    let pg = PgDb::new().await;
+    let out = run(&["replay", "--input", path.to_str().unwrap(), "--db", &pg.url]);
+    seen.push(("pg replay stderr".into(), out.stderr));
+    let dump = Command::new("pg_dump").args(["--data-only", "--dbname", &pg.url]).output().expect("pg_dump");
+    assert!(dump.status.success(), "{}", String::from_utf8_lossy(&dump.stderr));
+    assert!(String::from_utf8_lossy(&dump.stdout).contains("REDACTED"), "the dump holds the scrubbed rows");
+    seen.push(("postgres dump".into(), dump.stdout));
+
+    let store = Store::connect(&db).await.unwrap();
+    let dead = store.dead_letters(100).await.unwrap();
+    assert_eq!(dead.len(), 4, "{dead:#?}");
+    assert!(dead.iter().all(|d| d.excerpt.is_some()));
+    store.close().await;
+
+    let server = Server::start(&["serve", "--listen", "127.0.0.1:0", "--db", &db]);
+    let range = "from=2026-11-24T14:00:00Z&to=2026-11-24T15:00:00Z";
+    let (s, body) = http_get(&server.1, &format!("/v1/clients?metric=total&limit=100&{range}"));
+    assert_eq!(s, 200);
+    let v: Value = serde_json::from_str(&body).unwrap();
+    let clients = v["clients"].as_array().unwrap();
+    assert_eq!(clients.len(), 5, "{v}");
+    assert!(
+        clients.iter().any(|c| c["client"]["value"].as_str().unwrap().starts_with("[REDACTED:email:")),
+        "{v}"
+    );
+    for cl in clients {
+        let key =
+            format!("{}:{}", cl["client"]["type"].as_str().unwrap(), cl["client"]["value"].as_str().unwrap());
+        let enc: String = key
+            .bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"-_.:".contains(&b) {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect();
+        let (s, series) = http_get(&server.1, &format!("/v1/clients/{enc}/series?{range}"));
+        assert_eq!(s, 200, "{key}: {series}");
+        seen.push((format!("series of {key}"), series.into_bytes()));
+    }
+    seen.push(("top clients".into(), body.into_bytes()));
+    drop(server);
+
+    for f in std::fs::read_dir(dir.path()).unwrap() {
+        let p = f.unwrap().path();
+        if p.file_name().unwrap().to_str().unwrap().starts_with("canary.db") {
+            seen.push((p.display().to_string(), std::fs::read(&p).unwrap()));
+        }
+    }
+    for (place, bytes) in &seen {
+        for (kind, v) in &c {
+            assert!(!bytes.windows(v.len()).any(|w| w == v.as_bytes()), "canary {kind} leaked into {place}");
+        }
+    }
+}
+
+#[test]
+fn scrub_command_keeps_one_line_per_line_and_stable_pseudonyms() {
+    let c: BTreeMap<&str, String> = canaries().into_iter().collect();
+    let mut input = Vec::new();
+    input.extend_from_slice(format!("Authorization: Bearer {}\n", c["jwt"]).as_bytes());
+    input.extend_from_slice(b"\n");
+    input.extend_from_slice(
+        format!("{{\"password\":\"{}\",\"ip\":\"203.0.113.9\"}}\r\n", c["password"]).as_bytes(),
+    );
+    input.extend_from_slice(b"bad \xff\xfe utf8 ");
+    input.extend_from_slice(c["card"].as_bytes());
+    input.extend_from_slice(b"\nclean line 2026-11-24T14:40:53Z\n");
+    input.extend_from_slice(format!("again {}", c["jwt"]).as_bytes()); // no final newline
+    let run = || {
+        let mut child = bin().arg("scrub").stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+        child.stdin.take().unwrap().write_all(&input).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let out = run();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 6, "{out}");
+    assert_eq!(lines[1], "");
+    assert_eq!(lines[4], "clean line 2026-11-24T14:40:53Z");
+    let v: Value = serde_json::from_str(lines[2]).unwrap();
+    assert_eq!(v["ip"], "203.0.113.9");
+    for (kind, secret) in &c {
+        assert!(!out.contains(secret.as_str()), "{kind} survived: {out}");
+    }
+    let fp = |l: &str| l.split("[REDACTED:jwt:").nth(1).map(|r| r[..8].to_string());
+    assert_eq!(fp(lines[0]), fp(lines[5]), "same token, same pseudonym");
+    assert_eq!(run(), out, "and across runs (same key)");
+}

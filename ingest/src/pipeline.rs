@@ -335,10 +335,17 @@ impl<'s> Reader<'s> {
                 .and_then(|s| crate::parse::parse_clf(s, fallback_ms)),
         };
         let reason = match parsed {
-            Ok(rec) => match self.record(&rec) {
-                Ok(()) => return,
-                Err(reason) => reason,
-            },
+            Ok(mut rec) => {
+                // No principal or API key: a credential's pseudonym names the caller instead, so
+                // "one token from many IPs" is one client, not many.
+                if rec.principal.is_none() && rec.api_key.is_none() {
+                    rec.principal = credential_pseudonym(&scrubbed).map(Cow::Borrowed);
+                }
+                match self.record(&rec) {
+                    Ok(()) => return,
+                    Err(reason) => reason,
+                }
+            }
             Err(e) => e.to_string(),
         };
         self.dead_letter_with(pos(), reason, Some(truncate(&scrubbed, crate::scrub::EXCERPT_BYTES)));
@@ -599,6 +606,18 @@ impl<'s> Reader<'s> {
     }
 }
 
+/// The first credential marker (`[REDACTED:jwt:…]`, bearer, basic) in a scrubbed line.
+fn credential_pseudonym(scrubbed: &str) -> Option<&str> {
+    if !scrubbed.contains("[REDACTED:") {
+        return None;
+    }
+    ["[REDACTED:jwt:", "[REDACTED:bearer:", "[REDACTED:basic_auth:"].iter().find_map(|p| {
+        let start = scrubbed.find(p)?;
+        let end = scrubbed[start..].find(']')? + start + 1;
+        Some(&scrubbed[start..end])
+    })
+}
+
 fn truncate(s: &str, max: usize) -> String {
     let mut end = s.len().min(max);
     while !s.is_char_boundary(end) {
@@ -779,6 +798,19 @@ mod tests {
             &mut |_| Ok(()),
         );
         assert!(matches!(err, Err(IngestError::Checkpoint(_))));
+    }
+
+    #[test]
+    fn a_token_without_a_principal_names_the_client() {
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";
+        let line = format!(
+            r#"{{"ip":"203.0.113.9","requestTimeEpoch":"1795531253000","status":"401","path":"/x?access_token={jwt}"}}"#
+        );
+        let (s, batches) = run(line.as_bytes(), InputFormat::Auto, &Settings::default());
+        assert_eq!(s.events, 1);
+        let client = &batches[0].rows[0].client;
+        assert_eq!(client.kind, ClientKind::Principal);
+        assert!(client.value.starts_with("[REDACTED:jwt:") && !client.value.contains(jwt), "{client}");
     }
 
     #[test]

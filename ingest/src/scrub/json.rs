@@ -9,6 +9,8 @@
 use super::{NameClass, Scrubber, classify_name};
 use std::borrow::Cow;
 
+/// Shorter plain values are not scanned (values under sensitive keys are redacted regardless).
+const MIN_FINDABLE: usize = 6;
 /// JSON inside JSON strings is unpacked at most this deep.
 const MAX_NESTED: u8 = 4;
 
@@ -125,7 +127,7 @@ pub(super) fn scrub_json<'a>(s: &Scrubber, text: &'a str, depth: u8) -> Option<C
                 if is_key {
                     let name = unescape(raw)?;
                     let f = stack.last_mut().expect("checked");
-                    f.key = classify_name(&name, s.extra_names());
+                    f.key = classify_cached(s, &name);
                     f.expect_key = false;
                     continue;
                 }
@@ -177,6 +179,31 @@ pub(super) fn scrub_json<'a>(s: &Scrubber, text: &'a str, depth: u8) -> Option<C
     Some(out.finish())
 }
 
+/// Keys repeat on every line of a log: remember their class per thread (bounded).
+fn classify_cached(s: &Scrubber, name: &str) -> NameClass {
+    use std::cell::RefCell;
+    const MAX_CACHED: usize = 4096;
+    thread_local! {
+        static CACHE: RefCell<foldhash::HashMap<String, NameClass>> = RefCell::default();
+    }
+    if !s.extra_names().is_empty() {
+        // Configured names differ per scrubber; a per-thread cache could mix them up.
+        return classify_name(name, s.extra_names());
+    }
+    CACHE.with(|c| {
+        if let Some(&class) = c.borrow().get(name) {
+            return class;
+        }
+        let class = classify_name(name, &[]);
+        let mut c = c.borrow_mut();
+        if c.len() >= MAX_CACHED {
+            c.clear();
+        }
+        c.insert(name.to_string(), class);
+        class
+    })
+}
+
 /// Scrubs a plain string value; returns the new quoted JSON string, `None` if unchanged.
 ///
 /// A value without escapes is scrubbed as what it is (JSON, recursively, or text). A value with
@@ -200,6 +227,10 @@ fn scrub_string(s: &Scrubber, raw: &str, value: &str, depth: u8) -> Option<Strin
 
 /// Scrubs an unescaped string value (JSON inside, or text); `None` if unchanged.
 fn scrub_plain(s: &Scrubber, value: &str, depth: u8) -> Option<String> {
+    // Nothing a detector finds fits in fewer bytes (the shortest, an e-mail, needs six).
+    if value.len() < MIN_FINDABLE {
+        return None;
+    }
     let t = value.trim_start();
     if depth < MAX_NESTED
         && (t.starts_with('{') || t.starts_with('['))

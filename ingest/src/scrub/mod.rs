@@ -83,16 +83,23 @@ pub(crate) enum NameClass {
 
 /// Classifies a field/parameter name (case, `-`, `_` and `.` ignored).
 pub(crate) fn classify_name(name: &str, extra: &[String]) -> NameClass {
-    let mut n = String::with_capacity(name.len());
-    for c in name.chars() {
-        if c.is_ascii_alphanumeric() {
-            n.push(c.to_ascii_lowercase());
+    // Normalised on the stack: this runs for every key of every JSON line.
+    let mut buf = [0u8; 64];
+    let mut len = 0;
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() {
+            if len == buf.len() {
+                return NameClass::Plain; // no sensitive name is that long
+            }
+            buf[len] = b.to_ascii_lowercase();
+            len += 1;
         }
     }
-    if extra.contains(&n) {
+    let n = std::str::from_utf8(&buf[..len]).expect("ASCII");
+    if !extra.is_empty() && extra.iter().any(|e| e == n) {
         return NameClass::Secret("secret");
     }
-    match n.as_str() {
+    match n {
         "ip" | "sourceip" | "clientip" | "remoteaddr" => return NameClass::Exempt,
         "authorization" | "proxyauthorization" => return NameClass::Authorization,
         "cookie" | "setcookie" | "cookies" => return NameClass::Cookie,
@@ -107,7 +114,7 @@ pub(crate) fn classify_name(name: &str, extra: &[String]) -> NameClass {
         "sid" | "sessionid" | "session" | "jsessionid" | "phpsessid" => return NameClass::Secret("token"),
         _ => {}
     }
-    match n.as_str() {
+    match n {
         "privatekeyid" => return NameClass::Secret("secret"),
         "phone" | "phonenumber" | "mobile" | "mobilenumber" | "msisdn" | "tel" | "telephone" | "cell"
         | "cellphone" => {
@@ -206,6 +213,10 @@ pub struct Scrubber {
     ip_policy: IpPolicy,
     /// Digit-gated detectors present (false when all numeric kinds are disabled).
     numeric: bool,
+    /// The digit-gated detectors' patterns, in detector order, as one automaton.
+    numeric_set: regex::RegexSet,
+    /// Custom rules exist (they run on every text).
+    custom: bool,
     /// Kinds left alone (`scrub.disabled_kinds`); also filters kinds found by field name.
     disabled: Vec<String>,
 }
@@ -290,7 +301,7 @@ fn builtin() -> Vec<(&'static str, &'static str, usize, Check, &'static [&'stati
         ),
         (
             "github_token",
-            r"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})",
+            r"\b(?:gh[pousr]_[A-Za-z0-9]{30,255}|github_pat_[A-Za-z0-9_]{22,255})",
             0,
             Check::None,
             &["gh", "github_pat_"],
@@ -358,7 +369,7 @@ fn builtin() -> Vec<(&'static str, &'static str, usize, Check, &'static [&'stati
         // Cards as printed: bare, or in the issuers' groupings (4-4-4-4…, Amex 4-6-5), one separator.
         (
             "card",
-            r"\b(?:\d{13,19}|\d{4} \d{4} \d{4} \d{1,7}|\d{4}-\d{4}-\d{4}-\d{1,7}|\d{4} \d{6} \d{5}|\d{4}-\d{6}-\d{5})\b",
+            r"\b(?:[2-6]\d{12,18}|[2-6]\d{3} \d{4} \d{4} \d{1,7}|[2-6]\d{3}-\d{4}-\d{4}-\d{1,7}|3\d{3} \d{6} \d{5}|3\d{3}-\d{6}-\d{5})\b",
             0,
             Check::Card,
             &[],
@@ -479,6 +490,11 @@ impl Scrubber {
             .build(&literals)
             .map_err(|e| format!("scrubber prefilter: {e}"))?;
         let numeric = detectors.iter().any(|d| d.triggers.is_empty());
+        let numeric_set =
+            regex::RegexSet::new(detectors.iter().filter(|d| d.triggers.is_empty()).map(|d| d.re.as_str()))
+                .map_err(|e| format!("scrubber numeric set: {e}"))?;
+        let custom = detectors.iter().any(|d| d.triggers.contains(&usize::MAX));
+        assert!(literals.len() <= 64, "trigger literals fit the u64 mask");
         let mut extra_names: Vec<String> = cfg
             .sensitive_fields
             .iter()
@@ -493,6 +509,8 @@ impl Scrubber {
             extra_names,
             ip_policy: cfg.ip_in_text,
             numeric,
+            numeric_set,
+            custom,
             disabled: cfg.disabled_kinds.clone(),
         })
     }
@@ -539,7 +557,7 @@ impl Scrubber {
 
     /// Scrubs free text.
     pub fn scrub_text<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        let hits = self.find(text);
+        let hits = self.find_inner(text, true);
         if hits.is_empty() {
             return Cow::Borrowed(text);
         }
@@ -629,29 +647,28 @@ impl Scrubber {
         out
     }
 
-    fn find(&self, text: &str) -> Vec<Hit> {
-        self.find_inner(text, true)
-    }
-
     fn find_inner(&self, text: &str, decode_pass: bool) -> Vec<Hit> {
         // Which trigger literals occur (one pass), and are there enough digits?
-        let mut seen = vec![false; self.prefilter.patterns_len()];
-        let mut any = false;
+        let mut seen: u64 = 0;
         for m in self.prefilter.find_overlapping_iter(text) {
-            seen[m.pattern().as_usize()] = true;
-            any = true;
+            seen |= 1 << m.pattern().as_usize();
         }
-        let digits = self.numeric && text.bytes().filter(u8::is_ascii_digit).count() >= MIN_DIGITS;
-        let custom = self.detectors.iter().any(|d| d.triggers.contains(&usize::MAX));
-        if !(any || digits || custom || (decode_pass && text.contains('%'))) {
+        // Numeric kinds (cards, phones, SSNs, IBANs) have no literal to look for: one pass of
+        // their combined automaton says which of them can match at all.
+        let numeric = (self.numeric && text.bytes().filter(u8::is_ascii_digit).count() >= MIN_DIGITS)
+            .then(|| self.numeric_set.matches(text))
+            .filter(regex::SetMatches::matched_any);
+        if seen == 0 && numeric.is_none() && !self.custom && !(decode_pass && text.contains('%')) {
             return Vec::new();
         }
         let mut hits: Vec<Hit> = Vec::new();
+        let mut numeric_index = 0;
         for (prio, d) in self.detectors.iter().enumerate() {
             let armed = if d.triggers.is_empty() {
-                digits
+                numeric_index += 1;
+                numeric.as_ref().is_some_and(|m| m.matched(numeric_index - 1))
             } else {
-                d.triggers.iter().any(|&t| t == usize::MAX || seen.get(t).copied().unwrap_or(false))
+                d.triggers.iter().any(|&t| t == usize::MAX || (t < 64 && seen & (1 << t) != 0))
             };
             if !armed {
                 continue;
