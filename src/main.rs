@@ -235,8 +235,13 @@ async fn run(cli: Cli) -> Result<()> {
             tokio::task::block_in_place(|| scrub_stdio(&scrubber))
         }
         Cmd::Config { cmd: ConfigCmd::Check { file } } => {
-            let cfg = Config::load(Some(&file))?;
+            let mut cfg = Config::load(Some(&file))?;
+            // Validates everything, the scrubber's rules and key included.
             Settings::from_config(&cfg)?;
+            if !cfg.scrub.key.is_empty() {
+                cfg.scrub.key = "(set; not shown)".into();
+            }
+            cfg.db = gatewatch_core::store::redact_url(&cfg.db);
             println!("{}: ok", file.display());
             println!("{}", serde_json::to_string_pretty(&cfg)?);
             Ok(())

@@ -524,6 +524,17 @@ fn bad_arguments_and_config_are_named() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("ingest.batch_events"));
 
+    // A valid config prints its effective values, but never the scrubber key or a DB password.
+    let good = dir.path().join("good.toml");
+    std::fs::write(&good, "db = \"postgres://u:hunter2@db/x\"\n[scrub]\nkey_file = \"k\"\n").unwrap();
+    let out = bin().args(["config", "check", good.to_str().unwrap()]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        text.contains("\"scrub\"") && !text.contains("0f1e2d3c4b5a") && !text.contains("hunter2"),
+        "{text}"
+    );
+
     let out = bin().args(["replay", "--input", "x", "--format", "xml"]).output().unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("ndjson"));
