@@ -6,7 +6,7 @@
 //!
 //! Returns `None` when the text is not valid JSON; the caller then scrubs it as plain text.
 
-use super::{NameClass, Scrubber, classify_name};
+use super::{NameClass, Scrubber};
 use std::borrow::Cow;
 
 /// Shorter plain values are not scanned (values under sensitive keys are redacted regardless).
@@ -119,19 +119,19 @@ pub(super) fn scrub_json<'a>(s: &Scrubber, text: &'a str, depth: u8) -> Option<C
             }
             b'"' => {
                 let start = i;
-                let end = string_end(b, i)?;
+                let (end, escaped) = string_end(b, i)?;
                 let raw = &text[start + 1..end - 1];
                 i = end;
                 seen_value = true;
                 let is_key = stack.last().is_some_and(|f| f.object && f.expect_key);
                 if is_key {
-                    let name = unescape(raw)?;
+                    let name = unescape(raw, escaped)?;
                     let f = stack.last_mut().expect("checked");
-                    f.key = classify_cached(s, &name);
+                    f.key = s.classify(&name);
                     f.expect_key = false;
                     continue;
                 }
-                let value = unescape(raw)?;
+                let value = unescape(raw, escaped)?;
                 let new = match value_class {
                     NameClass::Exempt => None,
                     NameClass::Plain => scrub_string(s, raw, &value, depth),
@@ -179,31 +179,6 @@ pub(super) fn scrub_json<'a>(s: &Scrubber, text: &'a str, depth: u8) -> Option<C
     Some(out.finish())
 }
 
-/// Keys repeat on every line of a log: remember their class per thread (bounded).
-fn classify_cached(s: &Scrubber, name: &str) -> NameClass {
-    use std::cell::RefCell;
-    const MAX_CACHED: usize = 4096;
-    thread_local! {
-        static CACHE: RefCell<foldhash::HashMap<String, NameClass>> = RefCell::default();
-    }
-    if !s.extra_names().is_empty() {
-        // Configured names differ per scrubber; a per-thread cache could mix them up.
-        return classify_name(name, s.extra_names());
-    }
-    CACHE.with(|c| {
-        if let Some(&class) = c.borrow().get(name) {
-            return class;
-        }
-        let class = classify_name(name, &[]);
-        let mut c = c.borrow_mut();
-        if c.len() >= MAX_CACHED {
-            c.clear();
-        }
-        c.insert(name.to_string(), class);
-        class
-    })
-}
-
 /// Scrubs a plain string value; returns the new quoted JSON string, `None` if unchanged.
 ///
 /// A value without escapes is scrubbed as what it is (JSON, recursively, or text). A value with
@@ -215,7 +190,7 @@ fn scrub_string(s: &Scrubber, raw: &str, value: &str, depth: u8) -> Option<Strin
         let escaped = s.scrub_text(raw);
         let plain = scrub_plain(s, value, depth)?;
         // Does the escaped-form result still hide everything the plain pass found?
-        let escaped_unescaped = unescape(&escaped).map(|c| c.into_owned());
+        let escaped_unescaped = unescape(&escaped, true).map(|c| c.into_owned());
         let plain_again = escaped_unescaped.as_deref().and_then(|u| scrub_plain(s, u, depth));
         return match (escaped, plain_again) {
             (Cow::Owned(e), None) => Some(format!("\"{e}\"")),
@@ -251,14 +226,17 @@ fn json_quote(v: &str) -> String {
     serde_json::to_string(v).expect("a string always serialises")
 }
 
-/// Index just past the closing quote of the string starting at `b[start] == '"'`.
-fn string_end(b: &[u8], start: usize) -> Option<usize> {
+/// Index just past the closing quote of the string starting at `b[start] == '"'`, and whether
+/// the string holds escapes.
+fn string_end(b: &[u8], start: usize) -> Option<(usize, bool)> {
     let mut i = start + 1;
+    let mut escaped = false;
     loop {
         let j = memchr::memchr2(b'"', b'\\', &b[i..])? + i;
         if b[j] == b'"' {
-            return Some(j + 1);
+            return Some((j + 1, escaped));
         }
+        escaped = true;
         i = j + 2; // skip the escaped character
         if i > b.len() {
             return None;
@@ -267,11 +245,8 @@ fn string_end(b: &[u8], start: usize) -> Option<usize> {
 }
 
 /// The value of a JSON string body; borrowed when it has no escapes.
-fn unescape(raw: &str) -> Option<Cow<'_, str>> {
-    if !raw.contains('\\') {
-        if raw.bytes().any(|c| c < 0x20) {
-            return None;
-        }
+fn unescape(raw: &str, escaped: bool) -> Option<Cow<'_, str>> {
+    if !escaped {
         return Some(Cow::Borrowed(raw));
     }
     let quoted = format!("\"{raw}\"");

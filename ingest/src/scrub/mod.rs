@@ -489,6 +489,7 @@ impl Scrubber {
             .map(|(i, a)| Regex::new(&format!("^(?:{a})$")).map_err(|e| format!("`scrub.allow[{i}]`: {e}")))
             .collect::<Result<Vec<_>, _>>()?;
         let prefilter = AhoCorasickBuilder::new()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
             .build(&literals)
@@ -543,9 +544,9 @@ impl Scrubber {
 
     /// Scrubs bytes that may not be UTF-8 (invalid sequences become U+FFFD first).
     pub fn scrub_bytes<'a>(&self, line: &'a [u8]) -> Cow<'a, str> {
-        match String::from_utf8_lossy(line) {
-            Cow::Borrowed(s) => self.scrub_line(s),
-            Cow::Owned(s) => Cow::Owned(self.scrub_line(&s).into_owned()),
+        match std::str::from_utf8(line) {
+            Ok(s) => self.scrub_line(s),
+            Err(_) => Cow::Owned(self.scrub_line(&String::from_utf8_lossy(line)).into_owned()),
         }
     }
 
@@ -757,7 +758,7 @@ impl Scrubber {
     ) -> bool {
         let s = &text[value.0..value.1];
         let decoded = s.trim();
-        let kind = match classify_name(name, &self.extra_names) {
+        let kind = match self.classify(name) {
             NameClass::Secret(k) => {
                 if decoded.is_empty() || decoded == "-" || decoded == "null" {
                     return true;
@@ -828,8 +829,29 @@ impl Scrubber {
         out
     }
 
-    pub(crate) fn extra_names(&self) -> &[String] {
-        &self.extra_names
+    /// [`classify_name`], remembered per thread: names repeat on every line of a log.
+    pub(crate) fn classify(&self, name: &str) -> NameClass {
+        use std::cell::RefCell;
+        const MAX_CACHED: usize = 4096;
+        thread_local! {
+            static CACHE: RefCell<foldhash::HashMap<String, NameClass>> = RefCell::default();
+        }
+        if !self.extra_names.is_empty() {
+            // Configured names differ per scrubber; a per-thread cache could mix them up.
+            return classify_name(name, &self.extra_names);
+        }
+        CACHE.with(|c| {
+            if let Some(&class) = c.borrow().get(name) {
+                return class;
+            }
+            let class = classify_name(name, &[]);
+            let mut c = c.borrow_mut();
+            if c.len() >= MAX_CACHED {
+                c.clear();
+            }
+            c.insert(name.to_string(), class);
+            class
+        })
     }
 }
 
