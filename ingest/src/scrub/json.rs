@@ -67,13 +67,11 @@ pub(super) fn scrub_json<'a>(s: &Scrubber, text: &'a str, depth: u8) -> Option<C
             return None; // trailing garbage after the top-level value
         }
         let value_class = match stack.last() {
-            Some(f) if f.object => {
-                if matches!(f.inherited, NameClass::Secret(_)) {
-                    f.inherited
-                } else {
-                    f.key
-                }
-            }
+            Some(f) if f.object => match (f.inherited, f.key) {
+                (_, NameClass::Fact) => NameClass::Plain,
+                (NameClass::Secret(_), _) => f.inherited,
+                (_, key) => key,
+            },
             Some(f) => f.inherited,
             None => NameClass::Plain,
         };
@@ -134,7 +132,7 @@ pub(super) fn scrub_json<'a>(s: &Scrubber, text: &'a str, depth: u8) -> Option<C
                 let value = unescape(raw, escaped)?;
                 let new = match value_class {
                     NameClass::Exempt => None,
-                    NameClass::Plain => scrub_string(s, raw, &value, depth),
+                    NameClass::Plain | NameClass::Fact => scrub_string(s, raw, &value, depth),
                     class => s
                         .redact_value(class, &value)
                         .map(|v| json_quote(&v))

@@ -80,6 +80,9 @@ pub(crate) enum NameClass {
     Cookie,
     /// Never scrubbed (source IP fields keep their value byte for byte).
     Exempt,
+    /// A fact about a credential (`tokenType`, `password_min_length`, `Expiration`): scrubbed as
+    /// plain text even inside a secret object.
+    Fact,
     Plain,
 }
 
@@ -132,6 +135,7 @@ pub(crate) fn classify_name(name: &str, extra: &[String]) -> NameClass {
         "name",
         "expiry",
         "expires",
+        "expiration",
         "expiresin",
         "expiresat",
         "length",
@@ -162,7 +166,7 @@ pub(crate) fn classify_name(name: &str, extra: &[String]) -> NameClass {
         "scopes",
     ];
     if META.iter().any(|m| n.ends_with(m)) || n.contains("requires") {
-        return NameClass::Plain;
+        return NameClass::Fact;
     }
     if n.contains("password") || n.contains("passwd") {
         NameClass::Secret("password")
@@ -539,6 +543,17 @@ impl Scrubber {
         {
             return out;
         }
+        // Execution logs: `(request-id) Method request body before transformations: {…}`.
+        // A complete JSON body after the label is walked structurally like a JSON line.
+        if let Some(brace) = line.find(": {").or_else(|| line.find(": [")).map(|i| i + 2)
+            && let Some(body) = json::scrub_json(self, &line[brace..], 0)
+        {
+            let head = self.scrub_text(&line[..brace]);
+            return match (head, body) {
+                (Cow::Borrowed(_), Cow::Borrowed(_)) => Cow::Borrowed(line),
+                (h, b) => Cow::Owned(format!("{h}{b}")),
+            };
+        }
         self.scrub_text(line)
     }
 
@@ -627,7 +642,7 @@ impl Scrubber {
                 }
             }
             NameClass::Cookie => Some(self.scrub_cookie(value)),
-            NameClass::Exempt | NameClass::Plain => None,
+            NameClass::Exempt | NameClass::Fact | NameClass::Plain => None,
         }
     }
 
