@@ -577,6 +577,21 @@ impl Scrubber {
 
     /// Scrubs free text.
     pub fn scrub_text<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        // Overlapping candidates are resolved greedily, which can hide a secret that only a
+        // discarded candidate covered; passes repeat until nothing changes (a clean or fully
+        // scrubbed text costs one pass), so scrubbing is idempotent.
+        const MAX_PASSES: usize = 4;
+        let Cow::Owned(mut out) = self.scrub_pass(text) else { return Cow::Borrowed(text) };
+        for _ in 1..MAX_PASSES {
+            match self.scrub_pass(&out) {
+                Cow::Owned(next) => out = next,
+                Cow::Borrowed(_) => break,
+            }
+        }
+        Cow::Owned(out)
+    }
+
+    fn scrub_pass<'a>(&self, text: &'a str) -> Cow<'a, str> {
         let hits = self.find_inner(text, true);
         if hits.is_empty() {
             return Cow::Borrowed(text);
@@ -734,7 +749,11 @@ impl Scrubber {
                         continue;
                     }
                     check => {
-                        if !passes(check, s) || (check == Check::Phone && in_digit_groups(text, m.0, m.1)) {
+                        if !passes(check, s)
+                            || (check == Check::Phone && in_digit_groups(text, m.0, m.1))
+                            // `10.1.2.0/24` is a network (or an already truncated address).
+                            || (check == Check::Ipv4 && text[m.1..].starts_with('/'))
+                        {
                             continue;
                         }
                         Cow::Owned(d.kind.clone())
