@@ -50,7 +50,38 @@ impl<'a> Out<'a> {
     }
 }
 
+/// The key names of the first top-level line seen on this thread, by position, with their
+/// classes: log lines repeat the same keys in the same order, so a key costs one comparison
+/// instead of a lookup. Lines of another shape fall back to the per-thread cache.
+#[derive(Default)]
+struct KeyMemo {
+    keys: Vec<(String, NameClass)>,
+}
+
+thread_local! {
+    static MEMO: std::cell::Cell<Option<KeyMemo>> = const { std::cell::Cell::new(None) };
+}
+
+/// Gives the memo back to the thread when the walk ends, however it ends.
+struct MemoGuard(Option<KeyMemo>);
+
+impl Drop for MemoGuard {
+    fn drop(&mut self) {
+        if let Some(m) = self.0.take() {
+            MEMO.with(|c| c.set(Some(m)));
+        }
+    }
+}
+
+/// Most keys remembered per line.
+const MAX_MEMO_KEYS: usize = 256;
+
 pub(super) fn scrub_json<'a>(s: &Scrubber, text: &'a str, depth: u8) -> Option<Cow<'a, str>> {
+    // Only the outermost walk of a scrubber without configured names uses the memo (configured
+    // names change classes, and nested texts have keys of their own).
+    let mut memo =
+        MemoGuard((depth == 0 && s.default_names()).then(|| MEMO.with(|c| c.take()).unwrap_or_default()));
+    let mut key_no = 0usize;
     let b = text.as_bytes();
     let mut i = 0;
     let mut stack: Vec<Frame> = Vec::new();
@@ -124,8 +155,23 @@ pub(super) fn scrub_json<'a>(s: &Scrubber, text: &'a str, depth: u8) -> Option<C
                 let is_key = stack.last().is_some_and(|f| f.object && f.expect_key);
                 if is_key {
                     let name = unescape(raw, escaped)?;
+                    let class = match memo.0.as_mut() {
+                        Some(m) => match m.keys.get(key_no) {
+                            Some((n, c)) if n.as_str() == name.as_ref() => *c,
+                            Some(_) => s.classify(&name), // another line shape: no churn
+                            None => {
+                                let c = s.classify(&name);
+                                if key_no == m.keys.len() && key_no < MAX_MEMO_KEYS {
+                                    m.keys.push((name.into_owned(), c));
+                                }
+                                c
+                            }
+                        },
+                        None => s.classify(&name),
+                    };
+                    key_no += 1;
                     let f = stack.last_mut().expect("checked");
-                    f.key = s.classify(&name);
+                    f.key = class;
                     f.expect_key = false;
                     continue;
                 }

@@ -578,24 +578,33 @@ impl Scrubber {
     /// Scrubs free text.
     pub fn scrub_text<'a>(&self, text: &'a str) -> Cow<'a, str> {
         // Overlapping candidates are resolved greedily, which can hide a secret that only a
-        // discarded candidate covered; passes repeat until nothing changes (a clean or fully
-        // scrubbed text costs one pass), so scrubbing is idempotent.
+        // discarded candidate covered, and numeric matches depend on their neighbours; in those
+        // cases passes repeat until nothing more changes, so that scrubbing is idempotent.
+        // Usually one pass suffices.
         const MAX_PASSES: usize = 4;
-        let Cow::Owned(mut out) = self.scrub_pass(text) else { return Cow::Borrowed(text) };
+        let (Cow::Owned(mut out), mut again) = self.scrub_pass(text) else { return Cow::Borrowed(text) };
         for _ in 1..MAX_PASSES {
+            if !again {
+                break;
+            }
             match self.scrub_pass(&out) {
-                Cow::Owned(next) => out = next,
-                Cow::Borrowed(_) => break,
+                (Cow::Owned(next), a) => (out, again) = (next, a),
+                (Cow::Borrowed(_), _) => break,
             }
         }
         Cow::Owned(out)
     }
 
-    fn scrub_pass<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        let hits = self.find_inner(text, true);
+    /// One pass; the flag says a discarded candidate covered text no kept hit did.
+    fn scrub_pass<'a>(&self, text: &'a str) -> (Cow<'a, str>, bool) {
+        let (hits, spill) = self.find_inner(text, true);
         if hits.is_empty() {
-            return Cow::Borrowed(text);
+            return (Cow::Borrowed(text), false);
         }
+        // Numeric matches depend on their neighbours (digit groups, word boundaries), which a
+        // redaction changes: after one, look again.
+        let again =
+            spill || hits.iter().any(|h| matches!(h.kind.as_ref(), "phone" | "card" | "ssn" | "iban" | "ip"));
         let mut out = String::with_capacity(text.len() + 16 * hits.len());
         let mut last = 0;
         for h in hits {
@@ -612,7 +621,7 @@ impl Scrubber {
             last = h.end;
         }
         out.push_str(&text[last..]);
-        Cow::Owned(out)
+        (Cow::Owned(out), again)
     }
 
     /// Redacts a whole value found under a sensitive name; `-` and empty stay.
@@ -682,14 +691,19 @@ impl Scrubber {
         out
     }
 
-    fn find_inner(&self, text: &str, decode_pass: bool) -> Vec<Hit> {
+    fn find_inner(&self, text: &str, decode_pass: bool) -> (Vec<Hit>, bool) {
         if !self.custom && obviously_clean(text) {
-            return Vec::new();
+            return (Vec::new(), false);
         }
         // Which trigger literals occur (one pass), and are there enough digits?
         let mut seen: u64 = 0;
+        // Literals inside existing markers (`[REDACTED:phone:…]`) arm nothing: a rescrub must
+        // decide exactly as the first scrub did.
+        let markers = marker_spans(text);
         for m in self.prefilter.find_overlapping_iter(text) {
-            seen |= 1 << m.pattern().as_usize();
+            if !markers.iter().any(|&(a, b)| m.start() < b && a < m.end()) {
+                seen |= 1 << m.pattern().as_usize();
+            }
         }
         // Numeric kinds (cards, phones, SSNs, IBANs) have no literal to look for: one pass of
         // their combined automaton says which of them can match at all.
@@ -697,7 +711,7 @@ impl Scrubber {
             .then(|| self.numeric_set.matches(text))
             .filter(regex::SetMatches::matched_any);
         if seen == 0 && numeric.is_none() && !self.custom && !(decode_pass && text.contains('%')) {
-            return Vec::new();
+            return (Vec::new(), false);
         }
         let mut hits: Vec<Hit> = Vec::new();
         let mut numeric_index = 0;
@@ -754,6 +768,8 @@ impl Scrubber {
                             // `10.1.2.0/24` is a network (or an already truncated address).
                             || (check == Check::Ipv4 && text[m.1..].starts_with('/'))
                         {
+                            // A rejected long candidate may hide a valid shorter one inside it.
+                            pos = next_char(text, whole.start());
                             continue;
                         }
                         Cow::Owned(d.kind.clone())
@@ -767,7 +783,7 @@ impl Scrubber {
         if decode_pass && text.contains('%') {
             let (decoded, map) = percent_decode_mapped(text);
             if decoded.len() != text.len() {
-                for h in self.find_inner(&decoded, false) {
+                for h in self.find_inner(&decoded, false).0 {
                     let start = map[h.start];
                     let end = map.get(h.end).copied().unwrap_or(text.len());
                     hits.push(Hit { start, end, ..h });
@@ -775,7 +791,7 @@ impl Scrubber {
             }
         }
         if hits.is_empty() {
-            return hits;
+            return (hits, false);
         }
         self.resolve(text, hits)
     }
@@ -835,12 +851,11 @@ impl Scrubber {
     }
 
     /// Drops disabled kinds, allowlisted secrets, hits inside existing markers, and overlaps
-    /// (earliest start wins, then the longer, then detector priority).
-    fn resolve(&self, text: &str, mut hits: Vec<Hit>) -> Vec<Hit> {
-        let markers: Vec<(usize, usize)> = text
-            .match_indices(MARKER)
-            .map(|(i, _)| (i, text[i..].find(']').map_or(text.len(), |e| i + e + 1)))
-            .collect();
+    /// (earliest start wins, then the longer, then detector priority). Also tells whether a
+    /// discarded candidate reached past the hit that won: text only it covered needs another look.
+    fn resolve(&self, text: &str, mut hits: Vec<Hit>) -> (Vec<Hit>, bool) {
+        let mut spill = false;
+        let markers = marker_spans(text);
         hits.retain(|h| {
             !self.disabled.iter().any(|d| *d == h.kind)
                 && !markers.iter().any(|&(a, b)| h.start < b && a < h.end)
@@ -855,12 +870,19 @@ impl Scrubber {
                 // Same range from a more specific detector: keep its kind.
                 if h.start == last.start && h.end == last.end && h.prio < last.prio {
                     *last = h;
+                } else if h.end > last.end {
+                    spill = true;
                 }
                 continue;
             }
             out.push(h);
         }
-        out
+        (out, spill)
+    }
+
+    /// No configured sensitive names: name classes are the same for every scrubber.
+    pub(crate) fn default_names(&self) -> bool {
+        self.extra_names.is_empty()
     }
 
     /// [`classify_name`], remembered per thread: names repeat on every line of a log.
@@ -964,9 +986,26 @@ fn in_digit_groups(text: &str, start: usize, end: usize) -> bool {
             && tok.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
             && tok.bytes().any(|b| b.is_ascii_digit())
     };
+    // A marker was a number once: treating it as one keeps the decision the same on a rescrub.
+    let grouped = |tok: &str| grouped(tok) || tok.contains(MARKER);
     let before = text[..start].strip_suffix(' ').and_then(|t| t.rsplit(' ').next());
     let after = text[end..].strip_prefix(' ').and_then(|t| t.split(' ').next());
     before.is_some_and(grouped) || after.is_some_and(grouped)
+}
+
+/// Byte ranges of the `[REDACTED:…]` markers in `text` (none allocated for clean text).
+fn marker_spans(text: &str) -> Vec<(usize, usize)> {
+    if !text.contains(MARKER) {
+        return Vec::new();
+    }
+    text.match_indices(MARKER)
+        .map(|(i, _)| (i, text[i..].find(']').map_or(text.len(), |e| i + e + 1)))
+        .collect()
+}
+
+/// The byte offset of the character after the one at `i`.
+fn next_char(text: &str, i: usize) -> usize {
+    text[i..].chars().next().map_or(text.len(), |c| i + c.len_utf8())
 }
 
 /// Byte offset of `needle` (ASCII, case-insensitive) in `hay`.
