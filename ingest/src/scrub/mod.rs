@@ -710,7 +710,8 @@ impl Scrubber {
         let numeric = (self.numeric && text.bytes().filter(u8::is_ascii_digit).count() >= MIN_DIGITS)
             .then(|| self.numeric_set.matches(text))
             .filter(regex::SetMatches::matched_any);
-        if seen == 0 && numeric.is_none() && !self.custom && !(decode_pass && text.contains('%')) {
+        let has_pct = decode_pass && memchr::memchr(b'%', text.as_bytes()).is_some();
+        if seen == 0 && numeric.is_none() && !self.custom && !has_pct {
             return (Vec::new(), false);
         }
         let mut hits: Vec<Hit> = Vec::new();
@@ -780,7 +781,7 @@ impl Scrubber {
         }
         // URL-encoded text (`token%3D…`, `%2B44%2020…`, `jane%40…`): detect on a decoded copy
         // and map the hits back onto the encoded bytes.
-        if decode_pass && text.contains('%') {
+        if has_pct {
             let (decoded, map) = percent_decode_mapped(text);
             if decoded.len() != text.len() {
                 for h in self.find_inner(&decoded, false).0 {
@@ -995,7 +996,7 @@ fn in_digit_groups(text: &str, start: usize, end: usize) -> bool {
 
 /// Byte ranges of the `[REDACTED:…]` markers in `text` (none allocated for clean text).
 fn marker_spans(text: &str) -> Vec<(usize, usize)> {
-    if !text.contains(MARKER) {
+    if memchr::memchr(b'[', text.as_bytes()).is_none() || !text.contains(MARKER) {
         return Vec::new();
     }
     text.match_indices(MARKER)
