@@ -310,7 +310,7 @@ fn builtin() -> Vec<(&'static str, &'static str, usize, Check, &'static [&'stati
             r"\b(?:gh[pousr]_[A-Za-z0-9]{30,255}|github_pat_[A-Za-z0-9_]{22,255})",
             0,
             Check::None,
-            &["gh", "github_pat_"],
+            &["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"],
         ),
         ("gitlab_token", r"\bglpat-[A-Za-z0-9_-]{20,}", 0, Check::None, &["glpat-"]),
         ("slack_token", r"\bxox[abposr]-[A-Za-z0-9-]{10,}", 0, Check::None, &["xox"]),
@@ -692,7 +692,8 @@ impl Scrubber {
     }
 
     fn find_inner(&self, text: &str, decode_pass: bool) -> (Vec<Hit>, bool) {
-        if !self.custom && obviously_clean(text) {
+        let digits = text.bytes().filter(u8::is_ascii_digit).count();
+        if !self.custom && obviously_clean(text, digits, self.ip_policy == IpPolicy::Keep) {
             return (Vec::new(), false);
         }
         // Which trigger literals occur (one pass), and are there enough digits?
@@ -707,7 +708,7 @@ impl Scrubber {
         }
         // Numeric kinds (cards, phones, SSNs, IBANs) have no literal to look for: one pass of
         // their combined automaton says which of them can match at all.
-        let numeric = (self.numeric && text.bytes().filter(u8::is_ascii_digit).count() >= MIN_DIGITS)
+        let numeric = (self.numeric && digits >= MIN_DIGITS)
             .then(|| self.numeric_set.matches(text))
             .filter(regex::SetMatches::matched_any);
         let has_pct = decode_pass && memchr::memchr(b'%', text.as_bytes()).is_some();
@@ -912,16 +913,28 @@ impl Scrubber {
     }
 }
 
-/// Values no detector can match, recognised without running any: very short ones, UUIDs,
-/// pure digit strings that cannot be card numbers, and API Gateway's `requestTime` stamps.
+/// Values no built-in detector can match, recognised without running any: very short ones,
+/// UUIDs, pure digit strings that cannot be card numbers, API Gateway's `requestTime` stamps,
+/// protocol names and lowercase names. (Custom rules disable this shortcut.)
 /// These make up most of the string values of an access-log line.
-fn obviously_clean(t: &str) -> bool {
+fn obviously_clean(t: &str, digits: usize, keep_ips: bool) -> bool {
     let b = t.as_bytes();
     if b.len() < 6 {
         return true;
     }
-    if b.iter().all(u8::is_ascii_digit) {
+    if digits == b.len() {
         return b.len() < 13 || !(b'2'..=b'6').contains(&b[0]);
+    }
+    // `HTTP/1.1`, and lowercase names like `api.example.com`, `prod`, `a1b2c3d4e5`: every
+    // token format has an uppercase letter, `_`, `@`, `=`, `+` or seven digits, and these have none.
+    if b.len() <= 8 && b.starts_with(b"HTTP/") {
+        return true;
+    }
+    if keep_ips
+        && b.iter().all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'.' | b'-' | b'/'))
+        && digits < MIN_DIGITS
+    {
+        return true;
     }
     let uuid = b.len() == 36
         && b.iter()
