@@ -1,7 +1,7 @@
 //! gatewatch ingest: sources, envelope decoding, access-log parsing and per-batch aggregation.
 //!
 //! Data flow inside this crate: a source ([`replay`] for files and stdin) feeds bytes to the
-//! [`pipeline::Reader`], which decodes envelopes, parses lines ([`parse`]), picks the client
+//! [`pipeline::Reader`], which decodes envelopes, scrubs each line ([`scrub`]), parses it ([`parse`]), picks the client
 //! key and folds records into the [`aggregate::BatchAggregator`]. Each full batch goes, with the
 //! source position it reached, to the store in one transaction.
 

@@ -5,7 +5,8 @@
 //!
 //! Bad input never stops the pipeline (DESIGN.md invariant 5): every unusable record becomes a
 //! [`DeadLetter`] with a reason and a position, and reading goes on. Raw text never leaves this
-//! module: dead letters carry reasons only (no excerpt until the scrubber exists).
+//! module: every line goes through the scrubber before it is parsed, and dead-letter excerpts are
+//! cut from scrubbed text only.
 
 use crate::aggregate::BatchAggregator;
 use crate::lines::{Line, LineReader};
