@@ -129,9 +129,46 @@ pub async fn run(events: u64) -> Result<()> {
         parse_rate, s.events, parse_secs
     );
 
+    // The same pass with the detector (GeoIP if installed): what detection adds per event.
+    let cfg = gatewatch_core::Config::default();
+    let geo = gatewatch_detect::geo::Geo::open(&cfg.geoip).ok().map(Arc::new);
+    let with_geo = if geo.is_some() { "with GeoIP" } else { "no GeoIP installed" };
+    let mut detector = gatewatch_detect::Detector::new(&cfg.detect, geo.clone(), Vec::new(), Vec::new())?;
+    let progress = Progress::default();
+    let t = Instant::now();
+    let mut file = std::fs::File::open(&path)?;
+    let mut head = vec![0u8; 65536];
+    let k = file.read(&mut head)?;
+    head.truncate(k);
+    let input = BufReader::with_capacity(1 << 16, std::io::Cursor::new(head).chain(file));
+    let mut alerts = 0usize;
+    let s2 = tokio::task::block_in_place(|| {
+        Reader::new(&settings, "bench", &progress).with_observer(Some(&mut detector)).run(
+            input,
+            layout,
+            None,
+            &mut |batch| {
+                alerts += batch.alerts.len();
+                Ok(())
+            },
+        )
+    })?;
+    let detect_secs = t.elapsed().as_secs_f64();
+    let detect_rate = s2.events as f64 / detect_secs;
+    println!(
+        "  + detect       {:>10.0} events/s  ({:.2}s, {with_geo}; detection adds {:.0}% to parse+aggregate, {:.2} µs/event; {} open alerts)",
+        detect_rate,
+        detect_secs,
+        (detect_secs / parse_secs - 1.0) * 100.0,
+        (detect_secs - parse_secs) / s2.events.max(1) as f64 * 1e6,
+        detector.open_alerts()
+    );
+    let _ = alerts;
+
     let db = format!("sqlite://{}", dir.path().join("bench.db").display());
     let store = Store::open(&db).await?;
     let t = Instant::now();
+    let detector = gatewatch_detect::Detector::new(&cfg.detect, geo, Vec::new(), Vec::new())?;
     let r = replay(
         &store,
         Arc::new(Settings::default()),
@@ -139,6 +176,7 @@ pub async fn run(events: u64) -> Result<()> {
         InputFormat::Auto,
         None,
         Arc::new(Progress::default()),
+        Some(Box::new(detector)),
     )
     .await?;
     let replay_secs = t.elapsed().as_secs_f64();
@@ -146,7 +184,7 @@ pub async fn run(events: u64) -> Result<()> {
     let rows = store.time_range().await?;
     store.close().await;
     println!(
-        "replay → sqlite   {:>10.0} events/s  ({} events, {} batches, {:.2}s; {:.2}x of parse+aggregate)",
+        "replay → sqlite  {:>10.0} events/s  ({} events, {} batches, {:.2}s; {:.2}x of parse+aggregate)",
         replay_rate,
         r.read.events,
         r.read.batches,

@@ -118,11 +118,73 @@ enum Cmd {
         #[arg(long, default_value_t = 1_000_000)]
         events: u64,
     },
+    /// List alerts from the store, newest first.
+    Alerts {
+        #[command(flatten)]
+        db: DbArg,
+        /// json (one alert per line, the API's shape) or table.
+        #[arg(long, default_value = "table")]
+        format: AlertFormat,
+        /// credential_abuse, scraping or geo_anomaly.
+        #[arg(long)]
+        kind: Option<gatewatch_core::AlertKind>,
+        /// A rule name, e.g. brute_force.
+        #[arg(long)]
+        rule: Option<gatewatch_core::Rule>,
+        /// low, medium, high or critical.
+        #[arg(long)]
+        severity: Option<gatewatch_core::Severity>,
+        /// open, acknowledged or resolved.
+        #[arg(long)]
+        status: Option<gatewatch_core::Status>,
+        /// type:value, e.g. ip:203.0.113.9.
+        #[arg(long)]
+        subject: Option<gatewatch_core::Subject>,
+        /// Only alerts whose last evidence is at or after this time (RFC 3339 or epoch ms).
+        #[arg(long, value_parser = parse_time_arg)]
+        since: Option<i64>,
+        /// Only alerts whose first evidence is before this time.
+        #[arg(long, value_parser = parse_time_arg)]
+        until: Option<i64>,
+        #[arg(long, default_value_t = 1000)]
+        limit: i64,
+    },
+    /// GeoIP databases (country and ASN) used by the detector.
+    Geoip {
+        #[command(subcommand)]
+        cmd: GeoipCmd,
+    },
     /// Configuration commands.
     Config {
         #[command(subcommand)]
         cmd: ConfigCmd,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum AlertFormat {
+    Json,
+    Table,
+}
+
+fn parse_time_arg(s: &str) -> Result<i64, String> {
+    gatewatch_core::time::parse_time_param(s)
+        .ok_or_else(|| format!("`{s}`: expected RFC 3339 or epoch milliseconds"))
+}
+
+#[derive(Subcommand)]
+enum GeoipCmd {
+    /// Download the free ip-location-db country (CC0) and ASN (CC BY 4.0) databases.
+    Update {
+        /// Target directory [default: `geoip.dir` of the config, else ~/.cache/gatewatch/geoip].
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// npm registry to download from.
+        #[arg(long, default_value = "https://registry.npmjs.org")]
+        registry: String,
+    },
+    /// Look up addresses in the configured databases.
+    Lookup { ips: Vec<String> },
 }
 
 #[derive(Subcommand)]
@@ -228,6 +290,48 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Cmd::Bench { events } => bench::run(events).await,
+        Cmd::Alerts { db, format, kind, rule, severity, status, subject, since, until, limit } => {
+            let cfg = load_config(config, Some(&db))?;
+            let store = Store::open(&cfg.db).await?;
+            let filter = gatewatch_core::store::AlertFilter {
+                kind,
+                rule,
+                severity,
+                status,
+                subject,
+                since,
+                until,
+                after: None,
+                limit,
+            };
+            let alerts = store.alerts(&filter).await?;
+            store.close().await;
+            print_alerts(&alerts, format)
+        }
+        Cmd::Geoip { cmd: GeoipCmd::Update { dir, registry } } => {
+            let cfg = load_config(config, None)?;
+            let dir = dir.unwrap_or_else(|| cfg.geoip.resolved_dir());
+            gatewatch_detect::geo::update(&dir, &registry, &mut |line| eprintln!("{line}")).await?;
+            println!("GeoIP databases are in {}", dir.display());
+            Ok(())
+        }
+        Cmd::Geoip { cmd: GeoipCmd::Lookup { ips } } => {
+            let cfg = load_config(config, None)?;
+            let geo = tokio::task::block_in_place(|| gatewatch_detect::geo::Geo::open(&cfg.geoip))?;
+            for ip in ips {
+                let addr: std::net::IpAddr =
+                    ip.parse().with_context(|| format!("`{ip}` is not an IP address"))?;
+                let g = geo.lookup(addr);
+                let org = g.asn.and_then(|a| geo.asn_org(a));
+                println!(
+                    "{ip}\t{}\t{}\t{}",
+                    g.country_str().unwrap_or("-"),
+                    g.asn.map(|a| format!("AS{a}")).unwrap_or_else(|| "-".into()),
+                    org.unwrap_or_default()
+                );
+            }
+            Ok(())
+        }
         Cmd::Scrub => {
             let cfg = load_config(config, None)?;
             let scrubber =
@@ -311,7 +415,8 @@ async fn replay_with_progress(
             }
         })
     });
-    let result = replay(store, settings, input, format, source, progress.clone()).await;
+    let detector = build_detector(cfg, store).await?;
+    let result = replay(store, settings, input, format, source, progress.clone(), detector).await;
     if let Some(t) = ticker {
         t.abort();
     }
@@ -335,7 +440,88 @@ async fn replay_with_progress(
     if r.dead_letters > 0 {
         eprintln!("dead letters keep the reason and position of each unusable record (table dead_letters)");
     }
+    if cfg.detect.enabled {
+        let filter = gatewatch_core::store::AlertFilter { limit: 100_000, ..Default::default() };
+        let alerts = store.alerts(&filter).await?;
+        let mut by_rule = std::collections::BTreeMap::<&str, usize>::new();
+        for a in &alerts {
+            *by_rule.entry(a.rule.as_str()).or_default() += 1;
+        }
+        let list: Vec<String> = by_rule.iter().map(|(r, n)| format!("{r} {n}")).collect();
+        eprintln!(
+            "{} alerts in the store{}{} (gatewatch alerts --db {})",
+            alerts.len(),
+            if list.is_empty() { "" } else { ": " },
+            list.join(", "),
+            gatewatch_core::store::redact_url(&cfg.db)
+        );
+    }
     Ok(summary)
+}
+
+/// The detector for a replay or ingest: resumes from the store's profiles and open alerts.
+/// Without GeoIP databases it still runs, minus the geographic rules and network grouping.
+async fn build_detector(cfg: &Config, store: &Store) -> Result<Option<Box<dyn gatewatch_core::Observer>>> {
+    use gatewatch_detect::geo::{Geo, GeoError};
+    if !cfg.detect.enabled {
+        return Ok(None);
+    }
+    let geo = match tokio::task::block_in_place(|| Geo::open(&cfg.geoip)) {
+        Ok(g) => Some(Arc::new(g)),
+        Err(e @ GeoError::Missing(_)) => {
+            eprintln!(
+                "warning: {e}\nwarning: running without GeoIP: new_country, impossible_travel, denied_geo and the per-network rules are off"
+            );
+            None
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let profiles = store.profiles().await?;
+    let unresolved = store.unresolved_alerts().await?;
+    let d = gatewatch_detect::Detector::new(&cfg.detect, geo, profiles, unresolved)?;
+    Ok(Some(Box::new(d)))
+}
+
+fn print_alerts(alerts: &[gatewatch_core::Alert], format: AlertFormat) -> Result<()> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    match format {
+        AlertFormat::Json => {
+            for a in alerts {
+                writeln!(out, "{}", a.to_json())?;
+            }
+        }
+        AlertFormat::Table => {
+            writeln!(
+                out,
+                "{:<20} {:<8} {:<10} {:<21} {:<44} {:>5}  SUMMARY",
+                "DETECTED", "SEVERITY", "STATUS", "RULE", "SUBJECT", "COUNT"
+            )?;
+            for a in alerts {
+                let subject = a.subject.to_string();
+                let subject = if subject.chars().count() > 44 {
+                    format!("{}…", subject.chars().take(43).collect::<String>())
+                } else {
+                    subject
+                };
+                writeln!(
+                    out,
+                    "{:<20} {:<8} {:<10} {:<21} {:<44} {:>5}  {}",
+                    gatewatch_core::time::rfc3339(a.detected_at),
+                    a.severity.as_str(),
+                    a.status.as_str(),
+                    a.rule.as_str(),
+                    subject,
+                    a.count,
+                    a.evidence["summary"].as_str().unwrap_or("")
+                )?;
+            }
+            if alerts.is_empty() {
+                writeln!(out, "(no alerts match)")?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(())
 }
 
 async fn serve(store: Store, listen: SocketAddr) -> Result<()> {

@@ -4,13 +4,16 @@
 //! Everything else depends on this crate; it depends on none of them.
 
 pub mod agg;
+pub mod alert;
 pub mod config;
 pub mod error;
 pub mod model;
+pub mod net;
 pub mod store;
 pub mod time;
 
 pub use agg::{Counts, MinuteAgg};
+pub use alert::{Alert, AlertKind, Observation, Observer, Rule, Severity, Status, Subject, SubjectKind};
 pub use config::Config;
 pub use error::{Error, Result};
 pub use model::{ClientKey, ClientKind, Metric};

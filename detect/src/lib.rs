@@ -1,6 +1,436 @@
-//! Detectors: per-client baselines, the credential-abuse / scraping / geo rules, GeoIP lookups
-//! and the alert lifecycle.
+//! gatewatch detectors: per-minute windows on event time, learned baselines, the rules of
+//! DESIGN.md (credential abuse, scraping, geographic anomalies), GeoIP and the alert lifecycle.
 //!
-//! Not built yet. The detector consumes the per-client minute aggregates that `gatewatch-ingest`
-//! produces (on event time, per closed window) and writes alerts through the core `Store`.
-//! It must never see raw log text: only scrubbed fields and fingerprints reach it.
+//! Data flow: the pipeline calls [`Detector::observe`] with every scrubbed record
+//! (`core::Observation`). Records fold into the bucket of their minute. When the watermark
+//! (newest event time minus `detect.lateness_secs`) passes the end of a minute, that minute
+//! closes: every rule evaluates its sliding window ending there, baselines learn from it, and
+//! findings go through the [`alerts::AlertBook`] (dedup, suppressions, quiet-period resolution).
+//! At each batch boundary [`Detector::drain`] hands the changed alerts and profiles to the
+//! store, which commits them with the batch (exactly once, like the aggregates).
+//!
+//! Nothing here reads the wall clock (DESIGN.md invariant 3): replaying a day of logs raises
+//! the same alerts as watching it live.
+
+pub mod alerts;
+pub mod geo;
+pub mod profile;
+mod rules;
+pub mod window;
+
+use aho_corasick::AhoCorasick;
+use alerts::AlertBook;
+use foldhash::{HashMap, HashSet};
+use gatewatch_core::alert::{DetectOutput, Observation, Observer, ProfileRow};
+use gatewatch_core::config::DetectConfig;
+use gatewatch_core::time::{MINUTE_MS, minute_floor};
+use gatewatch_core::{Alert, ClientKind};
+use geo::{Geo, GeoInfo};
+use profile::{ClientProfile, GroupProfile};
+use std::collections::{BTreeMap, VecDeque};
+use std::hash::BuildHasher;
+use std::net::IpAddr;
+use std::sync::Arc;
+use window::{Bucket, ClientMin, IpMin, RouteMin, kind_index};
+
+/// Geo lookups cached per source address; cleared when it grows past this.
+const GEO_CACHE_MAX: usize = 200_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DetectError {
+    #[error(transparent)]
+    Geo(#[from] geo::GeoError),
+    #[error("detector profile `{key}` is corrupt: {why}")]
+    Profile { key: String, why: String },
+    #[error("detect config: {0}")]
+    Config(String),
+}
+
+/// Counters for progress lines and metrics.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct DetectStats {
+    pub observed: u64,
+    /// Events older than an already closed minute: counted in the series, not in windows.
+    pub late: u64,
+    pub minutes_closed: u64,
+    pub findings: u64,
+}
+
+pub struct Detector {
+    cfg: DetectConfig,
+    geo: Option<Arc<Geo>>,
+    geo_cache: HashMap<Box<str>, GeoInfo>,
+    auth_cache: HashMap<Box<str>, bool>,
+    sensitive: AhoCorasick,
+    hasher: foldhash::fast::FixedState,
+    open: BTreeMap<i64, Bucket>,
+    closed: VecDeque<Bucket>,
+    keep_minutes: i64,
+    lateness_ms: i64,
+    max_time: i64,
+    /// Minutes before this are closed.
+    closed_until: i64,
+    clients: HashMap<String, ClientProfile>,
+    groups: HashMap<String, GroupProfile>,
+    dirty: HashSet<String>,
+    book: AlertBook,
+    stats: DetectStats,
+}
+
+impl Detector {
+    /// A detector resuming from stored `profiles` and `unresolved` alerts. Without `geo`, the
+    /// geographic rules and ASN grouping are off (the caller says so to the user).
+    pub fn new(
+        cfg: &DetectConfig,
+        geo: Option<Arc<Geo>>,
+        profiles: Vec<ProfileRow>,
+        unresolved: Vec<Alert>,
+    ) -> Result<Self, DetectError> {
+        cfg.validate().map_err(|e| DetectError::Config(e.to_string()))?;
+        let sensitive = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&cfg.sensitive_paths)
+            .map_err(|e| DetectError::Config(format!("detect.sensitive_paths: {e}")))?;
+        let keep_minutes = [
+            cfg.brute_force.window_minutes,
+            cfg.credential_stuffing.window_minutes,
+            cfg.credential_replay.window_minutes,
+            cfg.enumeration.window_minutes,
+            cfg.distributed_scraping.window_minutes,
+            cfg.throttle_evasion.window_minutes,
+            cfg.probing.window_minutes,
+            cfg.volume_spike.window_minutes,
+        ]
+        .into_iter()
+        .max()
+        .unwrap_or(10);
+        let mut clients = HashMap::default();
+        let mut groups = HashMap::default();
+        for p in profiles {
+            let bad = |e: serde_json::Error| DetectError::Profile { key: p.key.clone(), why: e.to_string() };
+            if let Some(k) = p.key.strip_prefix("c:") {
+                clients.insert(k.to_string(), serde_json::from_str(&p.data).map_err(bad)?);
+            } else if let Some(k) = p.key.strip_prefix("g:") {
+                groups.insert(k.to_string(), serde_json::from_str(&p.data).map_err(bad)?);
+            }
+        }
+        Ok(Self {
+            cfg: cfg.clone(),
+            geo,
+            geo_cache: HashMap::default(),
+            auth_cache: HashMap::default(),
+            sensitive,
+            hasher: foldhash::fast::FixedState::with_seed(0x6761_7465_7761_7463),
+            open: BTreeMap::new(),
+            closed: VecDeque::new(),
+            keep_minutes,
+            lateness_ms: cfg.lateness_secs * 1000,
+            max_time: i64::MIN,
+            closed_until: i64::MIN,
+            clients,
+            groups,
+            dirty: HashSet::default(),
+            book: AlertBook::new(&cfg.suppressions, cfg.resolve_after_minutes, unresolved),
+            stats: DetectStats::default(),
+        })
+    }
+
+    pub fn stats(&self) -> DetectStats {
+        self.stats
+    }
+
+    pub fn open_alerts(&self) -> usize {
+        self.book.open_count()
+    }
+
+    fn hash(&self, s: &str) -> u64 {
+        self.hasher.hash_one(s)
+    }
+
+    fn geo_of(&mut self, ip: &str) -> GeoInfo {
+        let Some(geo) = &self.geo else { return GeoInfo::default() };
+        if let Some(g) = self.geo_cache.get(ip) {
+            return *g;
+        }
+        let info = ip.parse::<IpAddr>().map(|a| geo.lookup(a)).unwrap_or_default();
+        if self.geo_cache.len() >= GEO_CACHE_MAX {
+            self.geo_cache.clear();
+        }
+        self.geo_cache.insert(ip.into(), info);
+        info
+    }
+
+    fn is_auth_route(&mut self, route: &str) -> bool {
+        if let Some(&b) = self.auth_cache.get(route) {
+            return b;
+        }
+        let lower = route.to_ascii_lowercase();
+        let b = self.cfg.auth_routes.iter().any(|k| lower.contains(&k.to_ascii_lowercase()));
+        if self.auth_cache.len() < 10_000 {
+            self.auth_cache.insert(route.into(), b);
+        }
+        b
+    }
+
+    fn is_sensitive(&self, path: &str) -> bool {
+        if self.sensitive.is_match(path) {
+            return true;
+        }
+        // Scanners encode: `/%2e%2e/`, `/.%65nv`, `/%2Egit/config`.
+        path.contains('%') && self.sensitive.is_match(percent_decode(path).as_str())
+    }
+
+    fn close_due(&mut self) {
+        let watermark = self.max_time.saturating_sub(self.lateness_ms);
+        while let Some((&m, _)) = self.open.first_key_value() {
+            if m + MINUTE_MS > watermark {
+                break;
+            }
+            self.close_first();
+        }
+    }
+
+    fn close_first(&mut self) {
+        let Some((m, b)) = self.open.pop_first() else { return };
+        self.closed_until = m + MINUTE_MS;
+        self.closed.push_back(b);
+        while self.closed.front().is_some_and(|f| f.minute <= m - self.keep_minutes * MINUTE_MS) {
+            self.closed.pop_front();
+        }
+        self.stats.minutes_closed += 1;
+        rules::evaluate(self, m);
+        self.book.resolve_quiet(m + MINUTE_MS);
+    }
+
+    /// The closed buckets of the `w` minutes ending with minute `m`, oldest first.
+    fn window(&self, m: i64, w: i64) -> impl Iterator<Item = &Bucket> {
+        let lo = m - (w - 1) * MINUTE_MS;
+        self.closed.iter().filter(move |b| b.minute >= lo && b.minute <= m)
+    }
+
+    fn client_profile(&mut self, key: &str, minute: i64) -> &mut ClientProfile {
+        self.dirty.insert(format!("c:{key}"));
+        self.clients.entry(key.to_string()).or_insert_with(|| ClientProfile::new(minute))
+    }
+
+    fn group_profile(&mut self, key: &str, minute: i64) -> &mut GroupProfile {
+        self.dirty.insert(format!("g:{key}"));
+        self.groups.entry(key.to_string()).or_insert_with(|| GroupProfile::new(minute))
+    }
+
+    fn finish_all(&mut self) {
+        while !self.open.is_empty() {
+            self.close_first();
+        }
+    }
+}
+
+impl Observer for Detector {
+    fn observe(&mut self, o: &Observation<'_>) {
+        self.stats.observed += 1;
+        let minute = minute_floor(o.time_ms);
+        if minute < self.closed_until {
+            self.stats.late += 1;
+            return;
+        }
+        let route_key = o.route.filter(|r| !r.is_empty() && *r != "-");
+        let matched = route_key.is_some();
+        let auth_route = match route_key.or(o.path) {
+            Some(r) => self.is_auth_route(r),
+            None => false,
+        };
+        let missing_token = o.error_message.is_some_and(|m| m.contains("Missing Authentication Token"));
+        let auth_fail = o.status == 401
+            || (o.status == 403 && matched && !missing_token)
+            || (o.authorizer_error.is_some() && (400..500).contains(&o.status));
+        let anonymous = o.principal.is_none() && o.api_key.is_none() && o.client_kind == ClientKind::Ip;
+        let sensitive = o.path.is_some_and(|p| self.is_sensitive(p));
+        let path_hash = self.hash(o.path.or(route_key).unwrap_or(""));
+        let ua_hash = self.hash(o.user_agent.unwrap_or(""));
+        let route_hash = self.hash(route_key.unwrap_or(""));
+        let numeric_id = o.path.and_then(last_numeric_segment);
+        let geo = o.ip.map(|ip| self.geo_of(ip)).unwrap_or_default();
+        let auth_route_label = if auth_route {
+            Some(format!("{} {}", o.method.unwrap_or("-"), route_key.or(o.path).unwrap_or("-")))
+        } else {
+            None
+        };
+
+        let b = self.open.entry(minute).or_insert_with(|| Bucket::new(minute));
+        b.total += 1;
+        b.auth_fail += u64::from(auth_fail);
+        b.s5xx += u64::from(o.status >= 500);
+        if auth_route {
+            b.auth_route_total += 1;
+            b.auth_route_fail += u64::from(auth_fail);
+        }
+        if let Some(ip) = o.ip {
+            let e = match b.ips.get_mut(ip) {
+                Some(e) => e,
+                None => b.ips.entry(ip.into()).or_insert_with(|| IpMin {
+                    geo,
+                    first_ms: o.time_ms,
+                    ..Default::default()
+                }),
+            };
+            e.first_ms = e.first_ms.min(o.time_ms);
+            e.last_ms = e.last_ms.max(o.time_ms);
+            e.total += 1;
+            e.anonymous += u32::from(anonymous);
+            e.auth_fail += u32::from(auth_fail);
+            if auth_route {
+                e.auth_route_total += 1;
+                e.auth_route_fail += u32::from(auth_fail);
+            }
+            e.s404 += u32::from(o.status == 404);
+            e.s429 += u32::from(o.status == 429);
+            e.s5xx += u32::from(o.status >= 500);
+            window::insert_set(&mut e.paths, path_hash, window::MAX_IP_PATHS);
+            e.user_agent = ua_hash;
+            if sensitive && window::insert_capped(&mut e.sensitive, path_hash, window::MAX_PATHS) {
+                window::sample(&mut e.sensitive_samples, o.path);
+            }
+            if auth_fail || sensitive {
+                window::bump(&mut e.routes, route_key.unwrap_or("-"), 4);
+                window::sample(&mut e.request_ids, o.request_id);
+            }
+            if let Some(label) = &auth_route_label {
+                let r = match b.auth_routes.get_mut(label.as_str()) {
+                    Some(r) => r,
+                    None => b.auth_routes.entry(label.as_str().into()).or_insert_with(RouteMin::default),
+                };
+                r.total += 1;
+                if auth_fail {
+                    r.fail += 1;
+                    let h = self.hasher.hash_one(ip);
+                    window::insert_capped(&mut r.fail_ips, h, window::MAX_PATHS);
+                }
+            }
+        }
+        let map = &mut b.clients[kind_index(o.client_kind)];
+        let c = match map.get_mut(o.client) {
+            Some(c) => c,
+            None => map
+                .entry(o.client.into())
+                .or_insert_with(|| ClientMin { first_ms: o.time_ms, ..Default::default() }),
+        };
+        c.first_ms = c.first_ms.min(o.time_ms);
+        c.last_ms = c.last_ms.max(o.time_ms);
+        c.total += 1;
+        c.s4xx += u32::from((400..500).contains(&o.status));
+        c.s404 += u32::from(o.status == 404);
+        c.s429 += u32::from(o.status == 429);
+        let new_path = c.paths.len() < window::MAX_PATHS && c.paths.insert(path_hash);
+        if new_path {
+            window::sample(&mut c.path_samples, o.path);
+        }
+        if let Some(id) = numeric_id {
+            c.id_requests += 1;
+            let n = c.last_ids.len();
+            match c.last_ids.iter_mut().find(|(r, _)| *r == route_hash) {
+                Some((_, last)) => {
+                    if id != *last && id.abs_diff(*last) <= 3 {
+                        c.sequential += 1;
+                    }
+                    *last = id;
+                }
+                None if n < 8 => c.last_ids.push((route_hash, id)),
+                None => {}
+            }
+        }
+        if let Some(ip) = o.ip {
+            let n = c.ips.len();
+            match c.ips.iter_mut().find(|(x, _, _)| x == ip) {
+                Some(e) => e.2 += 1,
+                None if n < window::MAX_IPS => c.ips.push((ip.to_string(), geo, 1)),
+                None => {}
+            }
+            if let Some(cc) = geo.country {
+                let n = c.countries.len();
+                match c.countries.iter_mut().find(|(x, _, _)| *x == cc) {
+                    Some(e) => {
+                        e.1 = e.1.min(o.time_ms);
+                        e.2 = e.2.max(o.time_ms);
+                    }
+                    None if n < 16 => c.countries.push((cc, o.time_ms, o.time_ms)),
+                    None => {}
+                }
+            }
+        }
+        if c.request_ids.len() < window::MAX_SAMPLES {
+            window::sample(&mut c.request_ids, o.request_id);
+        }
+        if o.time_ms > self.max_time {
+            self.max_time = o.time_ms;
+            self.close_due();
+        }
+    }
+
+    fn drain(&mut self, end_of_input: bool) -> DetectOutput {
+        if end_of_input {
+            self.finish_all();
+        }
+        let alerts = self.book.drain();
+        let mut profiles = Vec::with_capacity(self.dirty.len());
+        for key in std::mem::take(&mut self.dirty) {
+            let data = if let Some(k) = key.strip_prefix("c:") {
+                self.clients.get(k).and_then(|p| serde_json::to_string(p).ok())
+            } else if let Some(k) = key.strip_prefix("g:") {
+                self.groups.get(k).and_then(|p| serde_json::to_string(p).ok())
+            } else {
+                None
+            };
+            if let Some(data) = data {
+                profiles.push(ProfileRow { key, data, updated_at: 0 });
+            }
+        }
+        profiles.sort_unstable_by(|a, b| a.key.cmp(&b.key));
+        DetectOutput { alerts, profiles }
+    }
+}
+
+/// The last path segment when it is a decimal number (an id), e.g. `/products/1234` → 1234.
+fn last_numeric_segment(path: &str) -> Option<u64> {
+    let p = path.split(['?', '#']).next().unwrap_or(path).trim_end_matches('/');
+    let seg = p.rsplit('/').next()?;
+    if seg.is_empty() || seg.len() > 18 || !seg.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    seg.parse().ok()
+}
+
+/// `%XX` decoding for matching only (invalid escapes stay as they are).
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            let hex = |c: u8| (c as char).to_digit(16);
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numeric_ids_and_decoding() {
+        assert_eq!(last_numeric_segment("/products/1234"), Some(1234));
+        assert_eq!(last_numeric_segment("/products/1234/?x=1"), Some(1234));
+        assert_eq!(last_numeric_segment("/products/abc"), None);
+        assert_eq!(last_numeric_segment("/"), None);
+        assert_eq!(last_numeric_segment("/v/99999999999999999999"), None);
+        assert_eq!(percent_decode("/%2e%2E/%2egit/config%"), "/../.git/config%");
+        assert_eq!(percent_decode("/a%zz"), "/a%zz");
+    }
+}

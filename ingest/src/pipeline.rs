@@ -15,6 +15,7 @@ use crate::scrub::Scrubber;
 use base64::Engine as _;
 use flate2::bufread::GzDecoder;
 use foldhash::{HashSet, HashSetExt};
+use gatewatch_core::alert::{Observation, Observer};
 use gatewatch_core::store::{DeadLetter, MinuteRow};
 use gatewatch_core::time::minute_floor;
 use gatewatch_core::{ClientKind, Config};
@@ -228,6 +229,9 @@ pub struct Progress {
 pub struct PendingBatch {
     pub rows: Vec<MinuteRow>,
     pub dead_letters: Vec<DeadLetter>,
+    /// Alerts and profiles the detector changed while reading this batch.
+    pub alerts: Vec<gatewatch_core::Alert>,
+    pub profiles: Vec<gatewatch_core::alert::ProfileRow>,
     pub position: String,
     pub events: u64,
 }
@@ -275,6 +279,8 @@ pub struct Reader<'s> {
     summary: ReadSummary,
     batch_started: Instant,
     dirty: bool,
+    /// The detector, fed every counted record (after scrubbing and parsing).
+    observer: Option<&'s mut dyn Observer>,
 }
 
 impl<'s> Reader<'s> {
@@ -291,7 +297,14 @@ impl<'s> Reader<'s> {
             summary: ReadSummary::default(),
             batch_started: Instant::now(),
             dirty: false,
+            observer: None,
         }
+    }
+
+    /// Feeds every counted record to `observer` and commits its output with each batch.
+    pub fn with_observer(mut self, observer: Option<&'s mut dyn Observer>) -> Self {
+        self.observer = observer;
+        self
     }
 
     fn dead_letter(&mut self, position: String, reason: String) {
@@ -379,6 +392,24 @@ impl<'s> Reader<'s> {
                 "no client identity (none of the configured identity.order fields is present)".to_string()
             })?;
         self.clients.insert(self.client_hasher.hash_one((kind, value)));
+        if let Some(obs) = self.observer.as_deref_mut() {
+            obs.observe(&Observation {
+                time_ms: rec.time_ms,
+                client_kind: kind,
+                client: value,
+                ip: rec.ip.as_deref(),
+                principal: rec.principal.as_deref(),
+                api_key: rec.api_key.as_deref(),
+                status: rec.status,
+                method: rec.method.as_deref(),
+                route: rec.route.as_deref(),
+                path: rec.path.as_deref(),
+                user_agent: rec.user_agent.as_deref(),
+                request_id: rec.request_id.as_deref(),
+                authorizer_error: rec.authorizer_error.as_deref(),
+                error_message: rec.error_message.as_deref(),
+            });
+        }
         self.agg.observe(
             kind,
             value,
@@ -463,9 +494,13 @@ impl<'s> Reader<'s> {
             return Ok(());
         }
         let events = self.agg.events();
+        // `force` is only passed at the end of the input: every detector window may close.
+        let detected = self.observer.as_deref_mut().map(|o| o.drain(force)).unwrap_or_default();
         let batch = PendingBatch {
             rows: self.agg.take(),
             dead_letters: std::mem::take(&mut self.dead),
+            alerts: detected.alerts,
+            profiles: detected.profiles,
             position: format!("{unit}={units}"),
             events,
         };
@@ -599,7 +634,7 @@ impl<'s> Reader<'s> {
             }
         }
         self.summary.units = units;
-        if self.dirty || !self.dead.is_empty() || self.agg.events() > 0 {
+        if self.dirty || !self.dead.is_empty() || self.agg.events() > 0 || self.observer.is_some() {
             self.maybe_flush(units.max(skip), unit, true, sink)?;
         }
         self.summary.clients = self.clients.len() as u64;

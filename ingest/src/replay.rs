@@ -13,6 +13,7 @@ use crate::pipeline::{
     CountingReader, IngestError, InputFormat, PendingBatch, Progress, ReadSummary, Reader, Settings, detect,
 };
 use gatewatch_core::Store;
+use gatewatch_core::alert::Observer;
 use gatewatch_core::store::{BatchWrite, CommitOutcome};
 use sha2::{Digest, Sha256};
 use std::io::{self, BufReader, Cursor, Read};
@@ -82,6 +83,7 @@ pub async fn replay(
     format: InputFormat,
     source_name: Option<String>,
     progress: Arc<Progress>,
+    observer: Option<Box<dyn Observer>>,
 ) -> Result<ReplaySummary, IngestError> {
     let what = input.describe();
     let io_err = {
@@ -108,9 +110,16 @@ pub async fn replay(
         tokio::task::spawn_blocking(move || {
             let rest = CountingReader { inner: raw, progress: &progress };
             let input = BufReader::with_capacity(1 << 16, Cursor::new(head).chain(rest));
-            Reader::new(&settings, source, &progress).run(input, layout, resume.as_deref(), &mut |b| {
+            let mut observer = observer;
+            let obs: Option<&mut dyn Observer> = match observer.as_mut() {
+                Some(o) => Some(o.as_mut()),
+                None => None,
+            };
+            let reader = Reader::new(&settings, source, &progress).with_observer(obs);
+            let read = reader.run(input, layout, resume.as_deref(), &mut |b| {
                 tx.blocking_send(b).map_err(|_| IngestError::Aborted)
-            })
+            });
+            read
         })
     };
 
@@ -126,6 +135,8 @@ pub async fn replay(
             events: b.events,
             rows: b.rows,
             dead_letters: b.dead_letters,
+            alerts: b.alerts,
+            profiles: b.profiles,
         };
         match store.commit_batch(write).await {
             Ok(CommitOutcome::Committed) => {

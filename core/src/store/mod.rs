@@ -12,6 +12,7 @@
 //! expands each body once per backend so the row types stay concrete.
 
 use crate::agg::{Counts, MinuteAgg};
+use crate::alert::{Alert, AlertKind, ProfileRow, Rule, Severity, Status, Subject};
 use crate::error::{Error, Result};
 use crate::model::{ClientKey, ClientKind, Metric};
 use sqlx::postgres::{PgPool, PgPoolOptions};
@@ -109,6 +110,27 @@ pub struct BatchWrite {
     pub events: u64,
     pub rows: Vec<MinuteRow>,
     pub dead_letters: Vec<DeadLetter>,
+    /// Alerts opened, updated or resolved by this batch's events.
+    pub alerts: Vec<Alert>,
+    /// Detector profiles changed by this batch's events.
+    pub profiles: Vec<ProfileRow>,
+}
+
+/// Which alerts [`Store::alerts`] returns; empty fields do not filter.
+#[derive(Debug, Clone, Default)]
+pub struct AlertFilter {
+    pub kind: Option<AlertKind>,
+    pub rule: Option<Rule>,
+    pub severity: Option<Severity>,
+    pub status: Option<Status>,
+    pub subject: Option<Subject>,
+    /// `last_seen >= since` (event time, epoch ms).
+    pub since: Option<i64>,
+    /// `first_seen < until`.
+    pub until: Option<i64>,
+    /// Continue after this `(last_seen, id)` (cursor pagination, newest first).
+    pub after: Option<(i64, String)>,
+    pub limit: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,6 +152,31 @@ pub fn redact_url(url: &str) -> String {
         (Some(s), Some(at)) if at > s => format!("{}://***{}", &url[..s], &url[at..]),
         _ => url.to_string(),
     }
+}
+
+/// Decodes an alert row of either backend (a macro so the row type stays concrete).
+macro_rules! alert_from_row {
+    ($r:expr) => {{
+        let r = $r;
+        let text = |c: &str| -> Result<String> { Ok(r.try_get::<String, _>(c)?) };
+        let corrupt = |c: &str, e: String| Error::Corrupt(format!("alerts.{c}: {e}"));
+        let evidence = text("evidence")?;
+        Ok(Alert {
+            id: text("id")?,
+            rule: text("rule")?.parse().map_err(|e| corrupt("rule", e))?,
+            severity: text("severity")?.parse().map_err(|e| corrupt("severity", e))?,
+            status: text("status")?.parse().map_err(|e| corrupt("status", e))?,
+            subject: Subject::new(
+                text("subject_type")?.parse().map_err(|e| corrupt("subject_type", e))?,
+                text("subject_value")?,
+            ),
+            first_seen: r.try_get("first_seen")?,
+            last_seen: r.try_get("last_seen")?,
+            detected_at: r.try_get("detected_at")?,
+            count: r.try_get::<i64, _>("count")? as u64,
+            evidence: serde_json::from_str(&evidence).map_err(|e| corrupt("evidence", e.to_string()))?,
+        })
+    }};
 }
 
 impl Store {
@@ -304,6 +351,42 @@ impl Store {
                 });
                 q.build().execute(&mut *tx).await?;
             }
+            for a in &batch.alerts {
+                // An acknowledgement made through the API survives the detector's updates.
+                sqlx::query(
+                    "INSERT INTO alerts (id, kind, rule, severity, status, subject_type, subject_value, \
+                     first_seen, last_seen, detected_at, count, evidence, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+                     ON CONFLICT (id) DO UPDATE SET severity = excluded.severity, \
+                     status = CASE WHEN alerts.status = 'acknowledged' AND excluded.status = 'open' \
+                     THEN alerts.status ELSE excluded.status END, \
+                     last_seen = excluded.last_seen, count = excluded.count, \
+                     evidence = excluded.evidence, updated_at = excluded.updated_at",
+                )
+                .bind(&a.id)
+                .bind(a.kind().as_str())
+                .bind(a.rule.as_str())
+                .bind(a.severity.as_str())
+                .bind(a.status.as_str())
+                .bind(a.subject.kind.as_str())
+                .bind(&a.subject.value)
+                .bind(a.first_seen)
+                .bind(a.last_seen)
+                .bind(a.detected_at)
+                .bind(a.count as i64)
+                .bind(a.evidence.to_string())
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            for chunk in batch.profiles.chunks(ROWS_PER_STATEMENT) {
+                let mut q = QueryBuilder::new("INSERT INTO profiles (key, data, updated_at) ");
+                q.push_values(chunk, |mut b, r| {
+                    b.push_bind(r.key.as_str()).push_bind(r.data.as_str()).push_bind(now);
+                });
+                q.push(" ON CONFLICT (key) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at");
+                q.build().execute(&mut *tx).await?;
+            }
             sqlx::query(
                 "INSERT INTO checkpoints (source, position, events, updated_at) VALUES ($1, $2, $3, $4) \
                  ON CONFLICT (source) DO UPDATE SET position = excluded.position, \
@@ -425,4 +508,92 @@ impl Store {
                 .collect()
         })
     }
+
+    /// Alerts matching `f`, newest `last_seen` first.
+    pub async fn alerts(&self, f: &AlertFilter) -> Result<Vec<Alert>> {
+        enum Bind {
+            I(i64),
+            S(String),
+        }
+        let mut sql = format!("SELECT {ALERT_COLUMNS} FROM alerts WHERE 1 = 1");
+        let mut binds = Vec::new();
+        let mut push = |sql: &mut String, cond: &str, b: Bind| {
+            binds.push(b);
+            sql.push_str(&cond.replace('?', &format!("${}", binds.len())));
+        };
+        if let Some(k) = f.kind {
+            push(&mut sql, " AND kind = ?", Bind::S(k.as_str().into()));
+        }
+        if let Some(r) = f.rule {
+            push(&mut sql, " AND rule = ?", Bind::S(r.as_str().into()));
+        }
+        if let Some(s) = f.severity {
+            push(&mut sql, " AND severity = ?", Bind::S(s.as_str().into()));
+        }
+        if let Some(s) = f.status {
+            push(&mut sql, " AND status = ?", Bind::S(s.as_str().into()));
+        }
+        if let Some(s) = &f.subject {
+            push(&mut sql, " AND subject_type = ?", Bind::S(s.kind.as_str().into()));
+            push(&mut sql, " AND subject_value = ?", Bind::S(s.value.clone()));
+        }
+        if let Some(t) = f.since {
+            push(&mut sql, " AND last_seen >= ?", Bind::I(t));
+        }
+        if let Some(t) = f.until {
+            push(&mut sql, " AND first_seen < ?", Bind::I(t));
+        }
+        if let Some((t, id)) = &f.after {
+            push(&mut sql, " AND (last_seen < ?", Bind::I(*t));
+            push(&mut sql, " OR (last_seen = ?", Bind::I(*t));
+            push(&mut sql, " AND id < ?))", Bind::S(id.clone()));
+        }
+        push(&mut sql, " ORDER BY last_seen DESC, id DESC LIMIT ?", Bind::I(f.limit.max(0)));
+        on_pool!(self, p => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+            for b in &binds {
+                q = match b {
+                    Bind::I(v) => q.bind(*v),
+                    Bind::S(v) => q.bind(v.clone()),
+                };
+            }
+            let rows = q.fetch_all(p).await?;
+            rows.iter().map(|r| alert_from_row!(r)).collect()
+        })
+    }
+
+    pub async fn alert(&self, id: &str) -> Result<Option<Alert>> {
+        on_pool!(self, p => {
+            let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {ALERT_COLUMNS} FROM alerts WHERE id = $1")))
+                .bind(id)
+                .fetch_optional(p)
+                .await?;
+            row.as_ref().map(|r| alert_from_row!(r)).transpose()
+        })
+    }
+
+    /// Alerts not yet resolved: the detector resumes their lifecycle after a restart.
+    pub async fn unresolved_alerts(&self) -> Result<Vec<Alert>> {
+        on_pool!(self, p => {
+            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {ALERT_COLUMNS} FROM alerts WHERE status <> 'resolved' ORDER BY id"
+            )))
+            .fetch_all(p)
+            .await?;
+            rows.iter().map(|r| alert_from_row!(r)).collect()
+        })
+    }
+
+    /// Every detector profile (loaded once when a detector starts).
+    pub async fn profiles(&self) -> Result<Vec<ProfileRow>> {
+        on_pool!(self, p => {
+            let rows = sqlx::query("SELECT key, data, updated_at FROM profiles ORDER BY key").fetch_all(p).await?;
+            rows.iter()
+                .map(|r| Ok(ProfileRow { key: r.try_get("key")?, data: r.try_get("data")?, updated_at: r.try_get("updated_at")? }))
+                .collect()
+        })
+    }
 }
+
+const ALERT_COLUMNS: &str = "id, rule, severity, status, subject_type, subject_value, first_seen, last_seen, \
+     detected_at, count, evidence";

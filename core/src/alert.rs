@@ -1,0 +1,330 @@
+//! Alerts (the DESIGN.md shape) and the interface between the pipeline and the detector.
+//!
+//! The pipeline hands every scrubbed, parsed record to an [`Observer`] as an [`Observation`];
+//! the observer answers, at each batch boundary, with the alerts it opened, updated or
+//! resolved and the per-client profiles it changed. Both are committed in the batch's
+//! transaction, so alerts follow the same exactly-once rule as the aggregates.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+use crate::model::ClientKind;
+
+/// Rule families.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertKind {
+    CredentialAbuse,
+    Scraping,
+    GeoAnomaly,
+}
+
+/// Every rule gatewatch raises; the names are the product's face (API, SIEM payloads, config).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    BruteForce,
+    CredentialStuffing,
+    CredentialReplay,
+    Enumeration,
+    DistributedScraping,
+    ThrottleEvasion,
+    Probing,
+    VolumeSpike,
+    NewCountry,
+    ImpossibleTravel,
+    DeniedGeo,
+}
+
+impl Rule {
+    pub const ALL: [Rule; 11] = [
+        Rule::BruteForce,
+        Rule::CredentialStuffing,
+        Rule::CredentialReplay,
+        Rule::Enumeration,
+        Rule::DistributedScraping,
+        Rule::ThrottleEvasion,
+        Rule::Probing,
+        Rule::VolumeSpike,
+        Rule::NewCountry,
+        Rule::ImpossibleTravel,
+        Rule::DeniedGeo,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::BruteForce => "brute_force",
+            Rule::CredentialStuffing => "credential_stuffing",
+            Rule::CredentialReplay => "credential_replay",
+            Rule::Enumeration => "enumeration",
+            Rule::DistributedScraping => "distributed_scraping",
+            Rule::ThrottleEvasion => "throttle_evasion",
+            Rule::Probing => "probing",
+            Rule::VolumeSpike => "volume_spike",
+            Rule::NewCountry => "new_country",
+            Rule::ImpossibleTravel => "impossible_travel",
+            Rule::DeniedGeo => "denied_geo",
+        }
+    }
+
+    pub fn kind(self) -> AlertKind {
+        match self {
+            Rule::BruteForce | Rule::CredentialStuffing | Rule::CredentialReplay => {
+                AlertKind::CredentialAbuse
+            }
+            Rule::Enumeration
+            | Rule::DistributedScraping
+            | Rule::ThrottleEvasion
+            | Rule::Probing
+            | Rule::VolumeSpike => AlertKind::Scraping,
+            Rule::NewCountry | Rule::ImpossibleTravel | Rule::DeniedGeo => AlertKind::GeoAnomaly,
+        }
+    }
+}
+
+impl AlertKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AlertKind::CredentialAbuse => "credential_abuse",
+            AlertKind::Scraping => "scraping",
+            AlertKind::GeoAnomaly => "geo_anomaly",
+        }
+    }
+}
+
+macro_rules! str_enum {
+    ($t:ty, $all:expr, $what:literal) => {
+        impl fmt::Display for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl FromStr for $t {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                $all.into_iter().find(|v| v.as_str() == s).ok_or_else(|| {
+                    let names: Vec<&str> = $all.iter().map(|v| v.as_str()).collect();
+                    format!("unknown {} `{s}` (expected one of: {})", $what, names.join(", "))
+                })
+            }
+        }
+    };
+}
+str_enum!(Rule, Rule::ALL, "rule");
+str_enum!(AlertKind, [AlertKind::CredentialAbuse, AlertKind::Scraping, AlertKind::GeoAnomaly], "kind");
+str_enum!(Severity, [Severity::Low, Severity::Medium, Severity::High, Severity::Critical], "severity");
+str_enum!(Status, [Status::Open, Status::Acknowledged, Status::Resolved], "status");
+str_enum!(
+    SubjectKind,
+    [
+        SubjectKind::Principal,
+        SubjectKind::ApiKey,
+        SubjectKind::Iam,
+        SubjectKind::Ip,
+        SubjectKind::Asn,
+        SubjectKind::Route
+    ],
+    "subject type"
+);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+
+    /// One step up, saturating at critical.
+    pub fn bump(self) -> Self {
+        match self {
+            Severity::Low => Severity::Medium,
+            Severity::Medium => Severity::High,
+            _ => Severity::Critical,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Open,
+    Acknowledged,
+    Resolved,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Open => "open",
+            Status::Acknowledged => "acknowledged",
+            Status::Resolved => "resolved",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubjectKind {
+    Principal,
+    ApiKey,
+    Iam,
+    Ip,
+    Asn,
+    Route,
+}
+
+impl SubjectKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SubjectKind::Principal => "principal",
+            SubjectKind::ApiKey => "api_key",
+            SubjectKind::Iam => "iam",
+            SubjectKind::Ip => "ip",
+            SubjectKind::Asn => "asn",
+            SubjectKind::Route => "route",
+        }
+    }
+}
+
+impl From<ClientKind> for SubjectKind {
+    fn from(k: ClientKind) -> Self {
+        match k {
+            ClientKind::Principal => SubjectKind::Principal,
+            ClientKind::ApiKey => SubjectKind::ApiKey,
+            ClientKind::Iam => SubjectKind::Iam,
+            ClientKind::Ip => SubjectKind::Ip,
+        }
+    }
+}
+
+/// Who or what an alert is about.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Subject {
+    #[serde(rename = "type")]
+    pub kind: SubjectKind,
+    pub value: String,
+}
+
+impl Subject {
+    pub fn new(kind: SubjectKind, value: impl Into<String>) -> Self {
+        Self { kind, value: value.into() }
+    }
+}
+
+impl fmt::Display for Subject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.kind, self.value)
+    }
+}
+
+impl FromStr for Subject {
+    type Err = String;
+    /// Parses `type:value`, e.g. `ip:203.0.113.9` or `asn:AS16509`.
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (k, v) = s.split_once(':').ok_or_else(|| format!("subject `{s}` must look like type:value"))?;
+        if v.is_empty() {
+            return Err(format!("subject `{s}` has an empty value"));
+        }
+        Ok(Subject::new(k.parse()?, v))
+    }
+}
+
+/// An alert as stored, served and forwarded. Times are epoch milliseconds of event time;
+/// they serialise as RFC 3339 through [`Alert::to_json`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alert {
+    pub id: String,
+    pub rule: Rule,
+    pub severity: Severity,
+    pub status: Status,
+    pub subject: Subject,
+    pub first_seen: i64,
+    pub last_seen: i64,
+    pub detected_at: i64,
+    /// Windows in which the rule fired for this subject while the alert was open.
+    pub count: u64,
+    /// Observed vs baseline, thresholds, top IPs/countries/paths, sample request ids: only
+    /// scrubbed values (they come from scrubbed records).
+    pub evidence: serde_json::Value,
+}
+
+impl Alert {
+    pub fn kind(&self) -> AlertKind {
+        self.rule.kind()
+    }
+
+    /// The DESIGN.md JSON shape.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "id": self.id,
+            "kind": self.kind().as_str(),
+            "rule": self.rule.as_str(),
+            "severity": self.severity.as_str(),
+            "status": self.status.as_str(),
+            "subject": {"type": self.subject.kind.as_str(), "value": self.subject.value},
+            "first_seen": crate::time::rfc3339(self.first_seen),
+            "last_seen": crate::time::rfc3339(self.last_seen),
+            "detected_at": crate::time::rfc3339(self.detected_at),
+            "count": self.count,
+            "evidence": self.evidence,
+        })
+    }
+}
+
+/// One scrubbed access-log record as the detector sees it. Values borrow from the record.
+#[derive(Debug, Clone, Copy)]
+pub struct Observation<'a> {
+    pub time_ms: i64,
+    /// The client the record was counted under (identity order applied).
+    pub client_kind: ClientKind,
+    pub client: &'a str,
+    pub ip: Option<&'a str>,
+    pub principal: Option<&'a str>,
+    pub api_key: Option<&'a str>,
+    pub status: u16,
+    pub method: Option<&'a str>,
+    /// Route template (`resourcePath` / `routeKey`).
+    pub route: Option<&'a str>,
+    pub path: Option<&'a str>,
+    pub user_agent: Option<&'a str>,
+    pub request_id: Option<&'a str>,
+    pub authorizer_error: Option<&'a str>,
+    pub error_message: Option<&'a str>,
+}
+
+/// A client's learned profile, persisted as an opaque JSON document keyed by `key`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileRow {
+    pub key: String,
+    pub data: String,
+    pub updated_at: i64,
+}
+
+/// What a detector hands to the store with a batch.
+#[derive(Debug, Default)]
+pub struct DetectOutput {
+    /// Alerts opened, updated or resolved since the last drain (latest state of each).
+    pub alerts: Vec<Alert>,
+    pub profiles: Vec<ProfileRow>,
+}
+
+/// The detector as the pipeline sees it.
+pub trait Observer: Send {
+    fn observe(&mut self, o: &Observation<'_>);
+    /// Called at each batch boundary. `end_of_input`: no more events will come from this
+    /// source (a replayed file ended), so every window may close.
+    fn drain(&mut self, end_of_input: bool) -> DetectOutput;
+}

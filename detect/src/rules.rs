@@ -1,0 +1,837 @@
+//! The rules. Each runs when a minute closes, over its own sliding window ending at that
+//! minute, and turns what it sees into a [`Finding`] with evidence a reader can act on:
+//! observed values, the baseline they were compared with, the thresholds, and the top IPs,
+//! countries, paths and sample request ids (all from scrubbed records).
+//!
+//! Context that prevents false alarms lives here too: error-ratio rules compare a source with
+//! all traffic in the same window (an outage fails everyone), rate rules compare a client with
+//! its own learned baseline (a partner's steady volume is its normal), and group rules need
+//! many distinct sources (one NAT address with many users is one source).
+
+use crate::Detector;
+use crate::alerts::Finding;
+use crate::geo::{GeoInfo, country_distance_km};
+use crate::window::Bucket;
+use foldhash::{HashMap, HashSet};
+use gatewatch_core::time::MINUTE_MS;
+use gatewatch_core::{ClientKind, Rule, Severity, Subject, SubjectKind};
+use serde_json::{Value, json};
+use std::net::IpAddr;
+
+/// Severity from the rule's base and how far past its threshold the observation is.
+fn severity(base: Severity, magnitude: f64) -> Severity {
+    if magnitude >= 10.0 {
+        base.bump().bump()
+    } else if magnitude >= 3.0 {
+        base.bump()
+    } else {
+        base
+    }
+}
+
+fn window_json(m: i64, w: i64) -> Value {
+    json!({
+        "from": gatewatch_core::time::rfc3339(m - (w - 1) * MINUTE_MS),
+        "to": gatewatch_core::time::rfc3339(m + MINUTE_MS),
+        "minutes": w,
+    })
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+fn geo_json(d: &Detector, g: GeoInfo) -> Value {
+    let asn = g.asn.map(|a| format!("AS{a}"));
+    let org = g.asn.and_then(|a| d.geo.as_ref().and_then(|geo| geo.asn_org(a)));
+    json!({"country": g.country_str(), "asn": asn, "asn_org": org})
+}
+
+pub(crate) fn evaluate(d: &mut Detector, m: i64) {
+    let mut findings = Vec::new();
+    let global_warm =
+        d.groups.get("global").is_some_and(|g| m - g.first >= d.cfg.learning_minutes * MINUTE_MS);
+    d.group_profile("global", m).last_minute = m;
+    ip_rules(d, m, &mut findings);
+    client_rules(d, m, &mut findings);
+    group_rules(d, m, global_warm, &mut findings);
+    d.stats.findings += findings.len() as u64;
+    for f in findings {
+        d.book.raise(f);
+    }
+}
+
+/// Sums over the window of one IP.
+#[derive(Default)]
+struct IpWin {
+    total: u64,
+    auth_fail: u64,
+    s404: u64,
+    first_ms: i64,
+    last_ms: i64,
+    sensitive: HashSet<u64>,
+    samples: Vec<String>,
+    routes: HashMap<String, u32>,
+    request_ids: Vec<String>,
+}
+
+fn ip_window(d: &Detector, m: i64, w: i64, ip: &str) -> IpWin {
+    let mut out = IpWin { first_ms: i64::MAX, ..Default::default() };
+    for b in d.window(m, w) {
+        if let Some(e) = b.ips.get(ip) {
+            out.total += u64::from(e.total);
+            out.auth_fail += u64::from(e.auth_fail);
+            out.s404 += u64::from(e.s404);
+            out.first_ms = out.first_ms.min(e.first_ms);
+            out.last_ms = out.last_ms.max(e.last_ms);
+            out.sensitive.extend(e.sensitive.iter().copied());
+            for s in &e.sensitive_samples {
+                if out.samples.len() < 10 && !out.samples.contains(s) {
+                    out.samples.push(s.clone());
+                }
+            }
+            for (r, n) in &e.routes {
+                *out.routes.entry(r.clone()).or_default() += n;
+            }
+            for id in &e.request_ids {
+                if out.request_ids.len() < 5 {
+                    out.request_ids.push(id.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
+fn global_fail_ratio(d: &Detector, m: i64, w: i64) -> f64 {
+    let (mut fail, mut total) = (0u64, 0u64);
+    for b in d.window(m, w) {
+        fail += b.auth_fail;
+        total += b.total;
+    }
+    if total == 0 { 0.0 } else { fail as f64 / total as f64 }
+}
+
+fn top_routes(routes: &HashMap<String, u32>) -> Vec<Value> {
+    let mut v: Vec<_> = routes.iter().collect();
+    v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    v.into_iter().take(5).map(|(r, n)| json!({"route": r, "count": n})).collect()
+}
+
+fn ip_rules(d: &mut Detector, m: i64, out: &mut Vec<Finding>) {
+    let Some(b) = d.closed.back() else { return };
+    let cfg = &d.cfg;
+    let bf = &cfg.brute_force;
+    let pr = &cfg.probing;
+    let gp = &cfg.denied_geo;
+    let global_bf = global_fail_ratio(d, m, bf.window_minutes);
+    let detected_at = m + MINUTE_MS;
+    for (ip, e) in &b.ips {
+        let addr: Option<IpAddr> = ip.parse().ok();
+        let subject = || Subject::new(SubjectKind::Ip, ip.to_string());
+        if bf.enabled && e.auth_fail > 0 {
+            let wv = ip_window(d, m, bf.window_minutes, ip);
+            let ratio = wv.auth_fail as f64 / wv.total.max(1) as f64;
+            let need_ratio = bf.min_failure_ratio.max(global_bf + bf.margin);
+            if wv.auth_fail >= bf.min_failures && ratio >= need_ratio {
+                out.push(Finding {
+                    rule: Rule::BruteForce,
+                    subject: subject(),
+                    severity: severity(Severity::Medium, wv.auth_fail as f64 / bf.min_failures as f64 / 2.0),
+                    first_seen: wv.first_ms,
+                    last_seen: wv.last_ms,
+                    detected_at,
+                    ips: addr.into_iter().collect(),
+                    evidence: json!({
+                        "summary": format!(
+                            "{ip} failed authentication {} times in {} min ({:.0}% of its {} requests; all traffic: {:.1}%)",
+                            wv.auth_fail, bf.window_minutes, ratio * 100.0, wv.total, global_bf * 100.0
+                        ),
+                        "window": window_json(m, bf.window_minutes),
+                        "observed": {"auth_failures": wv.auth_fail, "requests": wv.total, "failure_ratio": round2(ratio)},
+                        "baseline": {"all_traffic_failure_ratio": round2(global_bf)},
+                        "thresholds": {"min_failures": bf.min_failures, "min_failure_ratio": round2(need_ratio)},
+                        "source": geo_json(d, e.geo),
+                        "top_routes": top_routes(&wv.routes),
+                        "sample_request_ids": wv.request_ids,
+                    }),
+                });
+            }
+        }
+        if pr.enabled && !e.sensitive.is_empty() {
+            let wv = ip_window(d, m, pr.window_minutes, ip);
+            let n = wv.sensitive.len() as u64;
+            if n >= pr.min_distinct_paths {
+                out.push(Finding {
+                    rule: Rule::Probing,
+                    subject: subject(),
+                    severity: severity(Severity::Low, n as f64 / pr.min_distinct_paths as f64),
+                    first_seen: wv.first_ms,
+                    last_seen: wv.last_ms,
+                    detected_at,
+                    ips: addr.into_iter().collect(),
+                    evidence: json!({
+                        "summary": format!(
+                            "{ip} asked for {n} distinct sensitive paths in {} min ({} of {} requests were 404)",
+                            pr.window_minutes, wv.s404, wv.total
+                        ),
+                        "window": window_json(m, pr.window_minutes),
+                        "observed": {"sensitive_paths": n, "requests": wv.total, "s404": wv.s404},
+                        "thresholds": {"min_distinct_paths": pr.min_distinct_paths},
+                        "sample_paths": wv.samples,
+                        "source": geo_json(d, e.geo),
+                        "sample_request_ids": wv.request_ids,
+                    }),
+                });
+            }
+        }
+        if gp.enabled
+            && let Some(cc) = e.geo.country_str()
+        {
+            let denied = gp.deny.iter().any(|c| c.eq_ignore_ascii_case(cc))
+                || (!gp.allow.is_empty() && !gp.allow.iter().any(|c| c.eq_ignore_ascii_case(cc)));
+            if denied {
+                out.push(Finding {
+                    rule: Rule::DeniedGeo,
+                    subject: subject(),
+                    severity: Severity::Medium,
+                    first_seen: e.first_ms,
+                    last_seen: e.last_ms,
+                    detected_at,
+                    ips: addr.into_iter().collect(),
+                    evidence: json!({
+                        "summary": format!("{ip} in {cc}, a country the policy does not expect ({} requests this minute)", e.total),
+                        "window": window_json(m, 1),
+                        "observed": {"country": cc, "requests": e.total},
+                        "thresholds": {"deny": gp.deny, "allow": gp.allow},
+                        "source": geo_json(d, e.geo),
+                    }),
+                });
+            }
+        }
+    }
+}
+
+/// Sums over the window of one client.
+struct ClientWin {
+    total: u64,
+    s404: u64,
+    s429: u64,
+    id_requests: u64,
+    sequential: u64,
+    first_ms: i64,
+    last_ms: i64,
+    /// Per minute of the window: (minute, total, s429).
+    minutes: Vec<(i64, u32, u32)>,
+    paths: HashSet<u64>,
+    path_samples: Vec<String>,
+    ips: HashMap<String, (GeoInfo, u32)>,
+    request_ids: Vec<String>,
+}
+
+fn client_window(d: &Detector, m: i64, w: i64, kind: ClientKind, key: &str, want_paths: bool) -> ClientWin {
+    let mut out = ClientWin {
+        total: 0,
+        s404: 0,
+        s429: 0,
+        id_requests: 0,
+        sequential: 0,
+        first_ms: i64::MAX,
+        last_ms: 0,
+        minutes: Vec::new(),
+        paths: HashSet::default(),
+        path_samples: Vec::new(),
+        ips: HashMap::default(),
+        request_ids: Vec::new(),
+    };
+    for b in d.window(m, w) {
+        let Some(c) = b.clients(kind).get(key) else { continue };
+        out.total += u64::from(c.total);
+        out.s404 += u64::from(c.s404);
+        out.s429 += u64::from(c.s429);
+        out.id_requests += u64::from(c.id_requests);
+        out.sequential += u64::from(c.sequential);
+        out.first_ms = out.first_ms.min(c.first_ms);
+        out.last_ms = out.last_ms.max(c.last_ms);
+        out.minutes.push((b.minute, c.total, c.s429));
+        if want_paths {
+            out.paths.extend(c.paths.iter().copied());
+            for p in &c.path_samples {
+                if out.path_samples.len() < 8 && !out.path_samples.contains(p) {
+                    out.path_samples.push(p.clone());
+                }
+            }
+        }
+        for (ip, g, n) in &c.ips {
+            let e = out.ips.entry(ip.clone()).or_insert((*g, 0));
+            e.1 += n;
+        }
+        for id in &c.request_ids {
+            if out.request_ids.len() < 5 {
+                out.request_ids.push(id.clone());
+            }
+        }
+    }
+    out
+}
+
+fn top_ips(d: &Detector, ips: &HashMap<String, (GeoInfo, u32)>) -> Vec<Value> {
+    let mut v: Vec<_> = ips.iter().collect();
+    v.sort_by(|a, b| b.1.1.cmp(&a.1.1).then(a.0.cmp(b.0)));
+    v.into_iter()
+        .take(5)
+        .map(|(ip, (g, n))| {
+            let mut j = geo_json(d, *g);
+            j["ip"] = json!(ip);
+            j["requests"] = json!(n);
+            j
+        })
+        .collect()
+}
+
+fn client_rules(d: &mut Detector, m: i64, out: &mut Vec<Finding>) {
+    let detected_at = m + MINUTE_MS;
+    let learning = d.cfg.learning_minutes;
+    // What each active client did this minute (cloned so profiles can be updated below).
+    let mut active: Vec<(ClientKind, String, u32, usize, u32, Vec<([u8; 2], i64, i64)>)> = Vec::new();
+    if let Some(b) = d.closed.back() {
+        for kind in ClientKind::ALL {
+            for (k, c) in b.clients(kind) {
+                active.push((
+                    kind,
+                    k.to_string(),
+                    c.total,
+                    c.paths.len(),
+                    c.ips.len() as u32,
+                    c.countries.clone(),
+                ));
+            }
+        }
+    }
+    for (kind, key, total, paths, n_ips, countries) in active {
+        let subject = Subject::new(kind.into(), key.clone());
+        let pkey = format!("{kind}:{key}");
+        let profile = d.clients.get(&pkey).cloned();
+        let established = profile.as_ref().is_some_and(|p| p.established(m, learning, 10));
+        let mut anomalous = false;
+
+        // enumeration
+        let en = &d.cfg.enumeration;
+        if en.enabled {
+            let wv = client_window(d, m, en.window_minutes, kind, &key, true);
+            let distinct = wv.paths.len() as u64;
+            let r404 = wv.s404 as f64 / wv.total.max(1) as f64;
+            let seq = if wv.id_requests >= 20 { wv.sequential as f64 / wv.id_requests as f64 } else { 0.0 };
+            let baseline =
+                profile.as_ref().filter(|_| established).map(|p| p.paths.mean * en.window_minutes as f64);
+            let over_baseline = baseline.is_none_or(|b| distinct as f64 >= en.baseline_factor * b.max(1.0));
+            if distinct >= en.min_distinct_paths
+                && (r404 >= en.min_404_ratio || seq >= en.min_sequential_ratio)
+                && over_baseline
+            {
+                anomalous = true;
+                out.push(Finding {
+                    rule: Rule::Enumeration,
+                    subject: subject.clone(),
+                    severity: severity(Severity::Medium, distinct as f64 / en.min_distinct_paths as f64),
+                    first_seen: wv.first_ms,
+                    last_seen: wv.last_ms,
+                    detected_at,
+                    ips: wv.ips.keys().filter_map(|i| i.parse().ok()).collect(),
+                    evidence: json!({
+                        "summary": format!(
+                            "{subject} requested {distinct} distinct paths in {} min; {:.0}% answered 404, {:.0}% stepped to a neighbouring id",
+                            en.window_minutes, r404 * 100.0, seq * 100.0
+                        ),
+                        "window": window_json(m, en.window_minutes),
+                        "observed": {"distinct_paths": distinct, "requests": wv.total, "s404_ratio": round2(r404), "sequential_ratio": round2(seq)},
+                        "baseline": {"distinct_paths_per_window": baseline.map(round2)},
+                        "thresholds": {"min_distinct_paths": en.min_distinct_paths, "min_404_ratio": en.min_404_ratio, "min_sequential_ratio": en.min_sequential_ratio, "baseline_factor": en.baseline_factor},
+                        "sample_paths": wv.path_samples,
+                        "top_ips": top_ips(d, &wv.ips),
+                        "sample_request_ids": wv.request_ids,
+                    }),
+                });
+            }
+        }
+
+        // throttle_evasion
+        let th = &d.cfg.throttle_evasion;
+        if th.enabled {
+            let wv = client_window(d, m, th.window_minutes, kind, &key, false);
+            let throttled: Vec<&(i64, u32, u32)> = wv.minutes.iter().filter(|x| x.2 > 0).collect();
+            let ratio = wv.s429 as f64 / wv.total.max(1) as f64;
+            let kept_up = match (throttled.first(), wv.minutes.last()) {
+                (Some(f), Some(l)) => f64::from(l.1) >= th.max_backoff * f64::from(f.1) && l.0 > f.0,
+                _ => false,
+            };
+            if wv.s429 >= th.min_429
+                && ratio >= th.min_429_ratio
+                && throttled.len() as u64 >= th.min_minutes
+                && kept_up
+            {
+                anomalous = true;
+                let first = throttled[0];
+                let last = wv.minutes.last().copied().unwrap_or(*first);
+                out.push(Finding {
+                    rule: Rule::ThrottleEvasion,
+                    subject: subject.clone(),
+                    severity: severity(Severity::Medium, wv.s429 as f64 / th.min_429 as f64 / 3.0),
+                    first_seen: wv.first_ms,
+                    last_seen: wv.last_ms,
+                    detected_at,
+                    ips: wv.ips.keys().filter_map(|i| i.parse().ok()).collect(),
+                    evidence: json!({
+                        "summary": format!(
+                            "{subject} got {} answers 429 in {} min ({:.0}%) and kept sending: {}/min when first throttled, {}/min in the latest minute",
+                            wv.s429, th.window_minutes, ratio * 100.0, first.1, last.1
+                        ),
+                        "window": window_json(m, th.window_minutes),
+                        "observed": {"s429": wv.s429, "requests": wv.total, "s429_ratio": round2(ratio), "throttled_minutes": throttled.len(), "rate_first_throttled": first.1, "rate_latest": last.1},
+                        "thresholds": {"min_429": th.min_429, "min_429_ratio": th.min_429_ratio, "min_minutes": th.min_minutes, "max_backoff": th.max_backoff},
+                        "top_ips": top_ips(d, &wv.ips),
+                        "sample_request_ids": wv.request_ids,
+                    }),
+                });
+            }
+        }
+
+        // credential_replay: credentials only (an IP cannot be "used from many IPs").
+        let rp = &d.cfg.credential_replay;
+        if rp.enabled && kind != ClientKind::Ip && n_ips > 0 {
+            let wv = client_window(d, m, rp.window_minutes, kind, &key, false);
+            let countries: HashSet<[u8; 2]> = wv.ips.values().filter_map(|(g, _)| g.country).collect();
+            let asns: HashSet<u32> = wv.ips.values().filter_map(|(g, _)| g.asn).collect();
+            let ips = wv.ips.len() as u64;
+            let usual = profile.as_ref().map_or(0, |p| p.max_ips) as u64;
+            if (countries.len() as u64 >= rp.min_countries
+                || asns.len() as u64 >= rp.min_asns
+                || ips >= rp.min_ips)
+                && ips > usual
+            {
+                anomalous = true;
+                let mut cs: Vec<String> =
+                    countries.iter().map(|c| String::from_utf8_lossy(c).into_owned()).collect();
+                cs.sort();
+                let mag = (countries.len() as f64 / rp.min_countries as f64)
+                    .max(asns.len() as f64 / rp.min_asns as f64)
+                    .max(ips as f64 / rp.min_ips as f64);
+                out.push(Finding {
+                    rule: Rule::CredentialReplay,
+                    subject: subject.clone(),
+                    severity: severity(Severity::High, mag),
+                    first_seen: wv.first_ms,
+                    last_seen: wv.last_ms,
+                    detected_at,
+                    ips: wv.ips.keys().filter_map(|i| i.parse().ok()).collect(),
+                    evidence: json!({
+                        "summary": format!(
+                            "{subject} was used from {ips} IPs in {} networks and {} countries ({}) within {} min",
+                            asns.len(), countries.len(), cs.join(", "), rp.window_minutes
+                        ),
+                        "window": window_json(m, rp.window_minutes),
+                        "observed": {"ips": ips, "asns": asns.len(), "countries": cs},
+                        "baseline": {"max_ips_per_minute": usual},
+                        "thresholds": {"min_countries": rp.min_countries, "min_asns": rp.min_asns, "min_ips": rp.min_ips},
+                        "top_ips": top_ips(d, &wv.ips),
+                        "sample_request_ids": wv.request_ids,
+                    }),
+                });
+            }
+        }
+
+        // volume_spike, then learning.
+        let vs = &d.cfg.volume_spike;
+        if vs.enabled
+            && established
+            && let Some(p) = &profile
+        {
+            let wv = client_window(d, m, vs.window_minutes, kind, &key, false);
+            let observed = wv.total as f64 / vs.window_minutes as f64;
+            let expected = p.expected_rate(m);
+            let sd = p.rate.sd();
+            let need = vs.min_rate_per_min.max(vs.factor * expected).max(expected + vs.sigmas * sd);
+            if observed >= need {
+                anomalous = true;
+                out.push(Finding {
+                    rule: Rule::VolumeSpike,
+                    subject: subject.clone(),
+                    severity: severity(Severity::Low, observed / need),
+                    first_seen: wv.first_ms,
+                    last_seen: wv.last_ms,
+                    detected_at,
+                    ips: wv.ips.keys().filter_map(|i| i.parse().ok()).collect(),
+                    evidence: json!({
+                        "summary": format!(
+                            "{subject} sent {observed:.0} requests/min over {} min; its baseline is {expected:.1}/min (sd {sd:.1})",
+                            vs.window_minutes
+                        ),
+                        "window": window_json(m, vs.window_minutes),
+                        "observed": {"rate_per_min": round2(observed)},
+                        "baseline": {"rate_per_min": round2(expected), "sd": round2(sd), "active_minutes": p.active_minutes},
+                        "thresholds": {"factor": vs.factor, "sigmas": vs.sigmas, "min_rate_per_min": vs.min_rate_per_min, "required_rate_per_min": round2(need)},
+                        "top_ips": top_ips(d, &wv.ips),
+                        "sample_request_ids": wv.request_ids,
+                    }),
+                });
+            }
+        }
+
+        // Geography (credentials only: an IP's country does not move).
+        if kind != ClientKind::Ip && !countries.is_empty() {
+            geo_rules(d, m, &subject, &pkey, &countries, established, out);
+        }
+
+        let p = d.client_profile(&pkey, m);
+        if anomalous {
+            p.skip(m);
+        } else {
+            p.fold(m, f64::from(total), paths as f64, n_ips);
+        }
+    }
+}
+
+fn geo_rules(
+    d: &mut Detector,
+    m: i64,
+    subject: &Subject,
+    pkey: &str,
+    countries: &[([u8; 2], i64, i64)],
+    established: bool,
+    out: &mut Vec<Finding>,
+) {
+    let detected_at = m + MINUTE_MS;
+    let tr = d.cfg.impossible_travel.clone();
+    let nc = d.cfg.new_country.clone();
+    let mut seen: Vec<([u8; 2], i64, i64)> = countries.to_vec();
+    seen.sort_by_key(|c| c.1);
+    let p = d.client_profile(pkey, m);
+    let mut findings = Vec::new();
+    for (cc, first, last) in &seen {
+        let code = String::from_utf8_lossy(cc).into_owned();
+        if tr.enabled
+            && let Some((prev, t0)) = p.last_location.clone()
+            && prev != code
+            && let Some(dist) = country_distance_km(&prev, &code)
+        {
+            let hours = ((first - t0).max(60_000)) as f64 / 3_600_000.0;
+            let effective = (dist - tr.uncertainty_km).max(0.0);
+            let speed = effective / hours;
+            if speed > tr.max_speed_kmh {
+                findings.push(Finding {
+                    rule: Rule::ImpossibleTravel,
+                    subject: subject.clone(),
+                    severity: severity(Severity::High, speed / tr.max_speed_kmh / 3.0),
+                    first_seen: t0,
+                    last_seen: *last,
+                    detected_at,
+                    ips: Vec::new(),
+                    evidence: json!({
+                        "summary": format!(
+                            "{subject} was in {prev} then {code} {:.0} min later: {dist:.0} km, {speed:.0} km/h needed",
+                            hours * 60.0
+                        ),
+                        "observed": {"from": prev, "to": code, "from_time": gatewatch_core::time::rfc3339(t0), "to_time": gatewatch_core::time::rfc3339(*first), "distance_km": dist.round(), "minutes": round2(hours * 60.0), "speed_kmh": speed.round()},
+                        "thresholds": {"max_speed_kmh": tr.max_speed_kmh, "uncertainty_km": tr.uncertainty_km},
+                    }),
+                });
+            }
+        }
+        if !p.countries.iter().any(|c| *c == code) {
+            let nearest = p
+                .countries
+                .iter()
+                .filter_map(|c| country_distance_km(c, &code))
+                .fold(f64::INFINITY, f64::min);
+            if nc.enabled
+                && established
+                && p.active_minutes >= nc.min_active_minutes
+                && !p.countries.is_empty()
+                && nearest >= nc.min_distance_km
+            {
+                findings.push(Finding {
+                    rule: Rule::NewCountry,
+                    subject: subject.clone(),
+                    severity: Severity::Medium,
+                    first_seen: *first,
+                    last_seen: *last,
+                    detected_at,
+                    ips: Vec::new(),
+                    evidence: json!({
+                        "summary": format!(
+                            "{subject}, active for {} minutes from {}, appeared in {code} ({:.0} km from the nearest)",
+                            p.active_minutes, p.countries.join(", "), nearest
+                        ),
+                        "observed": {"country": code},
+                        "baseline": {"countries": p.countries, "active_minutes": p.active_minutes, "since": gatewatch_core::time::rfc3339(p.first)},
+                        "thresholds": {"min_distance_km": nc.min_distance_km, "min_active_minutes": nc.min_active_minutes},
+                    }),
+                });
+            }
+            if p.countries.len() < 32 {
+                p.countries.push(code.clone());
+            }
+        }
+        // The running location: where the client was last seen so far.
+        p.last_location = Some((code, *last));
+    }
+    if let Some((cc, _, last)) = seen.iter().max_by_key(|c| c.2) {
+        p.last_location = Some((String::from_utf8_lossy(cc).into_owned(), *last));
+    }
+    out.extend(findings);
+}
+
+/// Per ASN over a window: (IPs failing auth routes, auth-route failures and requests,
+/// anonymous IPs, their requests, distinct paths).
+#[derive(Default)]
+struct AsnWin {
+    fail_ips: HashSet<u64>,
+    auth_fail: u64,
+    auth_total: u64,
+    anon_ips: HashSet<u64>,
+    anon_requests: u64,
+    paths: HashSet<u64>,
+    first_ms: i64,
+    last_ms: i64,
+    sample_ips: Vec<(String, u32)>,
+    countries: HashMap<[u8; 2], u32>,
+    request_ids: Vec<String>,
+}
+
+fn group_rules(d: &mut Detector, m: i64, global_warm: bool, out: &mut Vec<Finding>) {
+    let detected_at = m + MINUTE_MS;
+    let st = d.cfg.credential_stuffing.clone();
+    let ds = d.cfg.distributed_scraping.clone();
+    let w = st.window_minutes.max(ds.window_minutes);
+    let mut by_asn: HashMap<u32, AsnWin> = HashMap::default();
+    let (mut g_fail, mut g_total) = (0u64, 0u64);
+    let in_st = m - (st.window_minutes - 1) * MINUTE_MS;
+    let in_ds = m - (ds.window_minutes - 1) * MINUTE_MS;
+    let mut this_minute_fail: HashMap<u32, HashSet<u64>> = HashMap::default();
+    let mut this_minute_anon: HashMap<u32, HashSet<u64>> = HashMap::default();
+    for b in d.window(m, w) {
+        if b.minute >= in_st {
+            g_fail += b.auth_route_fail;
+            g_total += b.auth_route_total;
+        }
+        for (ip, e) in &b.ips {
+            let Some(asn) = e.geo.asn else { continue };
+            let h = d.hash(ip);
+            let a = by_asn.entry(asn).or_insert_with(|| AsnWin { first_ms: i64::MAX, ..Default::default() });
+            let mut involved = false;
+            if b.minute >= in_st && e.auth_route_fail > 0 {
+                a.fail_ips.insert(h);
+                a.auth_fail += u64::from(e.auth_route_fail);
+                involved = true;
+            }
+            if b.minute >= in_st {
+                a.auth_total += u64::from(e.auth_route_total);
+            }
+            if b.minute >= in_ds && e.anonymous > 0 && e.anonymous == e.total {
+                a.anon_ips.insert(h);
+                a.anon_requests += u64::from(e.total);
+                if a.paths.len() < 100_000 {
+                    a.paths.extend(e.paths.iter().copied());
+                }
+                involved = true;
+            }
+            if involved {
+                a.first_ms = a.first_ms.min(e.first_ms);
+                a.last_ms = a.last_ms.max(e.last_ms);
+                if a.sample_ips.len() < 5 && !a.sample_ips.iter().any(|(x, _)| **x == **ip) {
+                    a.sample_ips.push((ip.to_string(), e.total));
+                }
+                if let Some(c) = e.geo.country {
+                    *a.countries.entry(c).or_default() += e.total;
+                }
+                for id in &e.request_ids {
+                    if a.request_ids.len() < 5 {
+                        a.request_ids.push(id.clone());
+                    }
+                }
+            }
+            if b.minute == m {
+                if e.auth_route_fail > 0 {
+                    this_minute_fail.entry(asn).or_default().insert(h);
+                }
+                if e.anonymous > 0 && e.anonymous == e.total {
+                    this_minute_anon.entry(asn).or_default().insert(h);
+                }
+            }
+        }
+    }
+    let global_ratio = g_fail as f64 / g_total.max(1) as f64;
+    let mut asns: Vec<_> = by_asn.into_iter().collect();
+    asns.sort_by_key(|(a, _)| *a);
+    for (asn, a) in &asns {
+        let countries: Vec<Value> = {
+            let mut v: Vec<_> = a.countries.iter().collect();
+            v.sort_by(|x, y| y.1.cmp(x.1));
+            v.into_iter()
+                .take(3)
+                .map(|(c, n)| json!({"country": String::from_utf8_lossy(c), "requests": n}))
+                .collect()
+        };
+        let org = d.geo.as_ref().and_then(|g| g.asn_org(*asn));
+        let subject = Subject::new(SubjectKind::Asn, format!("AS{asn}"));
+        let sample_ips: Vec<Value> =
+            a.sample_ips.iter().map(|(ip, n)| json!({"ip": ip, "requests": n})).collect();
+        // credential_stuffing by network
+        let fail_ips = a.fail_ips.len() as u64;
+        if st.enabled && fail_ips >= st.min_ips && a.auth_fail >= st.min_failures {
+            let ratio = a.auth_fail as f64 / a.auth_total.max(1) as f64;
+            let lift = ratio / global_ratio.max(1e-3);
+            let base = d.groups.get(&format!("stuff:AS{asn}")).map_or(0.0, |g| g.signal.mean)
+                * st.window_minutes as f64;
+            if lift >= st.min_lift && fail_ips as f64 >= st.baseline_factor * base.max(1.0) {
+                out.push(Finding {
+                    rule: Rule::CredentialStuffing,
+                    subject: subject.clone(),
+                    severity: severity(Severity::High, fail_ips as f64 / st.min_ips as f64 / 3.0),
+                    first_seen: a.first_ms,
+                    last_seen: a.last_ms,
+                    detected_at,
+                    ips: Vec::new(),
+                    evidence: json!({
+                        "summary": format!(
+                            "{fail_ips} addresses of AS{asn}{} failed authentication {} times in {} min ({:.0}% of their auth requests vs {:.0}% overall)",
+                            org.as_ref().map(|o| format!(" ({o})")).unwrap_or_default(), a.auth_fail, st.window_minutes, ratio * 100.0, global_ratio * 100.0
+                        ),
+                        "window": window_json(m, st.window_minutes),
+                        "observed": {"failing_ips": fail_ips, "auth_failures": a.auth_fail, "auth_requests": a.auth_total, "failure_ratio": round2(ratio), "lift": round2(lift)},
+                        "baseline": {"failing_ips_per_window": round2(base), "all_auth_failure_ratio": round2(global_ratio)},
+                        "thresholds": {"min_ips": st.min_ips, "min_failures": st.min_failures, "min_lift": st.min_lift, "baseline_factor": st.baseline_factor},
+                        "network": {"asn": format!("AS{asn}"), "org": org},
+                        "top_countries": countries,
+                        "sample_ips": sample_ips,
+                        "sample_request_ids": a.request_ids,
+                    }),
+                });
+            }
+        }
+        // distributed_scraping
+        let anon = a.anon_ips.len() as u64;
+        if ds.enabled && global_warm && anon >= ds.min_ips && a.paths.len() as u64 >= ds.min_distinct_paths {
+            let per_ip = a.anon_requests as f64 / anon as f64 / ds.window_minutes as f64;
+            let base = d.groups.get(&format!("anon:AS{asn}")).map_or(0.0, |g| g.signal.mean)
+                * ds.window_minutes as f64;
+            if per_ip <= ds.max_rate_per_ip && anon as f64 >= ds.baseline_factor * base.max(1.0) {
+                out.push(Finding {
+                    rule: Rule::DistributedScraping,
+                    subject: subject.clone(),
+                    severity: severity(Severity::Medium, anon as f64 / ds.min_ips as f64 / 2.0),
+                    first_seen: a.first_ms,
+                    last_seen: a.last_ms,
+                    detected_at,
+                    ips: Vec::new(),
+                    evidence: json!({
+                        "summary": format!(
+                            "{anon} anonymous addresses of AS{asn}{} requested {} distinct paths in {} min, {per_ip:.1} requests/min each",
+                            org.as_ref().map(|o| format!(" ({o})")).unwrap_or_default(), a.paths.len(), ds.window_minutes
+                        ),
+                        "window": window_json(m, ds.window_minutes),
+                        "observed": {"anonymous_ips": anon, "requests": a.anon_requests, "distinct_paths": a.paths.len(), "rate_per_ip_per_min": round2(per_ip)},
+                        "baseline": {"anonymous_ips_per_window": round2(base)},
+                        "thresholds": {"min_ips": ds.min_ips, "min_distinct_paths": ds.min_distinct_paths, "max_rate_per_ip": ds.max_rate_per_ip, "baseline_factor": ds.baseline_factor},
+                        "network": {"asn": format!("AS{asn}"), "org": org},
+                        "top_countries": countries,
+                        "sample_ips": sample_ips,
+                    }),
+                });
+            }
+        }
+    }
+    // Learn the per-network signals of this minute (after judging it).
+    for (asn, ips) in this_minute_fail {
+        d.group_profile(&format!("stuff:AS{asn}"), m).fold(m, ips.len() as f64);
+    }
+    for (asn, ips) in this_minute_anon {
+        d.group_profile(&format!("anon:AS{asn}"), m).fold(m, ips.len() as f64);
+    }
+    route_stuffing(d, m, global_warm, out);
+}
+
+/// credential_stuffing on one auth route: its failure ratio jumps while the rest of the
+/// traffic does not (an authorizer outage raises everything at once).
+fn route_stuffing(d: &mut Detector, m: i64, global_warm: bool, out: &mut Vec<Finding>) {
+    let st = d.cfg.credential_stuffing.clone();
+    let Some(last) = d.closed.back() else { return };
+    let labels: Vec<String> = last.auth_routes.keys().map(|k| k.to_string()).collect();
+    let (mut other_fail, mut other_total) = (0u64, 0u64);
+    let mut per_route: Vec<(String, u64, u64, u64)> = Vec::new();
+    for label in &labels {
+        let (mut fail, mut total) = (0u64, 0u64);
+        let mut ips: HashSet<u64> = HashSet::default();
+        for b in d.window(m, st.window_minutes) {
+            if let Some(r) = b.auth_routes.get(label.as_str()) {
+                fail += u64::from(r.fail);
+                total += u64::from(r.total);
+                ips.extend(r.fail_ips.iter().copied());
+            }
+        }
+        per_route.push((label.clone(), fail, total, ips.len() as u64));
+    }
+    for b in d.window(m, st.window_minutes) {
+        other_fail += b.auth_fail - b.auth_route_fail.min(b.auth_fail);
+        other_total += b.total - b.auth_route_total.min(b.total);
+    }
+    let other_ratio = other_fail as f64 / other_total.max(1) as f64;
+    let other_base = d.groups.get("other_auth").map(|g| g.ratio.mean).unwrap_or(other_ratio);
+    let outage = other_ratio >= 0.05 && other_ratio >= 3.0 * other_base.max(0.01);
+    for (label, fail, total, ips) in per_route {
+        let ratio = fail as f64 / total.max(1) as f64;
+        let gkey = format!("route:{label}");
+        let base = d.groups.get(&gkey).map(|g| (g.ratio.mean, g.first));
+        let learned = base.is_some_and(|(_, first)| m - first >= d.cfg.learning_minutes * MINUTE_MS);
+        let base_ratio = base.map_or(0.0, |b| b.0);
+        let firing = st.enabled
+            && global_warm
+            && learned
+            && !outage
+            && ips >= st.min_ips
+            && fail >= st.min_failures
+            && ratio >= 0.3
+            && ratio >= st.min_lift * base_ratio.max(0.02);
+        if firing {
+            out.push(Finding {
+                rule: Rule::CredentialStuffing,
+                subject: Subject::new(SubjectKind::Route, label.clone()),
+                severity: severity(Severity::High, ips as f64 / st.min_ips as f64 / 3.0),
+                first_seen: m - (st.window_minutes - 1) * MINUTE_MS,
+                last_seen: m + MINUTE_MS - 1,
+                detected_at: m + MINUTE_MS,
+                ips: Vec::new(),
+                evidence: json!({
+                    "summary": format!(
+                        "{label}: {:.0}% of {total} requests failed authentication in {} min from {ips} addresses; its usual failure ratio is {:.0}%",
+                        ratio * 100.0, st.window_minutes, base_ratio * 100.0
+                    ),
+                    "window": window_json(m, st.window_minutes),
+                    "observed": {"failure_ratio": round2(ratio), "auth_failures": fail, "requests": total, "failing_ips": ips},
+                    "baseline": {"failure_ratio": round2(base_ratio), "other_routes_failure_ratio": round2(other_ratio)},
+                    "thresholds": {"min_ips": st.min_ips, "min_failures": st.min_failures, "min_lift": st.min_lift},
+                }),
+            });
+        }
+        // Learn the route's ratio from this minute only when it is not under attack.
+        if !firing
+            && let Some(r) = d.closed.back().and_then(|b| b.auth_routes.get(label.as_str()))
+            && r.total > 0
+        {
+            let x = f64::from(r.fail) / f64::from(r.total);
+            let g = d.group_profile(&gkey, m);
+            g.ratio.update(x, 2.0 / 31.0);
+            g.last_minute = m;
+        }
+    }
+    if let Some(b) = d.closed.back() {
+        let fail = b.auth_fail - b.auth_route_fail.min(b.auth_fail);
+        let total = b.total - b.auth_route_total.min(b.total);
+        if total > 0 && !outage {
+            let x = fail as f64 / total as f64;
+            let g = d.group_profile("other_auth", m);
+            g.ratio.update(x, 2.0 / 31.0);
+        }
+    }
+    let _ = Bucket::new;
+}
