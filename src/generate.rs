@@ -2,14 +2,17 @@
 //!
 //! The generator models a client population (Cognito principals, API keys, IAM roles and
 //! anonymous callers) with heavy-tailed activity, a diurnal load curve, two APIs (a REST API and
-//! an HTTP API) and realistic status / latency / size mixes, then optionally injects a handful of
-//! labelled attacks whose ground truth is available from [`attack_plan`].
+//! an HTTP API) and realistic status / latency / size mixes, then optionally injects labelled
+//! scenarios whose ground truth is available from [`attack_plan`]: attacks a detector should
+//! find, and benign look-alikes (an outage, a corporate NAT, a high-volume partner, a flight, a
+//! mobile user, a growing customer) on which it must stay silent.
 //!
 //! Output is deterministic for a seed: the same [`GenOptions`] always yield byte-identical output,
 //! because every random choice comes from seeded ChaCha streams and nothing reads the clock or
 //! iterates a hash map. Events are produced minute by minute, so memory stays flat however long
 //! the run is.
 
+use std::fmt;
 use std::io::{self, BufWriter, Write};
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::str::FromStr;
@@ -46,6 +49,11 @@ const CWL_MAX_SPAN_MS: i64 = 10_000;
 const STREAM_POPULATION: u64 = 1;
 const STREAM_ATTACKS: u64 = 2;
 const STREAM_TRAFFIC: u64 = 3;
+/// The scenarios added after the first seven attacks: their clients and windows ...
+const STREAM_SCENARIOS: u64 = 4;
+/// ... and their events (the outage's rewrites of normal events included), so that adding them
+/// left normal traffic and the first seven attacks byte-identical outside the outage.
+const STREAM_SCENARIO_TRAFFIC: u64 = 5;
 
 /// What to generate. Out-of-range values are clamped, never rejected.
 #[derive(Clone, Debug)]
@@ -59,7 +67,7 @@ pub struct GenOptions {
     pub minutes: u32,
     /// Average events per minute over the whole population (before attacks).
     pub mean_rate_per_min: f64,
-    /// Inject the abusive clients listed by [`attack_plan`].
+    /// Inject the scenarios (attacks and benign look-alikes) listed by [`attack_plan`].
     pub attacks: bool,
 }
 
@@ -140,23 +148,47 @@ pub struct GenEvent {
     pub authorizer_error: Option<String>,
 }
 
-/// Ground truth of the injected attacks, for tests and the detector.
+/// Ground truth of one injected scenario, for tests and detector evaluation.
 ///
-/// The window is half-open: every event of the attack has `start_ms <= time_ms < end_ms`.
-#[derive(Clone, Debug)]
-// The binary may only use `write`; tests and evaluation tooling read the plan.
+/// The window is half-open. For an attack it is when the rule is expected to fire: the seven
+/// original attacks, `distributed_scraping` and `denied_geo` have no events outside it, while the
+/// subjects of `volume_spike` and `new_country` are established clients active all run long and
+/// the window is their anomalous stretch. For a benign look-alike it spans all of its activity
+/// (the whole run for most), and no alert may be raised on its subject at any time in it.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AttackInfo {
-    /// e.g. "brute_force".
+    /// The rule expected to fire (e.g. "brute_force"), or the look-alike's name when `benign`.
     pub name: &'static str,
-    /// A client key: "ip:1.2.3.4", "principal:…", "api_key:…", or "ip:a.b.0.0/16" for a range.
+    /// `type:value` as alerts name it: ip:…, principal:…, api_key:…, asn:AS<number>, or `*` for a
+    /// look-alike that touches every client (the outage).
     pub subject: String,
     pub start_ms: i64,
     pub end_ms: i64,
+    /// A benign look-alike: no alert may be raised on its subject.
+    pub benign: bool,
 }
 
-/// The attacks [`events`] injects for these options (empty when `attacks` is false).
+/// `attack <name> <subject> <start> <end>`, or `benign …` for a look-alike; RFC 3339 times.
+impl fmt::Display for AttackInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {} {} {} {}",
+            if self.benign { "benign" } else { "attack" },
+            self.name,
+            self.subject,
+            gatewatch_core::time::rfc3339(self.start_ms),
+            gatewatch_core::time::rfc3339(self.end_ms)
+        )
+    }
+}
+
+/// The scenarios [`events`] injects for these options, the seven original attacks first (empty
+/// when `attacks` is false).
 pub fn attack_plan(opts: &GenOptions) -> Vec<AttackInfo> {
-    build_attacks(&Norm::from(opts)).into_iter().map(|a| a.info).collect()
+    let n = Norm::from(opts);
+    let attacks = build_attacks(&n).into_iter().map(|a| a.info);
+    attacks.chain(build_scenarios(&n).into_iter().map(|s| s.info)).collect()
 }
 
 /// All events in non-decreasing time order, generated lazily minute by minute.
@@ -347,7 +379,7 @@ const COUNTRIES: &[Country] = &[
         code: "DE",
         weight: 9,
         v4: &[([84, 128, 0, 0], 10), ([91, 0, 0, 0], 10), ([93, 192, 0, 0], 10)],
-        v6: Some(([0x2003, 0], 19)),
+        v6: Some(([0x2003, 0x0080], 25)),
     },
     // BT, Andrews & Arnold.
     Country {
@@ -360,20 +392,21 @@ const COUNTRIES: &[Country] = &[
     Country {
         code: "FR",
         weight: 6,
-        v4: &[([90, 0, 0, 0], 9), ([78, 192, 0, 0], 10)],
+        v4: &[([90, 0, 0, 0], 11), ([78, 192, 0, 0], 12)],
         v6: Some(([0x2a01, 0x0e0a], 32)),
     },
     // SoftBank BB, NTT OCN.
     Country {
         code: "JP",
         weight: 6,
-        v4: &[([126, 0, 0, 0], 8), ([153, 128, 0, 0], 10)],
+        v4: &[([126, 64, 0, 0], 11), ([153, 128, 0, 0], 10)],
         v6: Some(([0x2400, 0x4050], 32)),
     },
+    // Vivo (Telefônica Brasil), Claro.
     Country {
         code: "BR",
         weight: 6,
-        v4: &[([177, 0, 0, 0], 10), ([189, 0, 0, 0], 11)],
+        v4: &[([177, 168, 0, 0], 13), ([179, 136, 0, 0], 13)],
         v6: Some(([0x2804, 0x014c], 32)),
     },
     // Reliance Jio, Bharti Airtel.
@@ -397,14 +430,14 @@ const COUNTRIES: &[Country] = &[
         v4: &[([99, 224, 0, 0], 11), ([70, 24, 0, 0], 13)],
         v6: Some(([0x2607, 0xfea8], 32)),
     },
-    // Ziggo, KPN.
+    // Vodafone Libertel, KPN.
     Country {
         code: "NL",
         weight: 3,
-        v4: &[([83, 80, 0, 0], 13), ([86, 80, 0, 0], 12)],
+        v4: &[([83, 80, 0, 0], 13), ([86, 80, 0, 0], 13)],
         v6: Some(([0x2001, 0x1c00], 23)),
     },
-    // Singtel, StarHub.
+    // M1, StarHub.
     Country {
         code: "SG",
         weight: 2,
@@ -412,7 +445,7 @@ const COUNTRIES: &[Country] = &[
         v6: Some(([0x2406, 0x3003], 32)),
     },
     // Airtel Nigeria, MTN Nigeria.
-    Country { code: "NG", weight: 3, v4: &[([105, 112, 0, 0], 12), ([102, 88, 0, 0], 14)], v6: None },
+    Country { code: "NG", weight: 3, v4: &[([105, 116, 0, 0], 14), ([102, 88, 0, 0], 14)], v6: None },
     // Beeline, MegaFon.
     Country {
         code: "RU",
@@ -431,6 +464,22 @@ const COUNTRIES: &[Country] = &[
 
 /// DigitalOcean, where a lot of scanner traffic originates.
 const HOSTING_NET: ([u8; 4], u8) = ([167, 99, 0, 0], 16);
+/// Hetzner Online, Germany: the distributed scraper's rented machines.
+const SCRAPER_NET: ([u8; 4], u8) = ([88, 198, 0, 0], 16);
+/// The autonomous system announcing [`SCRAPER_NET`] (Hetzner Online GmbH).
+const SCRAPER_ASN: u32 = 24940;
+/// ISO 3166 code of the `denied_geo` caller's country: no other client ever comes from it, so an
+/// evaluation configuration can deny it.
+pub const DENIED_COUNTRY: &str = "KP";
+/// Star Joint Venture (AS131279), the allocation [`DENIED_COUNTRY`] geolocates from.
+const DENIED_NET: ([u8; 4], u8) = ([175, 45, 176, 0], 22);
+/// Deutsche Telekom (AS3320) fixed-line range, Germany: the office's NAT address.
+const OFFICE_NET: ([u8; 4], u8) = ([217, 6, 0, 0], 16);
+/// Amazon EC2 us-east-1 (AS14618): the partner's batch workers.
+const PARTNER_NET: ([u8; 4], u8) = ([3, 80, 0, 0], 12);
+/// Two Indian mobile carriers with different autonomous systems: Reliance Jio (AS55836) and
+/// Bharti Airtel's mobile network (AS45609).
+const MOBILE_NETS: [([u8; 4], u8); 2] = [([157, 32, 0, 0], 12), ([106, 196, 0, 0], 15)];
 
 fn country(code: &str) -> &'static Country {
     COUNTRIES.iter().find(|c| c.code == code).unwrap_or(&COUNTRIES[0])
@@ -453,9 +502,14 @@ fn host_mask(len: u8) -> u32 {
     if host_bits >= 32 { u32::MAX } else { (1u32 << host_bits) - 1 }
 }
 
-fn ipv4_in(rng: &mut ChaCha8Rng, (net, len): ([u8; 4], u8)) -> String {
+fn ipv4_in(rng: &mut ChaCha8Rng, net: ([u8; 4], u8)) -> String {
+    ipv4_from_bits(net, rng.random::<u32>())
+}
+
+/// The address in `net` whose host part is the low bits of `bits`.
+fn ipv4_from_bits((net, len): ([u8; 4], u8), bits: u32) -> String {
     let mask = host_mask(len);
-    let mut ip = (u32::from_be_bytes(net) & !mask) | (rng.random::<u32>() & mask);
+    let mut ip = (u32::from_be_bytes(net) & !mask) | (bits & mask);
     // .0 and .255 look like network/broadcast addresses to a human reader; flip the low bit.
     if matches!(ip & 0xff, 0 | 255) && len < 32 {
         ip ^= 1;
@@ -1083,7 +1137,7 @@ struct Segment {
 }
 
 struct AttackSpec {
-    // Read only by `attack_plan`, which the binary may not call.
+    // Read only by `attack_plan`.
     info: AttackInfo,
     kind: AttackKind,
     rate_per_min: f64,
@@ -1094,19 +1148,21 @@ struct AttackSpec {
     user_num: u32,
 }
 
+/// Windows are whole minutes placed at fixed fractions of the run; in short runs they shrink to a
+/// quarter of the run (at least one minute) and may overlap, but never leave the run.
+fn window(n: &Norm, frac: f64, nominal_min: i64) -> (i64, i64) {
+    let m = i64::from(n.minutes);
+    let dur = nominal_min.min((m / 4).max(1)).min(m);
+    let start = ((m as f64 * frac) as i64).clamp(0, m - dur);
+    (n.start_ms + start * MINUTE_MS, n.start_ms + (start + dur) * MINUTE_MS)
+}
+
 fn build_attacks(n: &Norm) -> Vec<AttackSpec> {
     if !n.attacks {
         return Vec::new();
     }
     let mut rng = stream_rng(n.seed, STREAM_ATTACKS);
-    let m = i64::from(n.minutes);
-    // Windows are whole minutes placed at fixed fractions of the run; in short runs they shrink
-    // to a quarter of the run (at least one minute) and may overlap, but never leave the run.
-    let window = |frac: f64, nominal: i64| -> (i64, i64) {
-        let dur = nominal.min((m / 4).max(1)).min(m);
-        let start = ((m as f64 * frac) as i64).clamp(0, m - dur);
-        (n.start_ms + start * MINUTE_MS, n.start_ms + (start + dur) * MINUTE_MS)
-    };
+    let window = |frac: f64, nominal: i64| window(n, frac, nominal);
     let one = |start_ms, end_ms, ips| vec![Segment { start_ms, end_ms, ips }];
     let mut out = Vec::new();
     let mut spec = |name,
@@ -1119,7 +1175,7 @@ fn build_attacks(n: &Norm) -> Vec<AttackSpec> {
         let start_ms = segments.iter().map(|s: &Segment| s.start_ms).min().unwrap_or(n.start_ms);
         let end_ms = segments.iter().map(|s| s.end_ms).max().unwrap_or(n.start_ms + MINUTE_MS);
         out.push(AttackSpec {
-            info: AttackInfo { name, subject, start_ms, end_ms },
+            info: AttackInfo { name, subject, start_ms, end_ms, benign: false },
             kind,
             rate_per_min: rate,
             segments,
@@ -1334,7 +1390,476 @@ fn attack_event(
 }
 
 // ---------------------------------------------------------------------------------------------
+// Scenarios added after the first seven attacks: four more attacks and six benign look-alikes.
+// They draw from their own streams, so the population, normal traffic and the first seven
+// attacks are the same events with or without them (bar the outage's rewrites).
+
+/// Headless Chrome as scraping frameworks (Puppeteer, Playwright) announce it by default.
+const HEADLESS_CHROME: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36";
+const UA_OFFICE: &[(&str, u32)] =
+    &[(CHROME_WIN, 50), (EDGE, 30), (CHROME_MAC, 10), (FIREFOX, 6), (SAFARI_MAC, 4)];
+const UA_MOBILE: &[(&str, u32)] = &[(CHROME_ANDROID, 60), ("okhttp/4.12.0", 40)];
+const PRODUCTS: &Route = &REST_ROUTES[3];
+const SEARCH: &Route = &REST_ROUTES[5];
+const ORDER: &Route = &REST_ROUTES[1];
+
+/// Principals behind the office NAT.
+const OFFICE_PRINCIPALS: usize = 150;
+/// Share of the office's requests to protected routes answered 401 for an expired token (about
+/// 1.9% of all its requests with the routine 401s). The authorizer drops the principal from
+/// those, so they count for the NAT address: kept low enough that over a whole default run they
+/// stay well below the brute force's 401s (see the tests).
+const OFFICE_EXPIRED: f64 = 0.022;
+/// Outage: share of integration calls failing with 502/503/504, the chance a failed call is
+/// retried (up to three times, which makes ~1.5x the requests), and the share of protected
+/// requests the broken authorizer then rejects.
+const OUTAGE_FAIL: f64 = 0.6;
+const OUTAGE_RETRY: f64 = 0.6;
+const OUTAGE_AUTH_FAIL: f64 = 0.5;
+/// The mobile user changes address about every 200 s (three or so per ten minutes).
+const HOP_MS: i64 = 200_000;
+/// The flight's minimum time between the last request at home and the first after landing.
+const FLIGHT_GAP_MS: i64 = 90 * MINUTE_MS;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum ScenarioKind {
+    /// Catalog pages and searches, anonymous, mostly 200s.
+    Scraping,
+    /// Routes and statuses of a normal client of that kind.
+    Like(Kind),
+    /// Normal principals, with expired-token 401s on protected routes.
+    Office,
+    /// Catalog reads across random ids plus order look-ups; low error rates.
+    Partner,
+    /// Like a normal principal; the address depends on the time (`hop_ip`).
+    Mobile { key: u64 },
+    /// No events of its own: normal events in the window fail (until `auth_ms`), then the
+    /// authorizer rejects.
+    Outage { auth_ms: i64 },
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Rate {
+    /// Requests per minute.
+    Flat(f64),
+    /// A daily mean, following the same curve as the population.
+    Diurnal(f64),
+    /// From `from` to `to` per minute linearly over `over_ms` from `start_ms`, then `to`.
+    Ramp { from: f64, to: f64, start_ms: i64, over_ms: i64 },
+}
+
+impl Rate {
+    fn per_min(self, t: i64) -> f64 {
+        match self {
+            Rate::Flat(r) => r,
+            Rate::Diurnal(r) => r * diurnal(t),
+            Rate::Ramp { from, to, start_ms, over_ms } => {
+                let x = ((t - start_ms) as f64 / over_ms.max(1) as f64).clamp(0.0, 1.0);
+                from + (to - from) * x
+            }
+        }
+    }
+}
+
+/// A time slice of a scenario: its addresses and request rate.
+struct Leg {
+    start_ms: i64,
+    end_ms: i64,
+    ips: Vec<String>,
+    rate: Rate,
+}
+
+/// Who sends a scenario's requests; each event picks one identity of the scenario at random.
+struct Identity {
+    principal: Option<String>,
+    api_key_id: Option<String>,
+    ua: &'static str,
+    api: Api,
+    user_num: u32,
+}
+
+struct Scenario {
+    info: AttackInfo,
+    kind: ScenarioKind,
+    legs: Vec<Leg>,
+    ids: Vec<Identity>,
+}
+
+fn distinct_ips(rng: &mut ChaCha8Rng, net: ([u8; 4], u8), n: usize) -> Vec<String> {
+    let mut ips: Vec<String> = Vec::with_capacity(n);
+    while ips.len() < n {
+        let ip = ipv4_in(rng, net);
+        if !ips.contains(&ip) {
+            ips.push(ip);
+        }
+    }
+    ips
+}
+
+fn leg(start_ms: i64, end_ms: i64, ips: Vec<String>, rate: Rate) -> Leg {
+    Leg { start_ms, end_ms, ips, rate }
+}
+
+/// Legs covering the whole run: `inner` (addresses, requests a minute) in `[s, e)`, `outer`
+/// before and after it.
+fn around(n: &Norm, (s, e): (i64, i64), outer: (&[String], f64), inner: (&[String], f64)) -> Vec<Leg> {
+    let end = run_end(n);
+    let mut legs = Vec::new();
+    if s > n.start_ms {
+        legs.push(leg(n.start_ms, s, outer.0.to_vec(), Rate::Flat(outer.1)));
+    }
+    legs.push(leg(s, e, inner.0.to_vec(), Rate::Flat(inner.1)));
+    if e < end {
+        legs.push(leg(e, end, outer.0.to_vec(), Rate::Flat(outer.1)));
+    }
+    legs
+}
+
+fn run_end(n: &Norm) -> i64 {
+    n.start_ms + i64::from(n.minutes) * MINUTE_MS
+}
+
+fn build_scenarios(n: &Norm) -> Vec<Scenario> {
+    if !n.attacks {
+        return Vec::new();
+    }
+    let mut rng = stream_rng(n.seed, STREAM_SCENARIOS);
+    let rng = &mut rng;
+    let (start, end) = (n.start_ms, run_end(n));
+    let span = end - start;
+    let mut out = Vec::new();
+    let mut add = |name, benign, subject: String, (start_ms, end_ms), kind, legs, ids| {
+        out.push(Scenario { info: AttackInfo { name, subject, start_ms, end_ms, benign }, kind, legs, ids });
+    };
+    let anonymous = |ua| Identity { principal: None, api_key_id: None, ua, api: Api::Rest, user_num: 1 };
+    let principal = |rng: &mut ChaCha8Rng, ua| Identity {
+        principal: Some(uuid(rng)),
+        api_key_id: None,
+        ua,
+        api: if rng.random::<f64>() < 0.75 { Api::Rest } else { Api::Http },
+        user_num: rng.random_range(1..2_000_000),
+    };
+    let api_key = |rng: &mut ChaCha8Rng| Identity {
+        principal: None,
+        api_key_id: Some(alnum(rng, 10, LOWER_ALNUM)),
+        ua: pick(rng, UA_API_KEY),
+        api: Api::Rest,
+        user_num: rng.random_range(1..2_000_000),
+    };
+    let subject = |id: &Identity| match (&id.principal, &id.api_key_id) {
+        (Some(p), _) => format!("principal:{p}"),
+        (None, Some(k)) => format!("api_key:{k}"),
+        (None, None) => "*".to_string(),
+    };
+
+    // distributed_scraping: 150 machines of one hosting provider, each slow (1-3 requests a
+    // minute, ~250 together), walking the catalog anonymously with the same headless browser.
+    let w = window(n, 0.56, 20);
+    let ips = distinct_ips(rng, SCRAPER_NET, 150);
+    let legs = ips
+        .into_iter()
+        .map(|ip| leg(w.0, w.1, vec![ip], Rate::Flat(pick(rng, &[(1.0, 3), (2.0, 2), (3.0, 1)]))))
+        .collect();
+    add(
+        "distributed_scraping",
+        false,
+        format!("asn:AS{SCRAPER_ASN}"),
+        w,
+        ScenarioKind::Scraping,
+        legs,
+        vec![anonymous(HEADLESS_CHROME)],
+    );
+
+    // volume_spike: an established API key at ~15/min whose rate jumps 25x for ten minutes.
+    let w = window(n, 0.75, 10);
+    let id = api_key(rng);
+    let home = pick_country(rng);
+    let ips: Vec<String> = (0..rng.random_range(2..=3)).map(|_| ip_from(rng, home, false)).collect();
+    let legs = around(n, w, (&ips, 15.0), (&ips, 375.0));
+    add("volume_spike", false, subject(&id), w, ScenarioKind::Like(Kind::ApiKey), legs, vec![id]);
+
+    // new_country: an established principal in Great Britain, used for ten minutes from another
+    // continent.
+    let w = window(n, 0.65, 10);
+    let ua = pick(rng, UA_PRINCIPAL);
+    let id = principal(rng, ua);
+    let gb: Vec<String> = (0..rng.random_range(1..=2)).map(|_| ip_from(rng, country("GB"), false)).collect();
+    let far = country(["BR", "NG", "IN", "CN"][rng.random_range(0..4)]);
+    let away = vec![ip_from(rng, far, false)];
+    let legs = around(n, w, (&gb, 5.0), (&away, 5.0));
+    add("new_country", false, subject(&id), w, ScenarioKind::Like(Kind::Principal), legs, vec![id]);
+
+    // denied_geo: a few normal-looking anonymous requests from a country nobody else uses.
+    let w = window(n, 0.90, 10);
+    debug_assert!(COUNTRIES.iter().all(|c| c.code != DENIED_COUNTRY), "the population never uses it");
+    let ip = ipv4_in(rng, DENIED_NET);
+    let legs = vec![leg(w.0, w.1, vec![ip.clone()], Rate::Flat(5.0))];
+    add(
+        "denied_geo",
+        false,
+        format!("ip:{ip}"),
+        w,
+        ScenarioKind::Like(Kind::Anon),
+        legs,
+        vec![anonymous(CHROME_WIN)],
+    );
+
+    // outage (benign): ~6 minutes of 5xx for everyone, then ~3 minutes of authorizer rejections.
+    let w = window(n, 0.45, 9);
+    let auth_ms = w.0 + (w.1 - w.0) * 2 / 3;
+    add("outage", true, "*".to_string(), w, ScenarioKind::Outage { auth_ms }, Vec::new(), Vec::new());
+
+    // nat_office (benign): 150 principals behind one corporate address all run long.
+    let ip = ipv4_in(rng, OFFICE_NET);
+    let ids = (0..OFFICE_PRINCIPALS)
+        .map(|_| {
+            let ua = pick(rng, UA_OFFICE);
+            let mut id = principal(rng, ua);
+            id.api = if rng.random::<f64>() < 0.8 { Api::Rest } else { Api::Http };
+            id
+        })
+        .collect();
+    let legs = vec![leg(start, end, vec![ip.clone()], Rate::Diurnal(OFFICE_PRINCIPALS as f64))];
+    add("nat_office", true, format!("ip:{ip}"), (start, end), ScenarioKind::Office, legs, ids);
+
+    // partner_batch (benign): a partner's API key reading the catalog at ~300/min all run long.
+    let mut id = api_key(rng);
+    id.ua = "Apache-HttpClient/4.5.14 (Java/17.0.12)";
+    let count = rng.random_range(2..=3);
+    let ips = distinct_ips(rng, PARTNER_NET, count);
+    let legs = vec![leg(start, end, ips, Rate::Flat(300.0))];
+    add("partner_batch", true, subject(&id), (start, end), ScenarioKind::Partner, legs, vec![id]);
+
+    // flight (benign): a principal in Germany for the first 30% of the run, silent for at least
+    // 90 minutes, then in a neighbouring country. Runs shorter than 180 minutes cannot fit the
+    // gap; there it is half the run (30% at home, 20% after landing).
+    let ua = pick(rng, UA_PRINCIPAL);
+    let id = principal(rng, ua);
+    let de = vec![ip_from(rng, country("DE"), false)];
+    let dest = country(["GB", "FR", "NL"][rng.random_range(0..3)]);
+    let abroad = vec![ip_from(rng, dest, false)];
+    let leave = start + span * 3 / 10;
+    let land = (leave + FLIGHT_GAP_MS).min(start + span * 8 / 10);
+    let legs = vec![leg(start, leave, de, Rate::Flat(4.0)), leg(land, end, abroad, Rate::Flat(4.0))];
+    add("flight", true, subject(&id), (start, end), ScenarioKind::Like(Kind::Principal), legs, vec![id]);
+
+    // mobile_carrier (benign): a principal in India whose phone hops between the addresses of
+    // two carriers every few minutes, all run long.
+    let ua = pick(rng, UA_MOBILE);
+    let id = principal(rng, ua);
+    let key = rng.random::<u64>();
+    let legs = vec![leg(start, end, Vec::new(), Rate::Flat(4.0))];
+    add("mobile_carrier", true, subject(&id), (start, end), ScenarioKind::Mobile { key }, legs, vec![id]);
+
+    // new_customer (benign): a new API key from 40% of the run, ramping from 2 to 150 requests a
+    // minute over an hour (a quarter of the run in short runs), then steady.
+    let (appear, _) = window(n, 0.40, 1);
+    let over_ms = window(n, 0.0, 60).1 - start;
+    let id = api_key(rng);
+    let home = pick_country(rng);
+    let ips: Vec<String> = (0..rng.random_range(1..=2)).map(|_| ip_from(rng, home, false)).collect();
+    let legs = vec![leg(appear, end, ips, Rate::Ramp { from: 2.0, to: 150.0, start_ms: appear, over_ms })];
+    add("new_customer", true, subject(&id), (appear, end), ScenarioKind::Like(Kind::ApiKey), legs, vec![id]);
+
+    out
+}
+
+/// The mobile user's address at `t`: one per ~`HOP_MS` slot (jittered boundaries), from either
+/// carrier, a pure function of the time so that memory does not grow with the run.
+fn hop_ip(key: u64, run_start: i64, t: i64) -> String {
+    let boundary =
+        |k: i64| run_start + k * HOP_MS + (splitmix64(key ^ k as u64) % (HOP_MS as u64 / 2)) as i64;
+    let k0 = (t - run_start).div_euclid(HOP_MS);
+    let k = if t >= boundary(k0) { k0 } else { k0 - 1 };
+    let h = splitmix64(key.rotate_left(17) ^ (k as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+    ipv4_from_bits(MOBILE_NETS[(h >> 63) as usize], h as u32)
+}
+
+fn scenario_event(rng: &mut ChaCha8Rng, s: &Scenario, lg: &Leg, t: i64) -> GenEvent {
+    let id = &s.ids[if s.ids.len() > 1 { rng.random_range(0..s.ids.len()) } else { 0 }];
+    let hopped;
+    let ip = match s.kind {
+        ScenarioKind::Mobile { key } => {
+            hopped = hop_ip(key, lg.start_ms, t);
+            hopped.as_str()
+        }
+        _ if lg.ips.is_empty() => "0.0.0.0",
+        _ => lg.ips[rng.random_range(0..lg.ips.len())].as_str(),
+    };
+    let who = Who {
+        ip,
+        ua: id.ua,
+        principal: id.principal.as_deref(),
+        api_key_id: id.api_key_id.as_deref(),
+        caller: None,
+        user_arn: None,
+    };
+    let kind = match s.kind {
+        ScenarioKind::Like(k) => k,
+        ScenarioKind::Office | ScenarioKind::Mobile { .. } => Kind::Principal,
+        ScenarioKind::Scraping => {
+            let u = rng.random::<f64>();
+            let (r, path, status) = if u < 0.78 {
+                // Uniform over the whole catalog, unlike real shoppers; ~12% of ids are gone.
+                let pid = rng.random_range(1000..100_000u64);
+                let gone = splitmix64(pid ^ 0x5c) % 100 < 12;
+                (PRODUCT, format!("/products/{pid}"), if gone { 404 } else { 200 })
+            } else if u < 0.95 {
+                // `$context.path` carries no query string: the search terms are not logged.
+                (SEARCH, SEARCH.tmpl.to_string(), 200)
+            } else {
+                (PRODUCTS, PRODUCTS.tmpl.to_string(), 200)
+            };
+            return build_event(rng, t, &who, r, path, status);
+        }
+        ScenarioKind::Partner => {
+            let u = rng.random::<f64>();
+            let (r, path, missing) = if u < 0.70 {
+                let pid = rng.random_range(1000..100_000u64);
+                (PRODUCT, format!("/products/{pid}"), splitmix64(pid ^ 0x9a) % 100 < 3)
+            } else if u < 0.82 {
+                (SEARCH, SEARCH.tmpl.to_string(), false)
+            } else if u < 0.90 {
+                (PRODUCTS, PRODUCTS.tmpl.to_string(), false)
+            } else {
+                let order = rng.random_range(1_000_000_000u64..10_000_000_000);
+                (ORDER, format!("/orders/{order}"), rng.random::<f64>() < 0.02)
+            };
+            let v = rng.random::<f64>();
+            let status = match v {
+                v if v < 0.0005 => 403,
+                v if v < 0.0035 => 429,
+                v if v < 0.0045 => [500, 502, 503, 504][rng.random_range(0..4)],
+                _ if missing => 404,
+                _ => 200,
+            };
+            return build_event(rng, t, &who, r, path, status);
+        }
+        ScenarioKind::Outage { .. } => Kind::Principal,
+    };
+    // As `normal_event` does for a client of this kind.
+    let api = match kind {
+        Kind::ApiKey => Api::Rest,
+        Kind::Anon => {
+            if rng.random::<f64>() < 0.03 {
+                Api::Http
+            } else {
+                Api::Rest
+            }
+        }
+        _ if rng.random::<f64>() < 0.08 => other_api(id.api),
+        _ => id.api,
+    };
+    let r = pick_route(rng, api, kind);
+    let path = concrete_path(rng, r.class, id.user_num);
+    let expired = s.kind == ScenarioKind::Office && !r.public && rng.random::<f64>() < OFFICE_EXPIRED;
+    let status = if expired { 401 } else { normal_status(rng, r, kind) };
+    let mut e = build_event(rng, t, &who, r, path, status);
+    if s.kind == ScenarioKind::Office && e.authorizer_error.is_some() {
+        e.authorizer_error = Some("The incoming token has expired".to_string());
+    }
+    e
+}
+
+fn other_api(api: Api) -> Api {
+    if api == Api::Rest { Api::Http } else { Api::Rest }
+}
+
+/// The route an event was generated from; `None` for unmatched paths.
+fn route_of(e: &GenEvent) -> Option<&'static Route> {
+    let routes = if e.api == Api::Rest { REST_ROUTES } else { HTTP_ROUTES };
+    routes.iter().find(|r| r.method == e.method && r.tmpl == e.route)
+}
+
+/// The same request by the same caller at `time_ms`, answered `status`.
+fn reissue(rng: &mut ChaCha8Rng, e: &GenEvent, r: &Route, status: u16, time_ms: i64) -> GenEvent {
+    let who = Who {
+        ip: &e.ip,
+        ua: &e.user_agent,
+        principal: e.principal.as_deref(),
+        api_key_id: e.api_key_id.as_deref(),
+        caller: e.caller.as_deref(),
+        user_arn: e.user_arn.as_deref(),
+    };
+    build_event(rng, time_ms, &who, r, e.path.clone(), status)
+}
+
+fn outage_5xx(rng: &mut ChaCha8Rng) -> u16 {
+    pick(rng, &[(502u16, 45), (503, 35), (504, 20)])
+}
+
+#[derive(Clone, Copy)]
+struct Outage {
+    start_ms: i64,
+    auth_ms: i64,
+    end_ms: i64,
+}
+
+impl Outage {
+    /// Rewrites `e` if the outage hits it; retries of a failed call go to `retries`.
+    fn hit(&self, rng: &mut ChaCha8Rng, e: &mut GenEvent, retries: &mut Vec<GenEvent>, run_end: i64) {
+        let t = e.time_ms;
+        if t < self.start_ms || t >= self.end_ms {
+            return;
+        }
+        let Some(r) = route_of(e) else { return };
+        if t < self.auth_ms {
+            // The backend fails: only calls that reached the integration are affected.
+            if e.integration_latency_ms.is_none() || e.status >= 500 || rng.random::<f64>() >= OUTAGE_FAIL {
+                return;
+            }
+            let status = outage_5xx(rng);
+            let mut failed = reissue(rng, e, r, status, t);
+            failed.request_id = std::mem::take(&mut e.request_id);
+            let mut prev = (failed.time_ms, failed.latency_ms);
+            for attempt in 0..3 {
+                if rng.random::<f64>() >= OUTAGE_RETRY {
+                    break;
+                }
+                // Exponential backoff with jitter after the failed answer arrived.
+                let backoff = (200_i64 << attempt) + rng.random_range(0..500);
+                let at = prev.0 + i64::try_from(prev.1).unwrap_or(0) + backoff;
+                if at >= run_end {
+                    break;
+                }
+                let fails = at < self.auth_ms && rng.random::<f64>() < OUTAGE_FAIL;
+                let status = if fails { outage_5xx(rng) } else { e.status };
+                let retry = reissue(rng, e, r, status, at);
+                prev = (retry.time_ms, retry.latency_ms);
+                retries.push(retry);
+                if !fails {
+                    break;
+                }
+            }
+            *e = failed;
+        } else {
+            // The authorizer breaks: protected routes only, whoever the caller.
+            if r.public || matches!(e.status, 401 | 403 | 429) || rng.random::<f64>() >= OUTAGE_AUTH_FAIL {
+                return;
+            }
+            let status = if rng.random::<f64>() < 0.6 { 401 } else { 403 };
+            let mut rejected = reissue(rng, e, r, status, t);
+            rejected.request_id = std::mem::take(&mut e.request_id);
+            if status == 401 {
+                rejected.authorizer_error = Some("Unauthorized".to_string());
+            } else {
+                // An explicit deny: the authorizer answered, the integration was never called.
+                rejected.latency_ms = latency(rng, r, status, true).0;
+                rejected.integration_latency_ms = None;
+            }
+            *e = rejected;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // The streaming generator
+
+/// The load curve's factor at instant `t` (mean 1 over a day): peaks at 14:00 UTC, trough at 02:00.
+fn diurnal(t: i64) -> f64 {
+    let hour = t.rem_euclid(86_400_000) as f64 / 3_600_000.0;
+    1.0 + 0.6 * (std::f64::consts::TAU * (hour - 8.0) / 24.0).sin()
+}
 
 struct Generator {
     n: Norm,
@@ -1343,6 +1868,12 @@ struct Generator {
     cum: Vec<f64>,
     attacks: Vec<AttackSpec>,
     next_product: u64,
+    /// The scenarios after the first seven attacks, and their own stream.
+    scenarios: Vec<Scenario>,
+    srng: ChaCha8Rng,
+    outage: Option<Outage>,
+    /// Outage retries that fall in a later minute than the request they repeat.
+    pending: Vec<GenEvent>,
     minute: u32,
     buf: std::vec::IntoIter<GenEvent>,
 }
@@ -1352,6 +1883,13 @@ impl Generator {
         let (clients, cum) = population(n);
         let mut rng = stream_rng(n.seed, STREAM_TRAFFIC);
         let next_product = rng.random_range(20_000..40_000);
+        let scenarios = build_scenarios(n);
+        let outage = scenarios.iter().find_map(|s| match s.kind {
+            ScenarioKind::Outage { auth_ms } => {
+                Some(Outage { start_ms: s.info.start_ms, auth_ms, end_ms: s.info.end_ms })
+            }
+            _ => None,
+        });
         Self {
             n: *n,
             rng,
@@ -1359,15 +1897,18 @@ impl Generator {
             cum,
             attacks: build_attacks(n),
             next_product,
+            scenarios,
+            srng: stream_rng(n.seed, STREAM_SCENARIO_TRAFFIC),
+            outage,
+            pending: Vec::new(),
             minute: 0,
             buf: Vec::new().into_iter(),
         }
     }
 
-    /// Expected events in the minute starting at `t`: peaks at 14:00 UTC, trough at 02:00.
+    /// Expected events in the minute starting at `t`.
     fn rate_at(&self, t: i64) -> f64 {
-        let hour = (t + MINUTE_MS / 2).rem_euclid(86_400_000) as f64 / 3_600_000.0;
-        self.n.rate * (1.0 + 0.6 * (std::f64::consts::TAU * (hour - 8.0) / 24.0).sin())
+        self.n.rate * diurnal(t + MINUTE_MS / 2)
     }
 
     fn fill_minute(&mut self) {
@@ -1400,6 +1941,37 @@ impl Generator {
                 }
             }
         }
+        let scenarios_from = batch.len();
+        for s in &self.scenarios {
+            for lg in &s.legs {
+                let (lo, hi) = (lg.start_ms.max(m0), lg.end_ms.min(m1));
+                if lo >= hi {
+                    continue;
+                }
+                let expected = lg.rate.per_min(lo + (hi - lo) / 2) * (hi - lo) as f64 / MINUTE_MS as f64;
+                let mut k = poisson(&mut self.srng, expected);
+                if k == 0 && lg.start_ms >= m0 && lg.start_ms < m1 {
+                    k = 1;
+                }
+                for _ in 0..k {
+                    let t = lo + self.srng.random_range(0..hi - lo);
+                    batch.push(scenario_event(&mut self.srng, s, lg, t));
+                }
+            }
+        }
+        // The outage hits normal clients and the added scenarios' ones, not the first attacks.
+        if let Some(o) = self.outage.filter(|o| o.start_ms < m1 && m0 < o.end_ms) {
+            let run_end = run_end(&self.n);
+            let mut retries = Vec::new();
+            for i in (0..count as usize).chain(scenarios_from..batch.len()) {
+                o.hit(&mut self.srng, &mut batch[i], &mut retries, run_end);
+            }
+            self.pending.extend(retries);
+        }
+        let (due, later): (Vec<GenEvent>, Vec<GenEvent>) =
+            std::mem::take(&mut self.pending).into_iter().partition(|e| e.time_ms < m1);
+        batch.extend(due);
+        self.pending = later;
         // Stable sort: ties keep generation order, so output stays deterministic.
         batch.sort_by_key(|e| e.time_ms);
         self.buf = batch.into_iter();
@@ -1628,7 +2200,7 @@ mod tests {
     use super::*;
     use flate2::read::MultiGzDecoder;
     use serde_json::Value;
-    use std::collections::HashSet;
+    use std::collections::{BTreeMap, HashMap, HashSet};
     use std::io::Read;
 
     fn small() -> GenOptions {
@@ -1673,41 +2245,448 @@ mod tests {
         assert!(n > 1000, "only {n} events");
     }
 
+    /// The plan's names and benign flags, in order.
+    const SCENARIOS: [(&str, bool); 17] = [
+        ("brute_force", false),
+        ("credential_stuffing", false),
+        ("enumeration", false),
+        ("throttle_evasion", false),
+        ("probing", false),
+        ("credential_replay", false),
+        ("impossible_travel", false),
+        ("distributed_scraping", false),
+        ("volume_spike", false),
+        ("new_country", false),
+        ("denied_geo", false),
+        ("outage", true),
+        ("nat_office", true),
+        ("partner_batch", true),
+        ("flight", true),
+        ("mobile_carrier", true),
+        ("new_customer", true),
+    ];
+
+    /// Scenarios whose subject acts only inside the window.
+    const WINDOW_ONLY: &[&str] = &[
+        "brute_force",
+        "enumeration",
+        "throttle_evasion",
+        "probing",
+        "credential_replay",
+        "impossible_travel",
+        "distributed_scraping",
+        "denied_geo",
+    ];
+
+    fn in_net(ip: &str, (net, len): ([u8; 4], u8)) -> bool {
+        let mask = !host_mask(len);
+        ip.parse::<Ipv4Addr>().is_ok_and(|a| u32::from(a) & mask == u32::from_be_bytes(net) & mask)
+    }
+
+    /// Whether `e` belongs to `subject`; `None` for `*`.
+    fn matches(e: &GenEvent, subject: &str) -> Option<bool> {
+        let (kind, value) = subject.split_once(':')?;
+        Some(match kind {
+            "ip" => match value.split_once('/') {
+                Some((net, len)) => {
+                    let net = net.parse::<Ipv4Addr>().ok()?.octets();
+                    in_net(&e.ip, (net, len.parse().ok()?))
+                }
+                None => e.ip == value,
+            },
+            "principal" => e.principal.as_deref() == Some(value),
+            "api_key" => e.api_key_id.as_deref() == Some(value),
+            "asn" if value == format!("AS{SCRAPER_ASN}") => in_net(&e.ip, SCRAPER_NET),
+            _ => return None,
+        })
+    }
+
+    /// The client an event is counted for, in the store's default identity order.
+    fn client_key(e: &GenEvent) -> String {
+        match (&e.principal, &e.api_key_id, &e.caller) {
+            (Some(p), _, _) => format!("principal:{p}"),
+            (None, Some(k), _) => format!("api_key:{k}"),
+            (None, None, Some(c)) => format!("iam:{c}"),
+            _ => format!("ip:{}", e.ip),
+        }
+    }
+
+    /// The country the table's IPv4 ranges put `ip` in.
+    fn country_of(ip: &str) -> Option<&'static str> {
+        COUNTRIES.iter().find(|c| c.v4.iter().any(|net| in_net(ip, *net))).map(|c| c.code)
+    }
+
+    fn scenario<'a>(plan: &'a [AttackInfo], name: &str) -> &'a AttackInfo {
+        plan.iter().find(|a| a.name == name).expect("scenario in the plan")
+    }
+
     #[test]
-    fn attack_windows_inside_run_and_attacks_happen() {
+    fn plan_lists_every_scenario_in_order_with_benign_flags() {
         for minutes in [1, 5, 10, 60, 360, 10_000] {
             let o = GenOptions { minutes, ..GenOptions::default() };
             let plan = attack_plan(&o);
-            assert_eq!(plan.len(), 7);
+            let got: Vec<(&str, bool)> = plan.iter().map(|a| (a.name, a.benign)).collect();
+            assert_eq!(got, SCENARIOS);
             let end = o.start_ms + i64::from(minutes) * MINUTE_MS;
             for a in &plan {
                 assert!(a.start_ms >= o.start_ms && a.start_ms < a.end_ms && a.end_ms <= end, "{a:?}");
+                assert_eq!((a.start_ms - o.start_ms) % MINUTE_MS, 0, "{a:?}");
+                assert_eq!((a.end_ms - o.start_ms) % MINUTE_MS, 0, "{a:?}");
+            }
+            // The added attacks come after the first 35% of the run, once clients have a history.
+            if minutes >= 60 {
+                for a in plan[7..].iter().filter(|a| !a.benign) {
+                    assert!(a.start_ms - o.start_ms >= i64::from(minutes) * MINUTE_MS * 35 / 100, "{a:?}");
+                }
             }
         }
         assert!(attack_plan(&GenOptions { attacks: false, ..GenOptions::default() }).is_empty());
 
-        // In a 10-minute run every attack with a single-address or identity subject shows up
-        // inside its window.
-        let o = GenOptions { clients: 50, minutes: 10, mean_rate_per_min: 30.0, ..GenOptions::default() };
-        let evs: Vec<GenEvent> = events(&o).collect();
-        for a in attack_plan(&o) {
-            let (kind, value) = a.subject.split_once(':').expect("subject has a type");
-            let hits: Vec<&GenEvent> = evs
-                .iter()
-                .filter(|e| match kind {
-                    "ip" => e.ip == value,
-                    "principal" => e.principal.as_deref() == Some(value),
-                    "api_key" => e.api_key_id.as_deref() == Some(value),
-                    _ => false,
-                })
-                .collect();
-            if a.name == "credential_stuffing" {
-                assert!(hits.is_empty(), "range subject is not a single ip");
+        let plan = attack_plan(&GenOptions::default());
+        let subject = |name| scenario(&plan, name).subject.as_str();
+        for name in ["brute_force", "probing", "denied_geo", "nat_office"] {
+            let ip = subject(name).strip_prefix("ip:").expect("ip subject");
+            assert!(ip.parse::<Ipv4Addr>().is_ok(), "{name}: {ip}");
+        }
+        for name in ["throttle_evasion", "credential_replay", "impossible_travel", "new_country", "flight"] {
+            let p = subject(name).strip_prefix("principal:").expect("principal subject");
+            assert_eq!(p.len(), 36, "{name}: {p}");
+        }
+        for name in ["enumeration", "volume_spike", "partner_batch", "new_customer"] {
+            let k = subject(name).strip_prefix("api_key:").expect("api key subject");
+            assert!(k.len() == 10 && k.bytes().all(|b| LOWER_ALNUM.contains(&b)), "{name}: {k}");
+        }
+        assert_eq!(subject("mobile_carrier").split_once(':').map(|(k, _)| k), Some("principal"));
+        assert_eq!(subject("distributed_scraping"), "asn:AS24940");
+        assert_eq!(subject("outage"), "*");
+        let plain: Vec<String> = plan.iter().map(ToString::to_string).collect();
+        assert!(plain[0].starts_with("attack brute_force ip:") && plain[0].ends_with("Z"), "{}", plain[0]);
+        assert_eq!(plain[11], "benign outage * 2026-11-24T02:42:00Z 2026-11-24T02:51:00Z");
+    }
+
+    /// Every subject shows up inside its window; the window-only ones never outside it.
+    fn check_subjects_in_windows(o: &GenOptions) {
+        let evs: Vec<GenEvent> = events(o).collect();
+        for a in attack_plan(o) {
+            let hits: Vec<&GenEvent> = evs.iter().filter(|e| matches(e, &a.subject) == Some(true)).collect();
+            if a.name == "outage" {
+                assert!(evs.iter().all(|e| matches(e, &a.subject).is_none()));
                 continue;
             }
-            assert!(!hits.is_empty(), "{} left no events", a.name);
-            assert!(hits.iter().all(|e| e.time_ms >= a.start_ms && e.time_ms < a.end_ms), "{}", a.name);
+            let inside = hits.iter().filter(|e| e.time_ms >= a.start_ms && e.time_ms < a.end_ms).count();
+            assert!(inside > 0, "{} left no events in its window ({} minutes)", a.name, o.minutes);
+            // (Normal clients may live in the stuffing botnet's /16, so it is not window-only.)
+            if WINDOW_ONLY.contains(&a.name) {
+                assert_eq!(inside, hits.len(), "{} acts outside its window", a.name);
+            } else {
+                assert!(!a.benign || inside == hits.len(), "{}: benign windows span all activity", a.name);
+            }
         }
+    }
+
+    #[test]
+    fn scenario_subjects_act_inside_their_windows() {
+        check_subjects_in_windows(&GenOptions {
+            clients: 50,
+            minutes: 10,
+            mean_rate_per_min: 30.0,
+            ..GenOptions::default()
+        });
+        check_subjects_in_windows(&GenOptions {
+            clients: 100,
+            minutes: 60,
+            mean_rate_per_min: 30.0,
+            ..GenOptions::default()
+        });
+    }
+
+    #[test]
+    fn added_attacks_have_their_shape() {
+        let o = GenOptions {
+            seed: 3,
+            clients: 100,
+            minutes: 60,
+            mean_rate_per_min: 30.0,
+            ..GenOptions::default()
+        };
+        let plan = attack_plan(&o);
+        let evs: Vec<GenEvent> = events(&o).collect();
+        let of = |name| {
+            let a = scenario(&plan, name);
+            (a, evs.iter().filter(|e| matches(e, &a.subject) == Some(true)).collect::<Vec<_>>())
+        };
+        let minutes = |ms: i64| ms as f64 / MINUTE_MS as f64;
+
+        // volume_spike: an established key whose rate in the window is over ten times its rate
+        // before.
+        let (a, hits) = of("volume_spike");
+        let before =
+            hits.iter().filter(|e| e.time_ms < a.start_ms).count() as f64 / minutes(a.start_ms - o.start_ms);
+        let during = hits.iter().filter(|e| e.time_ms >= a.start_ms && e.time_ms < a.end_ms).count() as f64
+            / minutes(a.end_ms - a.start_ms);
+        assert!(before > 8.0 && during >= 10.0 * before, "before {before}/min, during {during}/min");
+        assert!(hits.iter().any(|e| e.time_ms < o.start_ms + MINUTE_MS), "active from the start");
+
+        // distributed_scraping: ~150 hosting addresses, each slow, ~250 requests a minute together,
+        // one headless browser, anonymous, catalog pages, mostly 200s.
+        let (a, hits) = of("distributed_scraping");
+        let mut per_ip: BTreeMap<&str, usize> = BTreeMap::new();
+        for e in &hits {
+            *per_ip.entry(&e.ip).or_default() += 1;
+        }
+        let mins = minutes(a.end_ms - a.start_ms);
+        let rate = hits.len() as f64 / mins;
+        assert!(per_ip.len() >= 140 && (200.0..300.0).contains(&rate), "{} ips, {rate}/min", per_ip.len());
+        assert!(per_ip.values().all(|&n| n as f64 / mins < 5.0), "every address stays slow");
+        assert!(hits.iter().all(|e| e.user_agent == HEADLESS_CHROME && client_key(e).starts_with("ip:")));
+        assert!(
+            hits.iter().all(|e| e.route == "/products/{productId}"
+                || e.route == "/search"
+                || e.route == "/products")
+        );
+        let ok = hits.iter().filter(|e| e.status == 200).count() as f64 / hits.len() as f64;
+        assert!(ok > 0.8 && hits.iter().any(|e| e.status == 404), "{ok}");
+        let paths: HashSet<&str> = hits.iter().map(|e| e.path.as_str()).collect();
+        assert!(paths.len() as f64 > hits.len() as f64 * 0.5, "random ids: {} distinct paths", paths.len());
+
+        // new_country: Great Britain before and after, another continent inside the window.
+        let (a, hits) = of("new_country");
+        for e in &hits {
+            let inside = e.time_ms >= a.start_ms && e.time_ms < a.end_ms;
+            let c = country_of(&e.ip);
+            if inside {
+                assert!(matches!(c, Some("BR" | "NG" | "IN" | "CN")), "{c:?}");
+            } else {
+                assert_eq!(c, Some("GB"));
+            }
+        }
+        assert!(hits.iter().filter(|e| e.time_ms < a.start_ms).count() > 100, "established");
+
+        // denied_geo: the only address ever seen from the denied country's range.
+        assert!(COUNTRIES.iter().all(|c| c.code != DENIED_COUNTRY));
+        let (a, hits) = of("denied_geo");
+        assert!(in_net(&hits[0].ip, DENIED_NET));
+        assert!(
+            evs.iter().filter(|e| in_net(&e.ip, DENIED_NET)).all(|e| matches(e, &a.subject) == Some(true))
+        );
+        let rate = hits.len() as f64 / minutes(a.end_ms - a.start_ms);
+        assert!((2.0..10.0).contains(&rate), "{rate}/min");
+    }
+
+    #[test]
+    fn outage_fails_calls_then_the_authorizer() {
+        let o = GenOptions {
+            seed: 5,
+            clients: 300,
+            minutes: 60,
+            mean_rate_per_min: 200.0,
+            ..GenOptions::default()
+        };
+        let plan = attack_plan(&o);
+        let out = scenario(&plan, "outage");
+        let auth_ms = out.start_ms + (out.end_ms - out.start_ms) * 2 / 3;
+        let evs: Vec<GenEvent> = events(&o).collect();
+        // Normal clients only: everything that is not a scenario's subject.
+        let normal: Vec<&GenEvent> =
+            evs.iter().filter(|e| plan.iter().all(|a| matches(e, &a.subject) != Some(true))).collect();
+        let span = |from: i64, to: i64| -> Vec<&GenEvent> {
+            normal.iter().copied().filter(|e| e.time_ms >= from && e.time_ms < to).collect()
+        };
+        let before = span(out.start_ms - (auth_ms - out.start_ms), out.start_ms);
+        let failing = span(out.start_ms, auth_ms);
+        let share = |evs: &[&GenEvent], f: &dyn Fn(&GenEvent) -> bool| {
+            evs.iter().filter(|e| f(e)).count() as f64 / evs.len().max(1) as f64
+        };
+        let s5xx = |e: &GenEvent| e.status >= 500;
+        assert!(share(&before, &s5xx) < 0.02 && share(&failing, &s5xx) > 0.45, "{}", share(&failing, &s5xx));
+        // The same requests without the added scenarios: what the failing calls add is retries.
+        let mut bare = Generator::new(&Norm::from(&o));
+        bare.scenarios.clear();
+        bare.outage = None;
+        let originals = bare
+            .filter(|e| e.time_ms >= out.start_ms && e.time_ms < auth_ms)
+            .filter(|e| plan.iter().all(|a| matches(e, &a.subject) != Some(true)))
+            .count();
+        let ratio = failing.len() as f64 / originals as f64;
+        assert!((1.3..1.8).contains(&ratio), "retries raise the rate: {ratio}");
+
+        fn protected(evs: Vec<&GenEvent>) -> Vec<&GenEvent> {
+            evs.into_iter().filter(|e| route_of(e).is_some_and(|r| !r.public) && e.caller.is_none()).collect()
+        }
+        let before = protected(span(out.start_ms - (out.end_ms - auth_ms), out.start_ms));
+        let rejecting = protected(span(auth_ms, out.end_ms));
+        let denied = |e: &GenEvent| matches!(e.status, 401 | 403);
+        let (b, r) = (share(&before, &denied), share(&rejecting, &denied));
+        assert!(b < 0.15 && r > b + 0.35, "401/403 on protected routes: {b} before, {r} during");
+        // Every kind of client is hit.
+        for kind in ["ip:", "principal:", "api_key:"] {
+            assert!(rejecting.iter().any(|e| denied(e) && client_key(e).starts_with(kind)), "{kind}");
+        }
+        let after = span(out.end_ms, out.end_ms + 3 * MINUTE_MS);
+        assert!(share(&after, &s5xx) < 0.02 && share(&after, &denied) < 0.1, "it ends");
+    }
+
+    #[test]
+    fn benign_look_alikes_have_their_shape() {
+        // A full-length run so that the flight fits its gap; few normal clients keep it quick.
+        let o = GenOptions {
+            seed: 9,
+            clients: 50,
+            minutes: 360,
+            mean_rate_per_min: 5.0,
+            ..GenOptions::default()
+        };
+        let plan = attack_plan(&o);
+        let subjects: Vec<&str> = ["nat_office", "partner_batch", "flight", "mobile_carrier", "new_customer"]
+            .iter()
+            .map(|n| scenario(&plan, n).subject.as_str())
+            .collect();
+        let mut hits: Vec<Vec<GenEvent>> = vec![Vec::new(); subjects.len()];
+        for e in events(&o) {
+            if let Some(i) = subjects.iter().position(|s| matches(&e, s) == Some(true)) {
+                hits[i].push(e);
+            }
+        }
+        let [office, partner, flight, mobile, customer] = &hits[..] else { unreachable!() };
+        let run_min = 360.0;
+
+        // nat_office: ~150 principals through one address, ~1 request a minute each over a day
+        // (less at night), a few expired-token 401s spread across them.
+        let principals: HashSet<&str> = office.iter().filter_map(|e| e.principal.as_deref()).collect();
+        assert!(principals.len() >= 145, "{}", principals.len());
+        let out = scenario(&plan, "outage");
+        let calm: Vec<&GenEvent> =
+            office.iter().filter(|e| e.time_ms < out.start_ms || e.time_ms >= out.end_ms).collect();
+        let share = calm.iter().filter(|e| e.status == 401).count() as f64 / calm.len() as f64;
+        assert!((0.01..0.04).contains(&share), "{share}");
+        let expired: Vec<&&GenEvent> =
+            calm.iter().filter(|e| e.status == 401 && e.principal.is_none()).collect();
+        let by: HashSet<&str> = expired.iter().filter_map(|e| e.authorizer_error.as_deref()).collect();
+        assert!(expired.len() > 100 && by == HashSet::from(["The incoming token has expired"]), "{by:?}");
+        let rate = office.len() as f64 / run_min;
+        assert!((50.0..160.0).contains(&rate), "{rate}/min");
+
+        // partner_batch: ~300/min all run from two or three EC2 addresses, many distinct paths,
+        // few errors.
+        let ips: HashSet<&str> = partner.iter().map(|e| e.ip.as_str()).collect();
+        assert!((2..=3).contains(&ips.len()) && ips.iter().all(|ip| in_net(ip, PARTNER_NET)));
+        let rate = partner.len() as f64 / run_min;
+        assert!((280.0..330.0).contains(&rate), "{rate}/min");
+        let paths: HashSet<&str> = partner.iter().map(|e| e.path.as_str()).collect();
+        assert!(paths.len() > partner.len() / 2, "{} distinct paths", paths.len());
+        let errors = partner
+            .iter()
+            .filter(|e| {
+                (e.time_ms < out.start_ms || e.time_ms >= out.end_ms) && e.status >= 400 && e.status != 404
+            })
+            .count() as f64;
+        assert!(errors / (partner.len() as f64) < 0.01, "{errors}");
+
+        // flight: Germany, at least 90 minutes of silence, then a neighbouring country.
+        let last_home = flight.iter().filter(|e| country_of(&e.ip) == Some("DE")).map(|e| e.time_ms).max();
+        let first_away = flight.iter().filter(|e| country_of(&e.ip) != Some("DE")).map(|e| e.time_ms).min();
+        let (Some(left), Some(landed)) = (last_home, first_away) else { panic!("both legs happen") };
+        assert!(landed - left >= 90 * MINUTE_MS, "gap {} min", (landed - left) / MINUTE_MS);
+        assert!(flight.iter().all(|e| e.time_ms <= left || e.time_ms >= landed), "no overlap");
+        assert!(left - o.start_ms >= 100 * MINUTE_MS, "home for ~30% of the run");
+        let abroad: HashSet<Option<&str>> =
+            flight.iter().filter(|e| e.time_ms >= landed).map(|e| country_of(&e.ip)).collect();
+        assert!(
+            abroad.len() == 1 && abroad.iter().all(|c| matches!(c, Some("GB" | "FR" | "NL"))),
+            "{abroad:?}"
+        );
+
+        // mobile_carrier: India all run long, ~3 addresses per 10 minutes from both carriers.
+        assert!(
+            mobile
+                .iter()
+                .all(|e| country_of(&e.ip) == Some("IN") || MOBILE_NETS.iter().any(|n| in_net(&e.ip, *n)))
+        );
+        for net in MOBILE_NETS {
+            assert!(mobile.iter().any(|e| in_net(&e.ip, net)), "{net:?}");
+        }
+        let ips: HashSet<&str> = mobile.iter().map(|e| e.ip.as_str()).collect();
+        let per_10 = ips.len() as f64 / (run_min / 10.0);
+        assert!((2.0..4.0).contains(&per_10), "{per_10} addresses per 10 minutes");
+
+        // new_customer: appears at 40% of the run, ramps from a few to ~150/min over an hour.
+        let nc = scenario(&plan, "new_customer");
+        let per_min = |from: i64| {
+            customer.iter().filter(|e| e.time_ms >= from && e.time_ms < from + 10 * MINUTE_MS).count() as f64
+                / 10.0
+        };
+        let (early, late) = (per_min(nc.start_ms), per_min(nc.start_ms + 90 * MINUTE_MS));
+        assert!(early < 30.0 && (130.0..170.0).contains(&late), "{early}/min then {late}/min");
+        assert!(customer.iter().all(|e| e.time_ms >= nc.start_ms));
+
+        // The flight's gap holds in longer runs too; in runs too short for it, it is half the run.
+        for minutes in [180, 360, 1440, 10_000] {
+            let n = Norm::from(&GenOptions { minutes, ..GenOptions::default() });
+            let s = build_scenarios(&n).into_iter().find(|s| s.info.name == "flight").expect("flight");
+            assert!(s.legs[1].start_ms - s.legs[0].end_ms >= FLIGHT_GAP_MS, "{minutes}");
+        }
+        let n = Norm::from(&GenOptions { minutes: 90, ..GenOptions::default() });
+        let s = build_scenarios(&n).into_iter().find(|s| s.info.name == "flight").expect("flight");
+        assert_eq!(s.legs[1].start_ms - s.legs[0].end_ms, 45 * MINUTE_MS);
+    }
+
+    #[test]
+    fn brute_force_still_tops_401s() {
+        // The end-to-end test's generator options, and the default run's (which the demo uses):
+        // neither the office's expired tokens nor the outage's rejections outnumber it.
+        let configs = [
+            GenOptions {
+                seed: 11,
+                clients: 300,
+                minutes: 90,
+                mean_rate_per_min: 500.0,
+                ..GenOptions::default()
+            },
+            GenOptions { seed: 7, ..GenOptions::default() },
+        ];
+        for o in configs {
+            let mut s401: BTreeMap<String, u32> = BTreeMap::new();
+            for e in events(&o).filter(|e| e.status == 401) {
+                *s401.entry(client_key(&e)).or_default() += 1;
+            }
+            let mut top: Vec<(u32, String)> = s401.into_iter().map(|(k, n)| (n, k)).collect();
+            top.sort_unstable_by(|a, b| b.cmp(a));
+            let plan = attack_plan(&o);
+            let brute = &scenario(&plan, "brute_force").subject;
+            assert_eq!(&top[0].1, brute, "{:?}", &top[..3]);
+            assert!(top[1].0 * 5 < top[0].0 * 4, "a clear margin: {:?}", &top[..3]);
+        }
+    }
+
+    #[test]
+    fn added_scenarios_leave_the_other_streams_alone() {
+        // Without the added scenarios, normal traffic and the first seven attacks are the same
+        // events; with them, only the outage rewrites some (keeping their request ids).
+        let o = GenOptions { minutes: 20, ..small() };
+        let n = Norm::from(&o);
+        let full: Vec<GenEvent> = Generator::new(&n).collect();
+        let mut bare = Generator::new(&n);
+        bare.scenarios.clear();
+        bare.outage = None;
+        let bare: Vec<GenEvent> = bare.collect();
+        let out = scenario(&attack_plan(&o), "outage").clone();
+        let by_id: HashMap<&str, &GenEvent> = full.iter().map(|e| (e.request_id.as_str(), e)).collect();
+        let mut rewritten = 0;
+        for e in &bare {
+            let f = by_id.get(e.request_id.as_str()).expect("every event is still there");
+            if json_line(f) != json_line(e) {
+                assert!(e.time_ms >= out.start_ms && e.time_ms < out.end_ms, "changed outside the outage");
+                assert_eq!((f.time_ms, &f.ip, &f.path), (e.time_ms, &e.ip, &e.path));
+                rewritten += 1;
+            }
+        }
+        assert!(rewritten > 0);
+        assert!(full.len() > bare.len());
+        // And the scenarios themselves are deterministic for a seed.
+        assert_eq!(attack_plan(&o), attack_plan(&o));
+        let again: Vec<String> = events(&o).map(|e| json_line(&e)).collect();
+        assert_eq!(again, full.iter().map(json_line).collect::<Vec<_>>());
+        assert_ne!(attack_plan(&o), attack_plan(&GenOptions { seed: 8, ..o.clone() }));
     }
 
     #[test]

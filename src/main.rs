@@ -279,13 +279,7 @@ async fn run(cli: Cli) -> Result<()> {
             };
             eprintln!("generated {n} events");
             for a in generate::attack_plan(&opts) {
-                eprintln!(
-                    "attack {} {} {} {}",
-                    a.name,
-                    a.subject,
-                    gatewatch_core::time::rfc3339(a.start_ms),
-                    gatewatch_core::time::rfc3339(a.end_ms)
-                );
+                eprintln!("{a}");
             }
             Ok(())
         }
@@ -605,15 +599,9 @@ async fn demo(
         store.time_range().await?.map(|(a, b)| (a, b + 60_000)).unwrap_or((opts.start_ms, opts.start_ms));
     let (from, to) = (gatewatch_core::time::rfc3339(from), gatewatch_core::time::rfc3339(to));
     println!("\nstore: {}", cfg.db);
-    println!("injected attacks (ground truth):");
+    println!("injected scenarios (ground truth; no alert may be raised on a benign one):");
     for a in &attacks {
-        println!(
-            "  {:<20} {:<48} {} .. {}",
-            a.name,
-            a.subject,
-            gatewatch_core::time::rfc3339(a.start_ms),
-            gatewatch_core::time::rfc3339(a.end_ms)
-        );
+        println!("  {a}");
     }
     let base = format!("http://{listen}");
     println!("\ntry:");
