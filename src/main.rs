@@ -3,6 +3,7 @@
 //! `anyhow` is used here, at the edge, and nowhere else.
 
 mod bench;
+mod evaluate;
 mod generate;
 
 use anyhow::{Context, Result, bail};
@@ -148,6 +149,19 @@ enum Cmd {
         until: Option<i64>,
         #[arg(long, default_value_t = 1000)]
         limit: i64,
+    },
+    /// Detector precision, recall and time-to-detect on generated labelled scenarios.
+    Evaluate {
+        /// Generator seeds, comma-separated: one run each.
+        #[arg(long, value_delimiter = ',', default_value = "1,2,3")]
+        seeds: Vec<u64>,
+        #[arg(long, default_value_t = 360)]
+        minutes: u32,
+        #[arg(long, default_value_t = 3000)]
+        clients: usize,
+        /// Exit with an error when a target is missed.
+        #[arg(long)]
+        check: bool,
     },
     /// GeoIP databases (country and ASN) used by the detector.
     Geoip {
@@ -301,6 +315,10 @@ async fn run(cli: Cli) -> Result<()> {
             let alerts = store.alerts(&filter).await?;
             store.close().await;
             print_alerts(&alerts, format)
+        }
+        Cmd::Evaluate { seeds, minutes, clients, check } => {
+            let cfg = load_config(config, None)?;
+            evaluate::run(&cfg, &seeds, minutes, clients, check).await
         }
         Cmd::Geoip { cmd: GeoipCmd::Update { dir, registry } } => {
             let cfg = load_config(config, None)?;

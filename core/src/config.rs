@@ -261,6 +261,10 @@ pub struct DetectConfig {
     pub auth_routes: Vec<String>,
     /// Path fragments that only scanners ask for (case-insensitive, matched after decoding).
     pub sensitive_paths: Vec<String>,
+    /// Client types whose location and spread are judged (credential_replay, new_country,
+    /// impossible_travel). Default principal and api_key: IAM role sessions are shared by
+    /// design across workloads and regions, and SigV4 signatures cannot be replayed.
+    pub credential_kinds: Vec<ClientKind>,
     pub brute_force: BruteForceConfig,
     pub credential_stuffing: StuffingConfig,
     pub credential_replay: ReplayConfig,
@@ -497,6 +501,7 @@ impl Default for DetectConfig {
                 "../",
                 "..\\",
             ]),
+            credential_kinds: vec![ClientKind::Principal, ClientKind::ApiKey],
             brute_force: BruteForceConfig::default(),
             credential_stuffing: StuffingConfig::default(),
             credential_replay: ReplayConfig::default(),
@@ -553,7 +558,7 @@ impl Default for DistributedScrapingConfig {
             enabled: true,
             window_minutes: 10,
             min_ips: 50,
-            min_distinct_paths: 200,
+            min_distinct_paths: 100,
             max_rate_per_ip: 6.0,
             baseline_factor: 4.0,
         }
@@ -583,7 +588,7 @@ impl Default for VolumeSpikeConfig {
 }
 impl Default for NewCountryConfig {
     fn default() -> Self {
-        Self { enabled: true, min_distance_km: 1000.0, min_active_minutes: 30 }
+        Self { enabled: true, min_distance_km: 1500.0, min_active_minutes: 30 }
     }
 }
 impl Default for TravelConfig {

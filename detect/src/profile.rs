@@ -124,6 +124,9 @@ pub struct GroupProfile {
     /// A second signal (e.g. the route's failure ratio).
     #[serde(default)]
     pub ratio: Ewma,
+    /// Minutes folded so far.
+    #[serde(default)]
+    pub n: u64,
 }
 
 impl GroupProfile {
@@ -131,12 +134,27 @@ impl GroupProfile {
         Self { first: minute, last_minute: minute - 60_000, ..Default::default() }
     }
 
+    /// Folds one minute's value. Groups learn slowly (a memory of about four hours, a plain
+    /// average while younger) so that the first minutes of an attack barely move their
+    /// baseline; idle minutes count as zeros.
     pub fn fold(&mut self, minute: i64, x: f64) {
-        let idle = (minute - self.last_minute) / 60_000 - 1;
-        self.signal.decay(idle);
-        self.signal.update(x, ALPHA);
+        let idle = ((minute - self.last_minute) / 60_000 - 1).clamp(0, 240);
+        for _ in 0..idle {
+            self.n += 1;
+            self.signal.update(0.0, group_alpha(self.n));
+        }
+        self.n += 1;
+        self.signal.update(x, group_alpha(self.n));
         self.last_minute = minute;
     }
+
+    pub fn fold_ratio(&mut self, x: f64) {
+        self.ratio.update(x, group_alpha(self.n.max(1)));
+    }
+}
+
+fn group_alpha(n: u64) -> f64 {
+    (1.0 / n as f64).max(1.0 / 240.0)
 }
 
 pub fn hour_of_day(minute: i64) -> usize {

@@ -398,7 +398,8 @@ fn client_rules(d: &mut Detector, m: i64, out: &mut Vec<Finding>) {
 
         // credential_replay: credentials only (an IP cannot be "used from many IPs").
         let rp = &d.cfg.credential_replay;
-        if rp.enabled && kind != ClientKind::Ip && n_ips > 0 {
+        let credential = d.cfg.credential_kinds.contains(&kind);
+        if rp.enabled && credential && n_ips > 0 {
             let wv = client_window(d, m, rp.window_minutes, kind, &key, false);
             let countries: HashSet<[u8; 2]> = wv.ips.values().filter_map(|(g, _)| g.country).collect();
             let asns: HashSet<u32> = wv.ips.values().filter_map(|(g, _)| g.asn).collect();
@@ -478,7 +479,7 @@ fn client_rules(d: &mut Detector, m: i64, out: &mut Vec<Finding>) {
         }
 
         // Geography (credentials only: an IP's country does not move).
-        if kind != ClientKind::Ip && !countries.is_empty() {
+        if credential && !countries.is_empty() {
             geo_rules(d, m, &subject, &pkey, &countries, established, out);
         }
 
@@ -660,7 +661,9 @@ fn group_rules(d: &mut Detector, m: i64, global_warm: bool, out: &mut Vec<Findin
             }
         }
     }
-    let global_ratio = g_fail as f64 / g_total.max(1) as f64;
+    // Networks under attack this minute: their baselines do not learn from it.
+    let mut firing_stuff: HashSet<u32> = HashSet::default();
+    let mut firing_anon: HashSet<u32> = HashSet::default();
     let mut asns: Vec<_> = by_asn.into_iter().collect();
     asns.sort_by_key(|(a, _)| *a);
     for (asn, a) in &asns {
@@ -680,10 +683,15 @@ fn group_rules(d: &mut Detector, m: i64, global_warm: bool, out: &mut Vec<Findin
         let fail_ips = a.fail_ips.len() as u64;
         if st.enabled && fail_ips >= st.min_ips && a.auth_fail >= st.min_failures {
             let ratio = a.auth_fail as f64 / a.auth_total.max(1) as f64;
+            // Compared with everyone else: the attack must not raise its own yardstick.
+            let rest_fail = g_fail.saturating_sub(a.auth_fail);
+            let rest_total = g_total.saturating_sub(a.auth_total);
+            let global_ratio = rest_fail as f64 / rest_total.max(1) as f64;
             let lift = ratio / global_ratio.max(1e-3);
             let base = d.groups.get(&format!("stuff:AS{asn}")).map_or(0.0, |g| g.signal.mean)
                 * st.window_minutes as f64;
             if lift >= st.min_lift && fail_ips as f64 >= st.baseline_factor * base.max(1.0) {
+                firing_stuff.insert(*asn);
                 out.push(Finding {
                     rule: Rule::CredentialStuffing,
                     subject: subject.clone(),
@@ -716,6 +724,7 @@ fn group_rules(d: &mut Detector, m: i64, global_warm: bool, out: &mut Vec<Findin
             let base = d.groups.get(&format!("anon:AS{asn}")).map_or(0.0, |g| g.signal.mean)
                 * ds.window_minutes as f64;
             if per_ip <= ds.max_rate_per_ip && anon as f64 >= ds.baseline_factor * base.max(1.0) {
+                firing_anon.insert(*asn);
                 out.push(Finding {
                     rule: Rule::DistributedScraping,
                     subject: subject.clone(),
@@ -743,9 +752,15 @@ fn group_rules(d: &mut Detector, m: i64, global_warm: bool, out: &mut Vec<Findin
     }
     // Learn the per-network signals of this minute (after judging it).
     for (asn, ips) in this_minute_fail {
+        if firing_stuff.contains(&asn) {
+            continue;
+        }
         d.group_profile(&format!("stuff:AS{asn}"), m).fold(m, ips.len() as f64);
     }
     for (asn, ips) in this_minute_anon {
+        if firing_anon.contains(&asn) {
+            continue;
+        }
         d.group_profile(&format!("anon:AS{asn}"), m).fold(m, ips.len() as f64);
     }
     route_stuffing(d, m, global_warm, out);
@@ -781,17 +796,18 @@ fn route_stuffing(d: &mut Detector, m: i64, global_warm: bool, out: &mut Vec<Fin
     for (label, fail, total, ips) in per_route {
         let ratio = fail as f64 / total.max(1) as f64;
         let gkey = format!("route:{label}");
-        let base = d.groups.get(&gkey).map(|g| (g.ratio.mean, g.first));
-        let learned = base.is_some_and(|(_, first)| m - first >= d.cfg.learning_minutes * MINUTE_MS);
+        let base = d.groups.get(&gkey).map(|g| (g.ratio.mean, g.signal.mean, g.first));
+        let learned = base.is_some_and(|(_, _, first)| m - first >= d.cfg.learning_minutes * MINUTE_MS);
         let base_ratio = base.map_or(0.0, |b| b.0);
+        let base_ips = base.map_or(0.0, |b| b.1) * st.window_minutes as f64;
         let firing = st.enabled
             && global_warm
             && learned
             && !outage
             && ips >= st.min_ips
             && fail >= st.min_failures
-            && ratio >= 0.3
-            && ratio >= st.min_lift * base_ratio.max(0.02);
+            && ips as f64 >= st.baseline_factor * base_ips.max(1.0)
+            && ratio >= base_ratio + 0.15;
         if firing {
             out.push(Finding {
                 rule: Rule::CredentialStuffing,
@@ -808,8 +824,8 @@ fn route_stuffing(d: &mut Detector, m: i64, global_warm: bool, out: &mut Vec<Fin
                     ),
                     "window": window_json(m, st.window_minutes),
                     "observed": {"failure_ratio": round2(ratio), "auth_failures": fail, "requests": total, "failing_ips": ips},
-                    "baseline": {"failure_ratio": round2(base_ratio), "other_routes_failure_ratio": round2(other_ratio)},
-                    "thresholds": {"min_ips": st.min_ips, "min_failures": st.min_failures, "min_lift": st.min_lift},
+                    "baseline": {"failure_ratio": round2(base_ratio), "failing_ips_per_window": round2(base_ips), "other_routes_failure_ratio": round2(other_ratio)},
+                    "thresholds": {"min_ips": st.min_ips, "min_failures": st.min_failures, "baseline_factor": st.baseline_factor, "min_ratio_increase": 0.15},
                 }),
             });
         }
@@ -819,9 +835,10 @@ fn route_stuffing(d: &mut Detector, m: i64, global_warm: bool, out: &mut Vec<Fin
             && r.total > 0
         {
             let x = f64::from(r.fail) / f64::from(r.total);
+            let ips = r.fail_ips.len() as f64;
             let g = d.group_profile(&gkey, m);
-            g.ratio.update(x, 2.0 / 31.0);
-            g.last_minute = m;
+            g.fold(m, ips);
+            g.fold_ratio(x);
         }
     }
     if let Some(b) = d.closed.back() {
@@ -830,7 +847,8 @@ fn route_stuffing(d: &mut Detector, m: i64, global_warm: bool, out: &mut Vec<Fin
         if total > 0 && !outage {
             let x = fail as f64 / total as f64;
             let g = d.group_profile("other_auth", m);
-            g.ratio.update(x, 2.0 / 31.0);
+            g.n += 1;
+            g.fold_ratio(x);
         }
     }
     let _ = Bucket::new;
