@@ -31,7 +31,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::hash::BuildHasher;
 use std::net::IpAddr;
 use std::sync::Arc;
-use window::{Bucket, ClientMin, IpMin, RouteMin, kind_index};
+use window::{Bucket, ClientMin, IpMin, kind_index};
 
 /// Geo lookups cached per source address; cleared when it grows past this.
 const GEO_CACHE_MAX: usize = 200_000;
@@ -188,6 +188,8 @@ impl Detector {
             }
             self.close_first();
         }
+        // Minutes without events behind the watermark are closed too: nothing may reopen them.
+        self.closed_until = self.closed_until.max(minute_floor(watermark));
     }
 
     fn close_first(&mut self) {
@@ -297,7 +299,7 @@ impl Observer for Detector {
             if let Some(label) = &auth_route_label {
                 let r = match b.auth_routes.get_mut(label.as_str()) {
                     Some(r) => r,
-                    None => b.auth_routes.entry(label.as_str().into()).or_insert_with(RouteMin::default),
+                    None => b.auth_routes.entry(label.as_str().into()).or_default(),
                 };
                 r.total += 1;
                 if auth_fail {

@@ -76,10 +76,16 @@ impl ClientProfile {
 
     /// Folds minute `minute` in which the client made `count` requests over `paths` paths.
     pub fn fold(&mut self, minute: i64, count: f64, paths: f64, ips: u32) {
-        let idle = (minute - self.last_minute) / 60_000 - 1;
-        self.rate.decay(idle);
-        self.rate.update(count, ALPHA);
-        self.paths.update(paths, ALPHA);
+        if self.active_minutes == 0 {
+            // The first minute is the best estimate there is (not a decay from zero).
+            self.rate = Ewma { mean: count, var: 0.0 };
+            self.paths = Ewma { mean: paths, var: 0.0 };
+        } else {
+            let idle = (minute - self.last_minute) / 60_000 - 1;
+            self.rate.decay(idle);
+            self.rate.update(count, ALPHA);
+            self.paths.update(paths, ALPHA);
+        }
         self.last_minute = minute;
         self.active_minutes += 1;
         self.max_ips = self.max_ips.max(ips);

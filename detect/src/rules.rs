@@ -292,23 +292,31 @@ fn top_ips(d: &Detector, ips: &HashMap<String, (GeoInfo, u32)>) -> Vec<Value> {
 fn client_rules(d: &mut Detector, m: i64, out: &mut Vec<Finding>) {
     let detected_at = m + MINUTE_MS;
     let learning = d.cfg.learning_minutes;
-    // What each active client did this minute (cloned so profiles can be updated below).
-    let mut active: Vec<(ClientKind, String, u32, usize, u32, Vec<([u8; 2], i64, i64)>)> = Vec::new();
+    // What each active client did this minute (copied so profiles can be updated below).
+    struct Active {
+        kind: ClientKind,
+        key: String,
+        total: u32,
+        paths: usize,
+        n_ips: u32,
+        countries: Vec<([u8; 2], i64, i64)>,
+    }
+    let mut active: Vec<Active> = Vec::new();
     if let Some(b) = d.closed.back() {
         for kind in ClientKind::ALL {
             for (k, c) in b.clients(kind) {
-                active.push((
+                active.push(Active {
                     kind,
-                    k.to_string(),
-                    c.total,
-                    c.paths.len(),
-                    c.ips.len() as u32,
-                    c.countries.clone(),
-                ));
+                    key: k.to_string(),
+                    total: c.total,
+                    paths: c.paths.len(),
+                    n_ips: c.ips.len() as u32,
+                    countries: c.countries.clone(),
+                });
             }
         }
     }
-    for (kind, key, total, paths, n_ips, countries) in active {
+    for Active { kind, key, total, paths, n_ips, countries } in active {
         let subject = Subject::new(kind.into(), key.clone());
         let pkey = format!("{kind}:{key}");
         let profile = d.clients.get(&pkey).cloned();
@@ -538,7 +546,7 @@ fn geo_rules(
                 });
             }
         }
-        if !p.countries.iter().any(|c| *c == code) {
+        if !p.countries.contains(&code) {
             let nearest = p
                 .countries
                 .iter()

@@ -116,10 +116,9 @@ pub async fn replay(
                 None => None,
             };
             let reader = Reader::new(&settings, source, &progress).with_observer(obs);
-            let read = reader.run(input, layout, resume.as_deref(), &mut |b| {
+            reader.run(input, layout, resume.as_deref(), &mut |b| {
                 tx.blocking_send(b).map_err(|_| IngestError::Aborted)
-            });
-            read
+            })
         })
     };
 

@@ -1,0 +1,107 @@
+//! The detector on hostile and disordered input: never panics, keeps its memory bounded,
+//! drops what is too late instead of reopening closed minutes, and explains what it raises.
+
+use gatewatch_core::alert::{Observation, Observer};
+use gatewatch_core::config::DetectConfig;
+use gatewatch_core::{ClientKind, Rule};
+use gatewatch_detect::Detector;
+use proptest::prelude::*;
+
+const T0: i64 = 1_795_478_400_000; // 2026-11-24T00:00:00Z
+
+fn obs<'a>(
+    t: i64,
+    kind: ClientKind,
+    client: &'a str,
+    ip: Option<&'a str>,
+    status: u16,
+    path: &'a str,
+) -> Observation<'a> {
+    Observation {
+        time_ms: t,
+        client_kind: kind,
+        client,
+        ip,
+        principal: (kind == ClientKind::Principal).then_some(client),
+        api_key: (kind == ClientKind::ApiKey).then_some(client),
+        status,
+        method: Some("POST"),
+        route: Some("/auth/login"),
+        path: Some(path),
+        user_agent: Some("ua"),
+        request_id: Some("req-1"),
+        authorizer_error: None,
+        error_message: None,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
+    #[test]
+    fn never_panics_on_arbitrary_observations(
+        events in proptest::collection::vec(
+            (-10_000_000_000i64..10_000_000_000i64, 0u8..4, "\\PC{0,40}", proptest::option::of("\\PC{0,45}"), 0u16..1000, "\\PC{0,200}"),
+            1..200,
+        )
+    ) {
+        let mut d = Detector::new(&DetectConfig::default(), None, Vec::new(), Vec::new()).unwrap();
+        for (dt, k, client, ip, status, path) in &events {
+            let kind = ClientKind::ALL[*k as usize];
+            d.observe(&obs(T0 + dt, kind, client, ip.as_deref(), *status, path));
+        }
+        let out = d.drain(true);
+        for a in &out.alerts {
+            prop_assert!(a.evidence["summary"].is_string());
+            prop_assert!(a.first_seen <= a.last_seen + 60_000);
+        }
+    }
+}
+
+#[test]
+fn late_events_are_dropped_not_reopening_closed_minutes() {
+    let mut d = Detector::new(&DetectConfig::default(), None, Vec::new(), Vec::new()).unwrap();
+    d.observe(&obs(T0, ClientKind::Ip, "10.0.0.1", Some("10.0.0.1"), 200, "/"));
+    d.observe(&obs(T0 + 3_600_000, ClientKind::Ip, "10.0.0.1", Some("10.0.0.1"), 200, "/"));
+    d.observe(&obs(T0 + 60_000, ClientKind::Ip, "10.0.0.1", Some("10.0.0.1"), 200, "/"));
+    let s = d.stats();
+    assert_eq!(s.observed, 3);
+    assert_eq!(s.late, 1);
+    assert_eq!(s.minutes_closed, 1);
+}
+
+#[test]
+fn brute_force_from_one_ip_is_raised_once_and_an_outage_is_not() {
+    let cfg = DetectConfig::default();
+    // 40 failures a minute for 5 minutes from one address, among 200 healthy requests/minute.
+    let mut d = Detector::new(&cfg, None, Vec::new(), Vec::new()).unwrap();
+    for m in 0..8i64 {
+        for i in 0..200 {
+            let ip = format!("192.0.2.{}", i % 200);
+            d.observe(&obs(T0 + m * 60_000 + i * 100, ClientKind::Ip, &ip, Some(&ip), 200, "/auth/login"));
+        }
+        if m < 5 {
+            for i in 0..40 {
+                let ip = "203.0.113.9";
+                d.observe(&obs(T0 + m * 60_000 + i * 1000, ClientKind::Ip, ip, Some(ip), 401, "/auth/login"));
+            }
+        }
+    }
+    let out = d.drain(true);
+    let bf: Vec<_> = out.alerts.iter().filter(|a| a.rule == Rule::BruteForce).collect();
+    assert_eq!(bf.len(), 1, "{:#?}", out.alerts);
+    assert_eq!(bf[0].subject.to_string(), "ip:203.0.113.9");
+    assert!(bf[0].count >= 2, "the open alert is updated, not repeated");
+
+    // An authorizer outage: every client fails 70% of its requests at once.
+    let mut d = Detector::new(&cfg, None, Vec::new(), Vec::new()).unwrap();
+    for m in 0..8i64 {
+        for i in 0..600 {
+            let ip = format!("198.51.100.{}", i % 20);
+            // Each address fails 70% of its requests, like everyone else.
+            let status = if m >= 3 && (i / 20) % 10 < 7 { 401 } else { 200 };
+            d.observe(&obs(T0 + m * 60_000 + i * 90, ClientKind::Ip, &ip, Some(&ip), status, "/orders"));
+        }
+    }
+    let out = d.drain(true);
+    assert!(out.alerts.iter().all(|a| a.rule != Rule::BruteForce), "{:#?}", out.alerts);
+}
