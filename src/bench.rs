@@ -83,14 +83,14 @@ fn peak_rss_mib() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-pub async fn run(events: u64) -> Result<()> {
+pub async fn run(events: u64, clients: usize) -> Result<()> {
     let dir = tempfile::Builder::new().prefix("gatewatch-bench-").tempdir()?;
     let path = dir.path().join("bench.ndjson");
     // A whole day, so the diurnal curve averages out to the requested mean.
     let minutes = 1440u32;
     let opts = generate::GenOptions {
         seed: 42,
-        clients: 5000,
+        clients,
         minutes,
         mean_rate_per_min: events as f64 / minutes as f64,
         ..Default::default()

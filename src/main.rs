@@ -118,6 +118,9 @@ enum Cmd {
         /// Events to generate (approximately).
         #[arg(long, default_value_t = 1_000_000)]
         events: u64,
+        /// Distinct normal clients in the generated traffic.
+        #[arg(long, default_value_t = 5000)]
+        clients: usize,
     },
     /// List alerts from the store, newest first.
     Alerts {
@@ -297,7 +300,7 @@ async fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Cmd::Bench { events } => bench::run(events).await,
+        Cmd::Bench { events, clients } => bench::run(events, clients).await,
         Cmd::Alerts { db, format, kind, rule, severity, status, subject, since, until, limit } => {
             let cfg = load_config(config, Some(&db))?;
             let store = Store::open(&cfg.db).await?;

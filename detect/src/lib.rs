@@ -72,7 +72,9 @@ pub struct Detector {
     closed_until: i64,
     clients: HashMap<String, ClientProfile>,
     groups: HashMap<String, GroupProfile>,
-    dirty: HashSet<String>,
+    /// Profiles changed since the last drain (client keys, group keys).
+    dirty_clients: HashSet<String>,
+    dirty_groups: HashSet<String>,
     book: AlertBook,
     stats: DetectStats,
 }
@@ -129,7 +131,8 @@ impl Detector {
             closed_until: i64::MIN,
             clients,
             groups,
-            dirty: HashSet::default(),
+            dirty_clients: HashSet::default(),
+            dirty_groups: HashSet::default(),
             book: AlertBook::new(&cfg.suppressions, cfg.resolve_after_minutes, unresolved),
             stats: DetectStats::default(),
         })
@@ -193,8 +196,9 @@ impl Detector {
     }
 
     fn close_first(&mut self) {
-        let Some((m, b)) = self.open.pop_first() else { return };
-        self.closed_until = m + MINUTE_MS;
+        let Some((m, mut b)) = self.open.pop_first() else { return };
+        b.summarize_networks(&self.hasher);
+        self.closed_until = self.closed_until.max(m + MINUTE_MS);
         self.closed.push_back(b);
         while self.closed.front().is_some_and(|f| f.minute <= m - self.keep_minutes * MINUTE_MS) {
             self.closed.pop_front();
@@ -211,12 +215,19 @@ impl Detector {
     }
 
     fn client_profile(&mut self, key: &str, minute: i64) -> &mut ClientProfile {
-        self.dirty.insert(format!("c:{key}"));
-        self.clients.entry(key.to_string()).or_insert_with(|| ClientProfile::new(minute))
+        if !self.dirty_clients.contains(key) {
+            self.dirty_clients.insert(key.to_string());
+        }
+        if !self.clients.contains_key(key) {
+            self.clients.insert(key.to_string(), ClientProfile::new(minute));
+        }
+        self.clients.get_mut(key).expect("just ensured")
     }
 
     fn group_profile(&mut self, key: &str, minute: i64) -> &mut GroupProfile {
-        self.dirty.insert(format!("g:{key}"));
+        if !self.dirty_groups.contains(key) {
+            self.dirty_groups.insert(key.to_string());
+        }
         self.groups.entry(key.to_string()).or_insert_with(|| GroupProfile::new(minute))
     }
 
@@ -373,17 +384,15 @@ impl Observer for Detector {
             self.finish_all();
         }
         let alerts = self.book.drain();
-        let mut profiles = Vec::with_capacity(self.dirty.len());
-        for key in std::mem::take(&mut self.dirty) {
-            let data = if let Some(k) = key.strip_prefix("c:") {
-                self.clients.get(k).and_then(|p| serde_json::to_string(p).ok())
-            } else if let Some(k) = key.strip_prefix("g:") {
-                self.groups.get(k).and_then(|p| serde_json::to_string(p).ok())
-            } else {
-                None
-            };
-            if let Some(data) = data {
-                profiles.push(ProfileRow { key, data, updated_at: 0 });
+        let mut profiles = Vec::with_capacity(self.dirty_clients.len() + self.dirty_groups.len());
+        for key in std::mem::take(&mut self.dirty_clients) {
+            if let Some(data) = self.clients.get(&key).and_then(|p| serde_json::to_string(p).ok()) {
+                profiles.push(ProfileRow { key: format!("c:{key}"), data, updated_at: 0 });
+            }
+        }
+        for key in std::mem::take(&mut self.dirty_groups) {
+            if let Some(data) = self.groups.get(&key).and_then(|p| serde_json::to_string(p).ok()) {
+                profiles.push(ProfileRow { key: format!("g:{key}"), data, updated_at: 0 });
             }
         }
         profiles.sort_unstable_by(|a, b| a.key.cmp(&b.key));

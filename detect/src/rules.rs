@@ -11,7 +11,7 @@
 use crate::Detector;
 use crate::alerts::Finding;
 use crate::geo::{GeoInfo, country_distance_km};
-use crate::window::Bucket;
+use crate::window::{Bucket, ClientMin};
 use foldhash::{HashMap, HashSet};
 use gatewatch_core::time::MINUTE_MS;
 use gatewatch_core::{ClientKind, Rule, Severity, Subject, SubjectKind};
@@ -229,6 +229,59 @@ struct ClientWin {
     request_ids: Vec<String>,
 }
 
+/// Cheap sums over a client's window (no set unions): the prefilter of every client rule.
+#[derive(Default)]
+struct Sums {
+    total: u64,
+    s404: u64,
+    s429: u64,
+    id_requests: u64,
+    sequential: u64,
+    /// Sum of the per-minute distinct paths: an upper bound of the window's distinct paths.
+    path_sum: u64,
+}
+
+/// One client's minutes in the longest window, newest last: looked up once per client.
+fn client_minutes<'a>(d: &'a Detector, m: i64, kind: ClientKind, key: &str) -> Vec<(i64, &'a ClientMin)> {
+    d.window(m, d.keep_minutes).filter_map(|b| b.clients(kind).get(key).map(|c| (b.minute, c))).collect()
+}
+
+fn client_sums(mins: &[(i64, &ClientMin)], m: i64, w: i64) -> Sums {
+    let mut s = Sums::default();
+    let lo = m - (w - 1) * MINUTE_MS;
+    for (minute, c) in mins {
+        if *minute >= lo {
+            s.total += u64::from(c.total);
+            s.s404 += u64::from(c.s404);
+            s.s429 += u64::from(c.s429);
+            s.id_requests += u64::from(c.id_requests);
+            s.sequential += u64::from(c.sequential);
+            s.path_sum += c.paths.len() as u64;
+        }
+    }
+    s
+}
+
+/// Whether the client used at least `n` distinct IPs in the window (stops counting at `n`).
+fn has_distinct_ips(mins: &[(i64, &ClientMin)], m: i64, w: i64, n: u64) -> bool {
+    let lo = m - (w - 1) * MINUTE_MS;
+    let mut seen: Vec<&str> = Vec::new();
+    for (minute, c) in mins {
+        if *minute < lo {
+            continue;
+        }
+        for (ip, _, _) in &c.ips {
+            if !seen.contains(&ip.as_str()) {
+                seen.push(ip);
+                if seen.len() as u64 >= n {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
 fn client_window(d: &Detector, m: i64, w: i64, kind: ClientKind, key: &str, want_paths: bool) -> ClientWin {
     let mut out = ClientWin {
         total: 0,
@@ -319,19 +372,25 @@ fn client_rules(d: &mut Detector, m: i64, out: &mut Vec<Finding>) {
     for Active { kind, key, total, paths, n_ips, countries } in active {
         let subject = Subject::new(kind.into(), key.clone());
         let pkey = format!("{kind}:{key}");
-        let profile = d.clients.get(&pkey).cloned();
-        let established = profile.as_ref().is_some_and(|p| p.established(m, learning, 10));
+        let profile = d.clients.get(&pkey);
+        let established = profile.is_some_and(|p| p.established(m, learning, 10));
         let mut anomalous = false;
 
         // enumeration
         let en = &d.cfg.enumeration;
-        if en.enabled {
+        let mins = client_minutes(d, m, kind, &key);
+        let pre = client_sums(&mins, m, en.window_minutes);
+        let pre_404 = pre.s404 as f64 / pre.total.max(1) as f64;
+        let pre_seq = if pre.id_requests >= 20 { pre.sequential as f64 / pre.id_requests as f64 } else { 0.0 };
+        if en.enabled
+            && pre.path_sum >= en.min_distinct_paths
+            && (pre_404 >= en.min_404_ratio || pre_seq >= en.min_sequential_ratio)
+        {
             let wv = client_window(d, m, en.window_minutes, kind, &key, true);
             let distinct = wv.paths.len() as u64;
             let r404 = wv.s404 as f64 / wv.total.max(1) as f64;
             let seq = if wv.id_requests >= 20 { wv.sequential as f64 / wv.id_requests as f64 } else { 0.0 };
-            let baseline =
-                profile.as_ref().filter(|_| established).map(|p| p.paths.mean * en.window_minutes as f64);
+            let baseline = profile.filter(|_| established).map(|p| p.paths.mean * en.window_minutes as f64);
             let over_baseline = baseline.is_none_or(|b| distinct as f64 >= en.baseline_factor * b.max(1.0));
             if distinct >= en.min_distinct_paths
                 && (r404 >= en.min_404_ratio || seq >= en.min_sequential_ratio)
@@ -365,7 +424,7 @@ fn client_rules(d: &mut Detector, m: i64, out: &mut Vec<Finding>) {
 
         // throttle_evasion
         let th = &d.cfg.throttle_evasion;
-        if th.enabled {
+        if th.enabled && client_sums(&mins, m, th.window_minutes).s429 >= th.min_429 {
             let wv = client_window(d, m, th.window_minutes, kind, &key, false);
             let throttled: Vec<&(i64, u32, u32)> = wv.minutes.iter().filter(|x| x.2 > 0).collect();
             let ratio = wv.s429 as f64 / wv.total.max(1) as f64;
@@ -407,12 +466,13 @@ fn client_rules(d: &mut Detector, m: i64, out: &mut Vec<Finding>) {
         // credential_replay: credentials only (an IP cannot be "used from many IPs").
         let rp = &d.cfg.credential_replay;
         let credential = d.cfg.credential_kinds.contains(&kind);
-        if rp.enabled && credential && n_ips > 0 {
+        let min_distinct = rp.min_countries.min(rp.min_asns).min(rp.min_ips);
+        if rp.enabled && credential && n_ips > 0 && has_distinct_ips(&mins, m, rp.window_minutes, min_distinct) {
             let wv = client_window(d, m, rp.window_minutes, kind, &key, false);
             let countries: HashSet<[u8; 2]> = wv.ips.values().filter_map(|(g, _)| g.country).collect();
             let asns: HashSet<u32> = wv.ips.values().filter_map(|(g, _)| g.asn).collect();
             let ips = wv.ips.len() as u64;
-            let usual = profile.as_ref().map_or(0, |p| p.max_ips) as u64;
+            let usual = profile.map_or(0, |p| p.max_ips) as u64;
             if (countries.len() as u64 >= rp.min_countries
                 || asns.len() as u64 >= rp.min_asns
                 || ips >= rp.min_ips)
@@ -453,14 +513,14 @@ fn client_rules(d: &mut Detector, m: i64, out: &mut Vec<Finding>) {
         let vs = &d.cfg.volume_spike;
         if vs.enabled
             && established
-            && let Some(p) = &profile
+            && let Some(p) = profile
         {
-            let wv = client_window(d, m, vs.window_minutes, kind, &key, false);
-            let observed = wv.total as f64 / vs.window_minutes as f64;
+            let observed = client_sums(&mins, m, vs.window_minutes).total as f64 / vs.window_minutes as f64;
             let expected = p.expected_rate(m);
             let sd = p.rate.sd();
             let need = vs.min_rate_per_min.max(vs.factor * expected).max(expected + vs.sigmas * sd);
             if observed >= need {
+                let wv = client_window(d, m, vs.window_minutes, kind, &key, false);
                 anomalous = true;
                 out.push(Finding {
                     rule: Rule::VolumeSpike,
@@ -616,59 +676,79 @@ fn group_rules(d: &mut Detector, m: i64, global_warm: bool, out: &mut Vec<Findin
     let (mut g_fail, mut g_total) = (0u64, 0u64);
     let in_st = m - (st.window_minutes - 1) * MINUTE_MS;
     let in_ds = m - (ds.window_minutes - 1) * MINUTE_MS;
-    let mut this_minute_fail: HashMap<u32, HashSet<u64>> = HashMap::default();
-    let mut this_minute_anon: HashMap<u32, HashSet<u64>> = HashMap::default();
+    // Cheap sums first: only networks that could reach a threshold get their sets merged.
+    #[derive(Default)]
+    struct Pre {
+        fail_ips: u64,
+        auth_fail: u64,
+        anon_ips: u64,
+    }
+    let mut pre: HashMap<u32, Pre> = HashMap::default();
     for b in d.window(m, w) {
         if b.minute >= in_st {
             g_fail += b.auth_route_fail;
             g_total += b.auth_route_total;
         }
-        for (ip, e) in &b.ips {
-            let Some(asn) = e.geo.asn else { continue };
-            let h = d.hash(ip);
-            let a = by_asn.entry(asn).or_insert_with(|| AsnWin { first_ms: i64::MAX, ..Default::default() });
-            let mut involved = false;
-            if b.minute >= in_st && e.auth_route_fail > 0 {
-                a.fail_ips.insert(h);
-                a.auth_fail += u64::from(e.auth_route_fail);
-                involved = true;
-            }
+        for (asn, a) in &b.asns {
+            let p = pre.entry(*asn).or_default();
             if b.minute >= in_st {
-                a.auth_total += u64::from(e.auth_route_total);
+                p.fail_ips += a.fail_ips.len() as u64;
+                p.auth_fail += a.auth_fail;
             }
-            if b.minute >= in_ds && e.anonymous > 0 && e.anonymous == e.total {
-                a.anon_ips.insert(h);
-                a.anon_requests += u64::from(e.total);
+            if b.minute >= in_ds {
+                p.anon_ips += a.anon_ips.len() as u64;
+            }
+        }
+    }
+    let candidates: HashSet<u32> = pre
+        .iter()
+        .filter(|(_, p)| {
+            (st.enabled && p.fail_ips >= st.min_ips && p.auth_fail >= st.min_failures)
+                || (ds.enabled && global_warm && p.anon_ips >= ds.min_ips)
+        })
+        .map(|(a, _)| *a)
+        .collect();
+    for b in d.window(m, w) {
+        for (asn, e) in &b.asns {
+            if !candidates.contains(asn) {
+                continue;
+            }
+            let a = by_asn.entry(*asn).or_insert_with(|| AsnWin { first_ms: i64::MAX, ..Default::default() });
+            if b.minute >= in_st {
+                a.fail_ips.extend(e.fail_ips.iter().copied());
+                a.auth_fail += e.auth_fail;
+                a.auth_total += e.auth_total;
+            }
+            if b.minute >= in_ds {
+                a.anon_ips.extend(e.anon_ips.iter().copied());
+                a.anon_requests += e.anon_requests;
                 if a.paths.len() < 100_000 {
                     a.paths.extend(e.paths.iter().copied());
                 }
-                involved = true;
             }
-            if involved {
-                a.first_ms = a.first_ms.min(e.first_ms);
-                a.last_ms = a.last_ms.max(e.last_ms);
-                if a.sample_ips.len() < 5 && !a.sample_ips.iter().any(|(x, _)| **x == **ip) {
-                    a.sample_ips.push((ip.to_string(), e.total));
-                }
-                if let Some(c) = e.geo.country {
-                    *a.countries.entry(c).or_default() += e.total;
-                }
-                for id in &e.request_ids {
-                    if a.request_ids.len() < 5 {
-                        a.request_ids.push(id.clone());
-                    }
+            a.first_ms = a.first_ms.min(e.first_ms);
+            a.last_ms = a.last_ms.max(e.last_ms);
+            for (ip, n) in &e.sample_ips {
+                if a.sample_ips.len() < 5 && !a.sample_ips.iter().any(|(x, _)| x == ip) {
+                    a.sample_ips.push((ip.clone(), *n));
                 }
             }
-            if b.minute == m {
-                if e.auth_route_fail > 0 {
-                    this_minute_fail.entry(asn).or_default().insert(h);
-                }
-                if e.anonymous > 0 && e.anonymous == e.total {
-                    this_minute_anon.entry(asn).or_default().insert(h);
+            for (c, n) in &e.countries {
+                *a.countries.entry(*c).or_default() += n;
+            }
+            for id in &e.request_ids {
+                if a.request_ids.len() < 5 {
+                    a.request_ids.push(id.clone());
                 }
             }
         }
     }
+    let this_minute: Vec<(u32, usize, usize)> = d
+        .closed
+        .back()
+        .filter(|b| b.minute == m)
+        .map(|b| b.asns.iter().map(|(a, e)| (*a, e.fail_ips.len(), e.anon_ips.len())).collect())
+        .unwrap_or_default();
     // Networks under attack this minute: their baselines do not learn from it.
     let mut firing_stuff: HashSet<u32> = HashSet::default();
     let mut firing_anon: HashSet<u32> = HashSet::default();
@@ -759,17 +839,13 @@ fn group_rules(d: &mut Detector, m: i64, global_warm: bool, out: &mut Vec<Findin
         }
     }
     // Learn the per-network signals of this minute (after judging it).
-    for (asn, ips) in this_minute_fail {
-        if firing_stuff.contains(&asn) {
-            continue;
+    for (asn, fail_ips, anon_ips) in this_minute {
+        if fail_ips > 0 && !firing_stuff.contains(&asn) {
+            d.group_profile(&format!("stuff:AS{asn}"), m).fold(m, fail_ips as f64);
         }
-        d.group_profile(&format!("stuff:AS{asn}"), m).fold(m, ips.len() as f64);
-    }
-    for (asn, ips) in this_minute_anon {
-        if firing_anon.contains(&asn) {
-            continue;
+        if anon_ips > 0 && !firing_anon.contains(&asn) {
+            d.group_profile(&format!("anon:AS{asn}"), m).fold(m, anon_ips as f64);
         }
-        d.group_profile(&format!("anon:AS{asn}"), m).fold(m, ips.len() as f64);
     }
     route_stuffing(d, m, global_warm, out);
 }

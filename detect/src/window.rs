@@ -71,6 +71,24 @@ pub struct RouteMin {
     pub fail_ips: Vec<u64>,
 }
 
+/// One network (ASN) in one minute, summarised from its IPs when the minute closes.
+#[derive(Debug, Default)]
+pub struct AsnMin {
+    /// IPs (hashes) that failed on auth routes, and the failures and auth requests.
+    pub fail_ips: Vec<u64>,
+    pub auth_fail: u64,
+    pub auth_total: u64,
+    /// Anonymous-only IPs (hashes), their requests, and the paths they asked for.
+    pub anon_ips: Vec<u64>,
+    pub anon_requests: u64,
+    pub paths: Vec<u64>,
+    pub first_ms: i64,
+    pub last_ms: i64,
+    pub sample_ips: Vec<(String, u32)>,
+    pub countries: Vec<([u8; 2], u32)>,
+    pub request_ids: Vec<String>,
+}
+
 /// Everything seen in one minute.
 #[derive(Debug, Default)]
 pub struct Bucket {
@@ -78,6 +96,8 @@ pub struct Bucket {
     pub ips: HashMap<Box<str>, IpMin>,
     pub clients: [HashMap<Box<str>, ClientMin>; 4],
     pub auth_routes: HashMap<Box<str>, RouteMin>,
+    /// Filled when the minute closes ([`Bucket::summarize_networks`]).
+    pub asns: HashMap<u32, AsnMin>,
     pub total: u64,
     pub auth_fail: u64,
     pub auth_route_total: u64,
@@ -88,6 +108,52 @@ pub struct Bucket {
 impl Bucket {
     pub fn new(minute: i64) -> Self {
         Self { minute, ..Default::default() }
+    }
+
+    /// Folds the minute's IPs into per-network summaries (once, when the minute closes), so
+    /// the network rules' windows merge a few summaries instead of every IP again.
+    pub fn summarize_networks(&mut self, hasher: &impl std::hash::BuildHasher) {
+        for (ip, e) in &self.ips {
+            let Some(asn) = e.geo.asn else { continue };
+            let failing = e.auth_route_fail > 0;
+            let anon = e.anonymous > 0 && e.anonymous == e.total;
+            let a = self.asns.entry(asn).or_insert_with(|| AsnMin { first_ms: i64::MAX, ..Default::default() });
+            a.auth_total += u64::from(e.auth_route_total);
+            if !(failing || anon) {
+                continue;
+            }
+            let h = hasher.hash_one(ip);
+            if failing {
+                a.fail_ips.push(h);
+                a.auth_fail += u64::from(e.auth_route_fail);
+            }
+            if anon {
+                a.anon_ips.push(h);
+                a.anon_requests += u64::from(e.total);
+                for p in &e.paths {
+                    if a.paths.len() >= MAX_PATHS {
+                        break;
+                    }
+                    a.paths.push(*p);
+                }
+            }
+            a.first_ms = a.first_ms.min(e.first_ms);
+            a.last_ms = a.last_ms.max(e.last_ms);
+            if a.sample_ips.len() < MAX_SAMPLES {
+                a.sample_ips.push((ip.to_string(), e.total));
+            }
+            if let Some(c) = e.geo.country {
+                match a.countries.iter_mut().find(|x| x.0 == c) {
+                    Some(x) => x.1 += e.total,
+                    None => a.countries.push((c, e.total)),
+                }
+            }
+            for id in &e.request_ids {
+                if a.request_ids.len() < MAX_SAMPLES {
+                    a.request_ids.push(id.clone());
+                }
+            }
+        }
     }
 
     pub fn clients(&self, k: ClientKind) -> &HashMap<Box<str>, ClientMin> {
