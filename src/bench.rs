@@ -143,11 +143,12 @@ pub async fn run(events: u64, clients: usize) -> Result<()> {
     let input = BufReader::with_capacity(1 << 16, std::io::Cursor::new(head).chain(file));
     let mut alerts = 0usize;
     let s2 = tokio::task::block_in_place(|| {
-        Reader::new(&settings, "bench", &progress).with_observer(Some(&mut detector)).run(
+        Reader::new(&settings, "bench", &progress).with_observations(true).run(
             input,
             layout,
             None,
-            &mut |batch| {
+            &mut |mut batch| {
+                batch.detect(&mut detector);
                 alerts += batch.alerts.len();
                 Ok(())
             },
@@ -156,7 +157,7 @@ pub async fn run(events: u64, clients: usize) -> Result<()> {
     let detect_secs = t.elapsed().as_secs_f64();
     let detect_rate = s2.events as f64 / detect_secs;
     println!(
-        "  + detect       {:>10.0} events/s  ({:.2}s, {with_geo}; detection adds {:.0}% to parse+aggregate, {:.2} µs/event; {} open alerts)",
+        "  + detect       {:>10.0} events/s  ({:.2}s, {with_geo}; one thread; detection adds {:.0}% to parse+aggregate, {:.2} µs/event; {} open alerts)",
         detect_rate,
         detect_secs,
         (detect_secs / parse_secs - 1.0) * 100.0,
@@ -164,37 +165,52 @@ pub async fn run(events: u64, clients: usize) -> Result<()> {
         detector.open_alerts()
     );
     let _ = alerts;
+    drop(detector);
 
-    let db = format!("sqlite://{}", dir.path().join("bench.db").display());
-    let store = Store::open(&db).await?;
-    let t = Instant::now();
-    let detector = gatewatch_detect::Detector::new(&cfg.detect, geo, Vec::new(), Vec::new())?;
-    let r = replay(
-        &store,
-        Arc::new(Settings::default()),
-        Input::File(path.clone()),
-        InputFormat::Auto,
-        None,
-        Arc::new(Progress::default()),
-        Some(Box::new(detector)),
-    )
-    .await?;
-    let replay_secs = t.elapsed().as_secs_f64();
-    let replay_rate = r.read.events as f64 / replay_secs;
-    let rows = store.time_range().await?;
-    store.close().await;
-    println!(
-        "replay → sqlite  {:>10.0} events/s  ({} events, {} batches, {:.2}s; {:.2}x of parse+aggregate)",
-        replay_rate,
-        r.read.events,
-        r.read.batches,
-        replay_secs,
-        replay_rate / parse_rate
-    );
+    // Full replays into SQLite, without and with the detector (its own pipeline stage).
+    let mut replay_secs = [0.0f64; 2];
+    for (i, with_detector) in [false, true].into_iter().enumerate() {
+        let db = format!("sqlite://{}", dir.path().join(format!("bench-{i}.db")).display());
+        let store = Store::open(&db).await?;
+        let t = Instant::now();
+        let detector: Option<Box<dyn gatewatch_core::Observer>> = if with_detector {
+            Some(Box::new(gatewatch_detect::Detector::new(&cfg.detect, geo.clone(), Vec::new(), Vec::new())?))
+        } else {
+            None
+        };
+        let r = replay(
+            &store,
+            Arc::new(Settings::default()),
+            Input::File(path.clone()),
+            InputFormat::Auto,
+            None,
+            Arc::new(Progress::default()),
+            detector,
+        )
+        .await?;
+        replay_secs[i] = t.elapsed().as_secs_f64();
+        let rate = r.read.events as f64 / replay_secs[i];
+        let rows = store.time_range().await?;
+        store.close().await;
+        anyhow::ensure!(rows.is_some(), "the replay stored nothing");
+        let label = if with_detector { "replay + detect " } else { "replay → sqlite " };
+        let extra = if with_detector {
+            format!("; detection adds {:.0}% to the replay", (replay_secs[1] / replay_secs[0] - 1.0) * 100.0)
+        } else {
+            String::new()
+        };
+        println!(
+            "{label} {:>10.0} events/s  ({} events, {} batches, {:.2}s; {:.2}x of parse+aggregate{extra})",
+            rate,
+            r.read.events,
+            r.read.batches,
+            replay_secs[i],
+            rate / parse_rate
+        );
+    }
     if let Some(rss) = peak_rss_mib() {
         println!("peak RSS         {rss:>10.0} MiB  (generate + parse + replay; before the scrub figures)");
     }
-    anyhow::ensure!(rows.is_some(), "the replay stored nothing");
     // Last: these hold their inputs in memory, which would inflate the RSS figure above.
     scrub_figures(&path)?;
     Ok(())

@@ -299,7 +299,6 @@ pub struct Observation<'a> {
     /// Route template (`resourcePath` / `routeKey`).
     pub route: Option<&'a str>,
     pub path: Option<&'a str>,
-    pub user_agent: Option<&'a str>,
     pub request_id: Option<&'a str>,
     pub authorizer_error: Option<&'a str>,
     pub error_message: Option<&'a str>,
@@ -327,4 +326,121 @@ pub trait Observer: Send {
     /// Called at each batch boundary. `end_of_input`: no more events will come from this
     /// source (a replayed file ended), so every window may close.
     fn drain(&mut self, end_of_input: bool) -> DetectOutput;
+}
+
+/// A batch of observations in one buffer: the reader fills it, the detector (on its own
+/// thread) reads it back as borrowed [`Observation`]s. One string arena per batch instead of
+/// several strings per record.
+#[derive(Debug, Default)]
+pub struct ObservationBatch {
+    text: String,
+    items: Vec<ObsItem>,
+}
+
+const NONE: (u32, u32) = (u32::MAX, 0);
+
+#[derive(Debug, Clone, Copy)]
+struct ObsItem {
+    time_ms: i64,
+    client_kind: ClientKind,
+    status: u16,
+    /// (start, len) in `text` of: client, ip, principal, api_key, method, route, path,
+    /// request_id, authorizer_error, error_message.
+    spans: [(u32, u32); 10],
+}
+
+impl ObservationBatch {
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    fn span(&mut self, s: Option<&str>) -> (u32, u32) {
+        match s {
+            None => NONE,
+            Some(s) => {
+                let start = self.text.len() as u32;
+                self.text.push_str(s);
+                (start, s.len() as u32)
+            }
+        }
+    }
+
+    pub fn push(&mut self, o: &Observation<'_>) {
+        let spans = [
+            self.span(Some(o.client)),
+            self.span(o.ip),
+            self.span(o.principal),
+            self.span(o.api_key),
+            self.span(o.method),
+            self.span(o.route),
+            self.span(o.path),
+            self.span(o.request_id),
+            self.span(o.authorizer_error),
+            self.span(o.error_message),
+        ];
+        self.items.push(ObsItem { time_ms: o.time_ms, client_kind: o.client_kind, status: o.status, spans });
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Observation<'_>> {
+        let get = |(start, len): (u32, u32)| -> Option<&str> {
+            (start != u32::MAX).then(|| &self.text[start as usize..(start + len) as usize])
+        };
+        self.items.iter().map(move |i| Observation {
+            time_ms: i.time_ms,
+            client_kind: i.client_kind,
+            client: get(i.spans[0]).unwrap_or(""),
+            ip: get(i.spans[1]),
+            principal: get(i.spans[2]),
+            api_key: get(i.spans[3]),
+            status: i.status,
+            method: get(i.spans[4]),
+            route: get(i.spans[5]),
+            path: get(i.spans[6]),
+            request_id: get(i.spans[7]),
+            authorizer_error: get(i.spans[8]),
+            error_message: get(i.spans[9]),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn observation_batches_give_back_what_was_pushed() {
+        let mut b = ObservationBatch::default();
+        let o = Observation {
+            time_ms: 42,
+            client_kind: ClientKind::ApiKey,
+            client: "k1",
+            ip: Some("203.0.113.9"),
+            principal: None,
+            api_key: Some("k1"),
+            status: 429,
+            method: Some("GET"),
+            route: Some("/x/{id}"),
+            path: Some("/x/ü"),
+            request_id: Some(""),
+            authorizer_error: None,
+            error_message: Some("slow down"),
+        };
+        b.push(&o);
+        b.push(&Observation { client: "other", ip: None, ..o });
+        let back: Vec<Observation<'_>> = b.iter().collect();
+        assert_eq!(back.len(), 2);
+        assert_eq!(back[0].client, "k1");
+        assert_eq!(back[0].ip, Some("203.0.113.9"));
+        assert_eq!(back[0].principal, None);
+        assert_eq!(back[0].path, Some("/x/ü"));
+        assert_eq!(back[0].request_id, Some(""));
+        assert_eq!(back[0].error_message, Some("slow down"));
+        assert_eq!((back[0].status, back[0].time_ms, back[0].client_kind), (429, 42, ClientKind::ApiKey));
+        assert_eq!(back[1].client, "other");
+        assert_eq!(back[1].ip, None);
+    }
 }

@@ -45,9 +45,11 @@ impl GeoInfo {
 
 enum AsnDb {
     Mmdb(maxminddb::Reader<Vec<u8>>),
-    /// Sorted, non-overlapping inclusive ranges of [`ip_bits`] values.
+    /// Sorted, non-overlapping inclusive ranges: IPv4 as u32 (12 bytes a range, most of the
+    /// table), IPv6 as [`ip_bits`] values.
     Ranges {
-        ranges: Vec<(u128, u128, u32)>,
+        v4: Vec<(u32, u32, u32)>,
+        v6: Vec<(u128, u128, u32)>,
         orgs: HashMap<u32, String>,
     },
 }
@@ -108,14 +110,14 @@ impl Geo {
             if files.is_empty() {
                 return Err(GeoError::Missing(asn.to_path_buf()));
             }
-            let mut ranges = Vec::new();
-            let mut orgs = HashMap::default();
+            let mut t = AsnTables::default();
             for f in &files {
-                let text = std::fs::read_to_string(f).map_err(|e| bad(f, e.to_string()))?;
-                load_asn_csv(&text, &mut ranges, &mut orgs).map_err(|e| bad(f, e))?;
+                let file = std::fs::File::open(f).map_err(|e| bad(f, e.to_string()))?;
+                load_asn_csv(std::io::BufReader::new(file), &mut t).map_err(|e| bad(f, e))?;
             }
-            ranges.sort_unstable_by_key(|r| r.0);
-            AsnDb::Ranges { ranges, orgs }
+            t.v4.sort_unstable_by_key(|r| r.0);
+            t.v6.sort_unstable_by_key(|r| r.0);
+            AsnDb::Ranges { v4: t.v4, v6: t.v6, orgs: t.orgs }
         };
         Ok(Geo { country: country_db, asn: asn_db })
     }
@@ -139,11 +141,10 @@ impl Geo {
                 .ok()
                 .and_then(|r| r.decode::<AsnRecord>().ok().flatten())
                 .and_then(|r| r.autonomous_system_number),
-            AsnDb::Ranges { ranges, .. } => {
-                let b = ip_bits(ip);
-                let i = ranges.partition_point(|r| r.0 <= b);
-                (i > 0 && ranges[i - 1].1 >= b).then(|| ranges[i - 1].2)
-            }
+            AsnDb::Ranges { v4, v6, .. } => match ip {
+                IpAddr::V4(a) => find_range(v4, u32::from(a)),
+                IpAddr::V6(_) => find_range(v6, ip_bits(ip)),
+            },
         };
         out
     }
@@ -157,13 +158,22 @@ impl Geo {
     }
 }
 
-/// Parses `first,last,asn,org` lines (org may be quoted and contain commas).
-fn load_asn_csv(
-    text: &str,
-    ranges: &mut Vec<(u128, u128, u32)>,
-    orgs: &mut HashMap<u32, String>,
-) -> Result<(), String> {
-    for (n, line) in text.lines().enumerate() {
+fn find_range<T: Ord + Copy>(ranges: &[(T, T, u32)], x: T) -> Option<u32> {
+    let i = ranges.partition_point(|r| r.0 <= x);
+    (i > 0 && ranges[i - 1].1 >= x).then(|| ranges[i - 1].2)
+}
+
+#[derive(Default)]
+struct AsnTables {
+    v4: Vec<(u32, u32, u32)>,
+    v6: Vec<(u128, u128, u32)>,
+    orgs: HashMap<u32, String>,
+}
+
+/// Parses `first,last,asn,org` lines (org may be quoted and contain commas), streaming.
+fn load_asn_csv(input: impl std::io::BufRead, t: &mut AsnTables) -> Result<(), String> {
+    for (n, line) in input.lines().enumerate() {
+        let line = line.map_err(|e| format!("line {}: {e}", n + 1))?;
         if line.is_empty() {
             continue;
         }
@@ -177,11 +187,14 @@ fn load_asn_csv(
             }
             return Err(format!("line {}: expected first_ip,last_ip,asn,org", n + 1));
         };
-        ranges.push((ip_bits(a), ip_bits(b), asn));
+        match (a, b) {
+            (IpAddr::V4(a), IpAddr::V4(b)) => t.v4.push((u32::from(a), u32::from(b), asn)),
+            _ => t.v6.push((ip_bits(a), ip_bits(b), asn)),
+        }
         if let Some(org) = it.next()
-            && !orgs.contains_key(&asn)
+            && !t.orgs.contains_key(&asn)
         {
-            orgs.insert(asn, org.trim_matches('"').to_string());
+            t.orgs.insert(asn, org.trim_matches('"').to_string());
         }
     }
     Ok(())
@@ -328,16 +341,14 @@ mod tests {
 
     #[test]
     fn asn_csv_ranges_with_quoted_orgs() {
-        let mut ranges = Vec::new();
-        let mut orgs = HashMap::default();
-        load_asn_csv(
-            "1.0.0.0,1.0.0.255,13335,\"Cloudflare, Inc.\"\n2001::,2001::ffff,6939,Hurricane Electric LLC\n",
-            &mut ranges,
-            &mut orgs,
-        )
-        .unwrap();
-        assert_eq!(ranges.len(), 2);
-        assert_eq!(orgs[&13335], "Cloudflare, Inc.");
-        assert!(load_asn_csv("1.0.0.0,1.0.0.255,13335,x\nbad line\n", &mut ranges, &mut orgs).is_err());
+        let mut t = AsnTables::default();
+        let csv =
+            "1.0.0.0,1.0.0.255,13335,\"Cloudflare, Inc.\"\n2001::,2001::ffff,6939,Hurricane Electric LLC\n";
+        load_asn_csv(csv.as_bytes(), &mut t).unwrap();
+        assert_eq!((t.v4.len(), t.v6.len()), (1, 1));
+        assert_eq!(t.orgs[&13335], "Cloudflare, Inc.");
+        assert_eq!(find_range(&t.v4, u32::from(std::net::Ipv4Addr::new(1, 0, 0, 7))), Some(13335));
+        assert_eq!(find_range(&t.v4, u32::from(std::net::Ipv4Addr::new(1, 0, 1, 0))), None);
+        assert!(load_asn_csv("1.0.0.0,1.0.0.255,13335,x\nbad line\n".as_bytes(), &mut t).is_err());
     }
 }

@@ -197,7 +197,7 @@ impl Detector {
 
     fn close_first(&mut self) {
         let Some((m, mut b)) = self.open.pop_first() else { return };
-        b.summarize_networks(&self.hasher);
+        b.summarize_networks();
         self.closed_until = self.closed_until.max(m + MINUTE_MS);
         self.closed.push_back(b);
         while self.closed.front().is_some_and(|f| f.minute <= m - self.keep_minutes * MINUTE_MS) {
@@ -259,10 +259,10 @@ impl Observer for Detector {
         let anonymous = o.principal.is_none() && o.api_key.is_none() && o.client_kind == ClientKind::Ip;
         let sensitive = o.path.is_some_and(|p| self.is_sensitive(p));
         let path_hash = self.hash(o.path.or(route_key).unwrap_or(""));
-        let ua_hash = self.hash(o.user_agent.unwrap_or(""));
         let route_hash = self.hash(route_key.unwrap_or(""));
         let numeric_id = o.path.and_then(last_numeric_segment);
         let geo = o.ip.map(|ip| self.geo_of(ip)).unwrap_or_default();
+        let ip_hash = o.ip.map(|ip| self.hash(ip)).unwrap_or(0);
         let auth_route_label = if auth_route {
             Some(format!("{} {}", o.method.unwrap_or("-"), route_key.or(o.path).unwrap_or("-")))
         } else {
@@ -278,9 +278,10 @@ impl Observer for Detector {
             b.auth_route_fail += u64::from(auth_fail);
         }
         if let Some(ip) = o.ip {
-            let e = match b.ips.get_mut(ip) {
+            let e = match b.ips.get_mut(&ip_hash) {
                 Some(e) => e,
-                None => b.ips.entry(ip.into()).or_insert_with(|| IpMin {
+                None => b.ips.entry(ip_hash).or_insert_with(|| IpMin {
+                    ip: ip.into(),
                     geo,
                     first_ms: o.time_ms,
                     ..Default::default()
@@ -299,7 +300,6 @@ impl Observer for Detector {
             e.s429 += u32::from(o.status == 429);
             e.s5xx += u32::from(o.status >= 500);
             window::insert_set(&mut e.paths, path_hash, window::MAX_IP_PATHS);
-            e.user_agent = ua_hash;
             if sensitive && window::insert_capped(&mut e.sensitive, path_hash, window::MAX_PATHS) {
                 window::sample(&mut e.sensitive_samples, o.path);
             }
@@ -315,8 +315,7 @@ impl Observer for Detector {
                 r.total += 1;
                 if auth_fail {
                     r.fail += 1;
-                    let h = self.hasher.hash_one(ip);
-                    window::insert_capped(&mut r.fail_ips, h, window::MAX_PATHS);
+                    window::insert_capped(&mut r.fail_ips, ip_hash, window::MAX_PATHS);
                 }
             }
         }
@@ -334,7 +333,9 @@ impl Observer for Detector {
         c.s404 += u32::from(o.status == 404);
         c.s429 += u32::from(o.status == 429);
         let new_path = c.paths.len() < window::MAX_PATHS && c.paths.insert(path_hash);
-        if new_path {
+        // Samples (allocations) only where evidence may need them: errors and busy clients.
+        let notable = o.status >= 400 || c.total > 20;
+        if new_path && notable {
             window::sample(&mut c.path_samples, o.path);
         }
         if let Some(id) = numeric_id {
@@ -351,11 +352,11 @@ impl Observer for Detector {
                 None => {}
             }
         }
-        if let Some(ip) = o.ip {
+        if o.ip.is_some() {
             let n = c.ips.len();
-            match c.ips.iter_mut().find(|(x, _, _)| x == ip) {
+            match c.ips.iter_mut().find(|(x, _, _)| *x == ip_hash) {
                 Some(e) => e.2 += 1,
-                None if n < window::MAX_IPS => c.ips.push((ip.to_string(), geo, 1)),
+                None if n < window::MAX_IPS => c.ips.push((ip_hash, geo, 1)),
                 None => {}
             }
             if let Some(cc) = geo.country {
@@ -370,7 +371,7 @@ impl Observer for Detector {
                 }
             }
         }
-        if c.request_ids.len() < window::MAX_SAMPLES {
+        if notable && c.request_ids.len() < window::MAX_SAMPLES {
             window::sample(&mut c.request_ids, o.request_id);
         }
         if o.time_ms > self.max_time {

@@ -75,10 +75,10 @@ struct IpWin {
     request_ids: Vec<String>,
 }
 
-fn ip_window(d: &Detector, m: i64, w: i64, ip: &str) -> IpWin {
+fn ip_window(d: &Detector, m: i64, w: i64, ip: u64) -> IpWin {
     let mut out = IpWin { first_ms: i64::MAX, ..Default::default() };
     for b in d.window(m, w) {
-        if let Some(e) = b.ips.get(ip) {
+        if let Some(e) = b.ips.get(&ip) {
             out.total += u64::from(e.total);
             out.auth_fail += u64::from(e.auth_fail);
             out.s404 += u64::from(e.s404);
@@ -126,11 +126,12 @@ fn ip_rules(d: &mut Detector, m: i64, out: &mut Vec<Finding>) {
     let gp = &cfg.denied_geo;
     let global_bf = global_fail_ratio(d, m, bf.window_minutes);
     let detected_at = m + MINUTE_MS;
-    for (ip, e) in &b.ips {
+    for (&h, e) in &b.ips {
+        let ip: &str = &e.ip;
         let addr: Option<IpAddr> = ip.parse().ok();
         let subject = || Subject::new(SubjectKind::Ip, ip.to_string());
         if bf.enabled && e.auth_fail > 0 {
-            let wv = ip_window(d, m, bf.window_minutes, ip);
+            let wv = ip_window(d, m, bf.window_minutes, h);
             let ratio = wv.auth_fail as f64 / wv.total.max(1) as f64;
             let need_ratio = bf.min_failure_ratio.max(global_bf + bf.margin);
             if wv.auth_fail >= bf.min_failures && ratio >= need_ratio {
@@ -159,7 +160,7 @@ fn ip_rules(d: &mut Detector, m: i64, out: &mut Vec<Finding>) {
             }
         }
         if pr.enabled && !e.sensitive.is_empty() {
-            let wv = ip_window(d, m, pr.window_minutes, ip);
+            let wv = ip_window(d, m, pr.window_minutes, h);
             let n = wv.sensitive.len() as u64;
             if n >= pr.min_distinct_paths {
                 out.push(Finding {
@@ -265,14 +266,14 @@ fn client_sums(mins: &[(i64, &ClientMin)], m: i64, w: i64) -> Sums {
 /// Whether the client used at least `n` distinct IPs in the window (stops counting at `n`).
 fn has_distinct_ips(mins: &[(i64, &ClientMin)], m: i64, w: i64, n: u64) -> bool {
     let lo = m - (w - 1) * MINUTE_MS;
-    let mut seen: Vec<&str> = Vec::new();
+    let mut seen: Vec<u64> = Vec::new();
     for (minute, c) in mins {
         if *minute < lo {
             continue;
         }
         for (ip, _, _) in &c.ips {
-            if !seen.contains(&ip.as_str()) {
-                seen.push(ip);
+            if !seen.contains(ip) {
+                seen.push(*ip);
                 if seen.len() as u64 >= n {
                     return true;
                 }
@@ -315,8 +316,12 @@ fn client_window(d: &Detector, m: i64, w: i64, kind: ClientKind, key: &str, want
                 }
             }
         }
-        for (ip, g, n) in &c.ips {
-            let e = out.ips.entry(ip.clone()).or_insert((*g, 0));
+        for (h, g, n) in &c.ips {
+            let Some(ip) = b.ips.get(h) else { continue };
+            let e = match out.ips.get_mut(&*ip.ip) {
+                Some(e) => e,
+                None => out.ips.entry(ip.ip.to_string()).or_insert((*g, 0)),
+            };
             e.1 += n;
         }
         for id in &c.request_ids {
@@ -381,7 +386,8 @@ fn client_rules(d: &mut Detector, m: i64, out: &mut Vec<Finding>) {
         let mins = client_minutes(d, m, kind, &key);
         let pre = client_sums(&mins, m, en.window_minutes);
         let pre_404 = pre.s404 as f64 / pre.total.max(1) as f64;
-        let pre_seq = if pre.id_requests >= 20 { pre.sequential as f64 / pre.id_requests as f64 } else { 0.0 };
+        let pre_seq =
+            if pre.id_requests >= 20 { pre.sequential as f64 / pre.id_requests as f64 } else { 0.0 };
         if en.enabled
             && pre.path_sum >= en.min_distinct_paths
             && (pre_404 >= en.min_404_ratio || pre_seq >= en.min_sequential_ratio)
@@ -467,7 +473,11 @@ fn client_rules(d: &mut Detector, m: i64, out: &mut Vec<Finding>) {
         let rp = &d.cfg.credential_replay;
         let credential = d.cfg.credential_kinds.contains(&kind);
         let min_distinct = rp.min_countries.min(rp.min_asns).min(rp.min_ips);
-        if rp.enabled && credential && n_ips > 0 && has_distinct_ips(&mins, m, rp.window_minutes, min_distinct) {
+        if rp.enabled
+            && credential
+            && n_ips > 0
+            && has_distinct_ips(&mins, m, rp.window_minutes, min_distinct)
+        {
             let wv = client_window(d, m, rp.window_minutes, kind, &key, false);
             let countries: HashSet<[u8; 2]> = wv.ips.values().filter_map(|(g, _)| g.country).collect();
             let asns: HashSet<u32> = wv.ips.values().filter_map(|(g, _)| g.asn).collect();

@@ -16,6 +16,8 @@ pub const MAX_SAMPLES: usize = 5;
 /// One source IP in one minute.
 #[derive(Debug, Default)]
 pub struct IpMin {
+    /// The address as logged (the bucket is keyed by its hash).
+    pub ip: Box<str>,
     pub geo: GeoInfo,
     pub first_ms: i64,
     pub last_ms: i64,
@@ -35,7 +37,6 @@ pub struct IpMin {
     pub sensitive_samples: Vec<String>,
     /// Distinct paths (hashes), capped at [`MAX_IP_PATHS`].
     pub paths: HashSet<u64>,
-    pub user_agent: u64,
     pub routes: Vec<(String, u32)>,
     pub request_ids: Vec<String>,
 }
@@ -56,8 +57,8 @@ pub struct ClientMin {
     pub id_requests: u32,
     pub sequential: u32,
     pub last_ids: Vec<(u64, u64)>,
-    /// Distinct source IPs with their GeoIP.
-    pub ips: Vec<(String, GeoInfo, u32)>,
+    /// Distinct source IPs (hash, as in [`Bucket::ips`]) with their GeoIP and requests.
+    pub ips: Vec<(u64, GeoInfo, u32)>,
     /// Countries in order of first appearance: (code, first ms, last ms).
     pub countries: Vec<([u8; 2], i64, i64)>,
     pub request_ids: Vec<String>,
@@ -93,7 +94,8 @@ pub struct AsnMin {
 #[derive(Debug, Default)]
 pub struct Bucket {
     pub minute: i64,
-    pub ips: HashMap<Box<str>, IpMin>,
+    /// Source IPs by the detector's hash of the address text.
+    pub ips: HashMap<u64, IpMin>,
     pub clients: [HashMap<Box<str>, ClientMin>; 4],
     pub auth_routes: HashMap<Box<str>, RouteMin>,
     /// Filled when the minute closes ([`Bucket::summarize_networks`]).
@@ -112,17 +114,18 @@ impl Bucket {
 
     /// Folds the minute's IPs into per-network summaries (once, when the minute closes), so
     /// the network rules' windows merge a few summaries instead of every IP again.
-    pub fn summarize_networks(&mut self, hasher: &impl std::hash::BuildHasher) {
-        for (ip, e) in &self.ips {
+    pub fn summarize_networks(&mut self) {
+        for (&h, e) in &self.ips {
+            let ip = &e.ip;
             let Some(asn) = e.geo.asn else { continue };
             let failing = e.auth_route_fail > 0;
             let anon = e.anonymous > 0 && e.anonymous == e.total;
-            let a = self.asns.entry(asn).or_insert_with(|| AsnMin { first_ms: i64::MAX, ..Default::default() });
+            let a =
+                self.asns.entry(asn).or_insert_with(|| AsnMin { first_ms: i64::MAX, ..Default::default() });
             a.auth_total += u64::from(e.auth_route_total);
             if !(failing || anon) {
                 continue;
             }
-            let h = hasher.hash_one(ip);
             if failing {
                 a.fail_ips.push(h);
                 a.auth_fail += u64::from(e.auth_route_fail);

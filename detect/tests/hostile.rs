@@ -28,7 +28,6 @@ fn obs<'a>(
         method: Some("POST"),
         route: Some("/auth/login"),
         path: Some(path),
-        user_agent: Some("ua"),
         request_id: Some("req-1"),
         authorizer_error: None,
         error_message: None,

@@ -15,7 +15,7 @@ use crate::scrub::Scrubber;
 use base64::Engine as _;
 use flate2::bufread::GzDecoder;
 use foldhash::{HashSet, HashSetExt};
-use gatewatch_core::alert::{Observation, Observer};
+use gatewatch_core::alert::{Observation, ObservationBatch, Observer};
 use gatewatch_core::store::{DeadLetter, MinuteRow};
 use gatewatch_core::time::minute_floor;
 use gatewatch_core::{ClientKind, Config};
@@ -229,11 +229,29 @@ pub struct Progress {
 pub struct PendingBatch {
     pub rows: Vec<MinuteRow>,
     pub dead_letters: Vec<DeadLetter>,
-    /// Alerts and profiles the detector changed while reading this batch.
+    /// The batch's records for the detector (see [`Reader::with_observations`]).
+    pub observations: Option<ObservationBatch>,
+    /// The last batch of the input: every detector window may close.
+    pub end_of_input: bool,
+    /// Alerts and profiles the detector changed with this batch (filled by the detector stage).
     pub alerts: Vec<gatewatch_core::Alert>,
     pub profiles: Vec<gatewatch_core::alert::ProfileRow>,
     pub position: String,
     pub events: u64,
+}
+
+impl PendingBatch {
+    /// Runs the batch's records through `detector` and keeps what it changed with the batch.
+    pub fn detect(&mut self, detector: &mut dyn Observer) {
+        if let Some(obs) = self.observations.take() {
+            for o in obs.iter() {
+                detector.observe(&o);
+            }
+        }
+        let out = detector.drain(self.end_of_input);
+        self.alerts = out.alerts;
+        self.profiles = out.profiles;
+    }
 }
 
 /// What a whole read did.
@@ -279,8 +297,8 @@ pub struct Reader<'s> {
     summary: ReadSummary,
     batch_started: Instant,
     dirty: bool,
-    /// The detector, fed every counted record (after scrubbing and parsing).
-    observer: Option<&'s mut dyn Observer>,
+    /// Every counted record for the detector (after scrubbing and parsing), when wanted.
+    observations: Option<ObservationBatch>,
 }
 
 impl<'s> Reader<'s> {
@@ -297,13 +315,14 @@ impl<'s> Reader<'s> {
             summary: ReadSummary::default(),
             batch_started: Instant::now(),
             dirty: false,
-            observer: None,
+            observations: None,
         }
     }
 
-    /// Feeds every counted record to `observer` and commits its output with each batch.
-    pub fn with_observer(mut self, observer: Option<&'s mut dyn Observer>) -> Self {
-        self.observer = observer;
+    /// Hands every counted record to the detector: each [`PendingBatch`] carries its
+    /// records as an [`ObservationBatch`], which the detector stage reads on its own thread.
+    pub fn with_observations(mut self, on: bool) -> Self {
+        self.observations = on.then(ObservationBatch::default);
         self
     }
 
@@ -392,8 +411,8 @@ impl<'s> Reader<'s> {
                 "no client identity (none of the configured identity.order fields is present)".to_string()
             })?;
         self.clients.insert(self.client_hasher.hash_one((kind, value)));
-        if let Some(obs) = self.observer.as_deref_mut() {
-            obs.observe(&Observation {
+        if let Some(obs) = self.observations.as_mut() {
+            obs.push(&Observation {
                 time_ms: rec.time_ms,
                 client_kind: kind,
                 client: value,
@@ -404,7 +423,6 @@ impl<'s> Reader<'s> {
                 method: rec.method.as_deref(),
                 route: rec.route.as_deref(),
                 path: rec.path.as_deref(),
-                user_agent: rec.user_agent.as_deref(),
                 request_id: rec.request_id.as_deref(),
                 authorizer_error: rec.authorizer_error.as_deref(),
                 error_message: rec.error_message.as_deref(),
@@ -494,13 +512,14 @@ impl<'s> Reader<'s> {
             return Ok(());
         }
         let events = self.agg.events();
-        // `force` is only passed at the end of the input: every detector window may close.
-        let detected = self.observer.as_deref_mut().map(|o| o.drain(force)).unwrap_or_default();
         let batch = PendingBatch {
             rows: self.agg.take(),
             dead_letters: std::mem::take(&mut self.dead),
-            alerts: detected.alerts,
-            profiles: detected.profiles,
+            observations: self.observations.as_mut().map(std::mem::take),
+            // `force` is only passed at the end of the input: every detector window may close.
+            end_of_input: force,
+            alerts: Vec::new(),
+            profiles: Vec::new(),
             position: format!("{unit}={units}"),
             events,
         };
@@ -634,7 +653,7 @@ impl<'s> Reader<'s> {
             }
         }
         self.summary.units = units;
-        if self.dirty || !self.dead.is_empty() || self.agg.events() > 0 || self.observer.is_some() {
+        if self.dirty || !self.dead.is_empty() || self.agg.events() > 0 || self.observations.is_some() {
             self.maybe_flush(units.max(skip), unit, true, sink)?;
         }
         self.summary.clients = self.clients.len() as u64;

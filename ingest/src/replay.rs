@@ -100,7 +100,8 @@ pub async fn replay(
     let checkpoint = store.checkpoint(&source).await?;
     tracing::debug!(source = %source, layout = layout.describe(), resume = ?checkpoint.as_ref().map(|c| &c.position), "replay starting");
 
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<PendingBatch>(2);
+    let (tx, rx) = tokio::sync::mpsc::channel::<PendingBatch>(2);
+    let detecting = observer.is_some();
     let reader = {
         let settings = settings.clone();
         let progress = progress.clone();
@@ -110,18 +111,31 @@ pub async fn replay(
         tokio::task::spawn_blocking(move || {
             let rest = CountingReader { inner: raw, progress: &progress };
             let input = BufReader::with_capacity(1 << 16, Cursor::new(head).chain(rest));
-            let mut observer = observer;
-            let obs: Option<&mut dyn Observer> = match observer.as_mut() {
-                Some(o) => Some(o.as_mut()),
-                None => None,
-            };
-            let reader = Reader::new(&settings, source, &progress).with_observer(obs);
+            let reader = Reader::new(&settings, source, &progress).with_observations(detecting);
             reader.run(input, layout, resume.as_deref(), &mut |b| {
                 tx.blocking_send(b).map_err(|_| IngestError::Aborted)
             })
         })
     };
 
+    // The detector runs as a stage of its own (a second core) between reader and committer;
+    // its output joins the batch it came from, so it commits in the same transaction.
+    let (mut rx, detector_stage) = match observer {
+        None => (rx, None),
+        Some(mut det) => {
+            let (tx2, rx2) = tokio::sync::mpsc::channel::<PendingBatch>(1);
+            let mut rx = rx;
+            let stage = tokio::task::spawn_blocking(move || {
+                while let Some(mut b) = rx.blocking_recv() {
+                    b.detect(det.as_mut());
+                    if tx2.blocking_send(b).is_err() {
+                        break;
+                    }
+                }
+            });
+            (rx2, Some(stage))
+        }
+    };
     let mut prev = checkpoint.map(|c| c.position);
     let mut commit_error = None;
     while let Some(b) = rx.recv().await {
@@ -153,6 +167,9 @@ pub async fn replay(
         }
     }
     drop(rx);
+    if let Some(stage) = detector_stage {
+        let _ = stage.await;
+    }
     let read = reader.await.map_err(|e| IngestError::Io { what, source: io::Error::other(e) });
     if let Some(e) = commit_error {
         return Err(e);
