@@ -222,7 +222,11 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let filter = tracing_subscriber::EnvFilter::try_from_env("GATEWATCH_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,gatewatch=info"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
     match rt.block_on(run(cli)) {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -609,9 +613,31 @@ async fn demo(
     if cfg.scrub.key.is_empty() {
         cfg.scrub.key_file = dir.join("gatewatch.key").display().to_string();
     }
+    if cfg.detect.denied_geo.deny.is_empty() && cfg.detect.denied_geo.allow.is_empty() {
+        // The demo's traffic includes a visitor from a country a policy would deny.
+        cfg.detect.denied_geo.deny = vec![generate::DENIED_COUNTRY.to_string()];
+        eprintln!("demo policy: detect.denied_geo.deny = [\"{}\"]", generate::DENIED_COUNTRY);
+    }
+    if cfg.detect.enabled && !cfg.geoip.country_path().exists() {
+        let geo_dir = cfg.geoip.resolved_dir();
+        eprintln!(
+            "fetching the free GeoIP databases into {} (once; see `gatewatch geoip update`)",
+            geo_dir.display()
+        );
+        if let Err(e) =
+            gatewatch_detect::geo::update(&geo_dir, "https://registry.npmjs.org", &mut |l| eprintln!("  {l}"))
+                .await
+        {
+            eprintln!("warning: {e}; the demo goes on without the geographic and per-network rules");
+        }
+    }
     let store = Store::open(&cfg.db).await?;
     replay_with_progress(&store, &cfg, Input::File(logs.clone()), InputFormat::Auto, None).await?;
     let attacks = generate::attack_plan(&opts);
+    let alerts =
+        store.alerts(&gatewatch_core::store::AlertFilter { limit: 50, ..Default::default() }).await?;
+    println!("\nalerts raised ({} shown, newest first):", alerts.len());
+    print_alerts(&alerts, AlertFormat::Table)?;
     if no_serve {
         store.close().await;
         return Ok(());
@@ -626,6 +652,11 @@ async fn demo(
     }
     let base = format!("http://{listen}");
     println!("\ntry:");
+    println!("  curl -s '{base}/v1/alerts?limit=5'");
+    println!("  curl -s '{base}/v1/alerts?rule=brute_force'");
+    if let Some(a) = alerts.first() {
+        println!("  curl -s '{base}/v1/alerts/{}'", a.id);
+    }
     println!("  curl -s '{base}/v1/clients?metric=s401&from={from}&to={to}&limit=5'");
     println!("  curl -s '{base}/v1/clients?metric=s404&from={from}&to={to}&limit=5'");
     println!("  curl -s '{base}/v1/clients?metric=distinct_paths&from={from}&to={to}&limit=5'");

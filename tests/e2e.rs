@@ -421,7 +421,15 @@ struct Server(Child, String);
 
 impl Server {
     fn start(args: &[&str]) -> Server {
-        let mut child = bin().args(args).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+        Self::start_with_env(&[], args)
+    }
+
+    fn start_with_env(env: &[(&str, PathBuf)], args: &[&str]) -> Server {
+        let mut cmd = bin();
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.args(args).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
         let stdout = child.stdout.take().unwrap();
         let mut lines = BufReader::new(stdout).lines();
         let addr = loop {
@@ -489,21 +497,28 @@ fn serve_answers_top_clients_and_series_for_the_injected_brute_force() {
 #[test]
 fn demo_generates_replays_and_serves() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(&[
-        "demo",
-        "--listen",
-        "127.0.0.1:0",
-        "--minutes",
-        "30",
-        "--clients",
-        "200",
-        "--dir",
-        dir.path().to_str().unwrap(),
-    ]);
+    let server = Server::start_with_env(
+        &[("GATEWATCH_GEOIP__DIR", geoip_dir())],
+        &[
+            "demo",
+            "--listen",
+            "127.0.0.1:0",
+            "--minutes",
+            "30",
+            "--clients",
+            "200",
+            "--dir",
+            dir.path().to_str().unwrap(),
+        ],
+    );
     let (s, body) = http_get(&server.1, "/v1/clients?metric=total&limit=5");
     assert_eq!(s, 200, "{body}");
     let v: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(v["clients"].as_array().unwrap().len(), 5, "{v}");
+    let (s, body) = http_get(&server.1, "/v1/alerts");
+    assert_eq!(s, 200, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert!(!v["alerts"].as_array().unwrap().is_empty(), "the demo opens onto alerts: {v}");
 }
 
 #[test]
@@ -898,6 +913,50 @@ async fn alerts_are_explained_deduplicated_and_survive_a_restart() {
     // Replaying the whole input again adds nothing.
     geo_bin(&["replay", "--input", path.to_str().unwrap(), "--db", &whole_db]);
     assert_eq!(ids(&alerts_json(&whole_db)), ids(&whole));
+
+    // The REST API serves the same alerts, one page at a time.
+    let server = Server::start(&["serve", "--listen", "127.0.0.1:0", "--db", &whole_db]);
+    let mut paged = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let (s, body) = http_get(&server.1, &format!("/v1/alerts?limit=2{cursor}"));
+        assert_eq!(s, 200, "{body}");
+        let v: Value = serde_json::from_str(&body).unwrap();
+        paged.extend(v["alerts"].as_array().unwrap().iter().cloned());
+        match v["next_cursor"].as_str() {
+            Some(c) => cursor = format!("&cursor={c}"),
+            None => break,
+        }
+        assert!(paged.len() <= whole.len(), "pagination does not end");
+    }
+    assert_eq!(ids(&paged), ids(&whole));
+    let (s, body) = http_get(&server.1, &format!("/v1/alerts/{}", bf["id"].as_str().unwrap()));
+    assert_eq!(s, 200, "{body}");
+    assert_eq!(serde_json::from_str::<Value>(&body).unwrap(), *bf);
+    let status = bf["status"].as_str().unwrap();
+    let (s, body) =
+        http_get(&server.1, &format!("/v1/alerts?kind=credential_abuse&rule=brute_force&status={status}"));
+    assert_eq!(s, 200);
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap()["alerts"].as_array().unwrap().len(),
+        1,
+        "{body}"
+    );
+    for (query, param) in [
+        ("rule=brute", "rule"),
+        ("limit=0", "limit"),
+        ("cursor=nonsense", "cursor"),
+        ("since=yesterday", "since"),
+        ("subject=nocolon", "subject"),
+        ("colour=red", "colour"),
+    ] {
+        let (s, body) = http_get(&server.1, &format!("/v1/alerts?{query}"));
+        assert_eq!(s, 400, "{query}: {body}");
+        assert!(body.contains(&format!("\"name\":\"{param}\"")), "{query}: {body}");
+    }
+    assert_eq!(http_get(&server.1, "/v1/alerts/alt_0000").0, 404);
+    assert_eq!(http_get(&server.1, "/v1/alerts/..%2F..%2Fetc").0, 400);
+    drop(server);
 
     // Filters.
     let out = geo_bin(&["alerts", "--db", &whole_db, "--rule", "brute_force", "--format", "json"]);

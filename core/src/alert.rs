@@ -318,6 +318,8 @@ pub struct DetectOutput {
     /// Alerts opened, updated or resolved since the last drain (latest state of each).
     pub alerts: Vec<Alert>,
     pub profiles: Vec<ProfileRow>,
+    /// Profiles of clients idle past `detect.profile_ttl_days`: deleted from the store.
+    pub forget: Vec<String>,
 }
 
 /// The detector as the pipeline sees it.

@@ -257,6 +257,10 @@ pub struct DetectConfig {
     pub learning_minutes: i64,
     /// Quiet minutes (no new evidence) after which an open alert is resolved. Default 30.
     pub resolve_after_minutes: i64,
+    /// A client idle this long (event time) is forgotten: its profile leaves memory and the
+    /// store, and it learns again if it comes back. Keeps memory bounded by the clients of
+    /// the recent past, not by every address ever seen. Default 14.
+    pub profile_ttl_days: i64,
     /// Route or path fragments (case-insensitive) that mark authentication endpoints.
     pub auth_routes: Vec<String>,
     /// Path fragments that only scanners ask for (case-insensitive, matched after decoding).
@@ -440,6 +444,7 @@ impl Default for DetectConfig {
             lateness_secs: 120,
             learning_minutes: 60,
             resolve_after_minutes: 30,
+            profile_ttl_days: 14,
             auth_routes: s(&[
                 "login", "signin", "sign-in", "logon", "auth", "token", "oauth", "session", "password",
                 "passwd", "otp", "mfa", "2fa", "verify",
@@ -623,6 +628,9 @@ impl DetectConfig {
         }
         if self.learning_minutes < 0 {
             return bad("learning_minutes".into(), "must not be negative");
+        }
+        if self.profile_ttl_days < 1 {
+            return bad("profile_ttl_days".into(), "must be at least 1");
         }
         if self.resolve_after_minutes < 1 {
             return bad("resolve_after_minutes".into(), "must be at least 1");

@@ -33,6 +33,11 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use window::{Bucket, ClientMin, IpMin, kind_index};
 
+/// Learned profiles are persisted at most this often (event time): baselines move slowly, and
+/// rewriting every active client's profile with every batch would dominate the store's work.
+/// A crash loses at most this much learning, never an alert.
+const PROFILE_FLUSH_MS: i64 = 15 * MINUTE_MS;
+
 /// Geo lookups cached per source address; cleared when it grows past this.
 const GEO_CACHE_MAX: usize = 200_000;
 
@@ -77,6 +82,12 @@ pub struct Detector {
     dirty_groups: HashSet<String>,
     book: AlertBook,
     stats: DetectStats,
+    /// Event time of the last profile flush (profiles are written every
+    /// [`PROFILE_FLUSH_MS`] of event time and at the end of an input, not with every batch).
+    profiles_flushed_at: i64,
+    /// Clients forgotten since the last drain (idle past the profile TTL).
+    forget: Vec<String>,
+    last_eviction: i64,
 }
 
 impl Detector {
@@ -135,6 +146,9 @@ impl Detector {
             dirty_groups: HashSet::default(),
             book: AlertBook::new(&cfg.suppressions, cfg.resolve_after_minutes, unresolved),
             stats: DetectStats::default(),
+            profiles_flushed_at: i64::MIN,
+            forget: Vec::new(),
+            last_eviction: i64::MIN,
         })
     }
 
@@ -205,6 +219,7 @@ impl Detector {
         }
         self.stats.minutes_closed += 1;
         rules::evaluate(self, m);
+        self.evict_idle(m);
         self.book.resolve_quiet(m + MINUTE_MS);
     }
 
@@ -229,6 +244,37 @@ impl Detector {
             self.dirty_groups.insert(key.to_string());
         }
         self.groups.entry(key.to_string()).or_insert_with(|| GroupProfile::new(minute))
+    }
+
+    /// Once an hour of event time: forgets clients idle past the TTL.
+    fn evict_idle(&mut self, m: i64) {
+        if self.last_eviction != i64::MIN && m - self.last_eviction < 60 * MINUTE_MS {
+            return;
+        }
+        self.last_eviction = m;
+        let cutoff = m - self.cfg.profile_ttl_days * 24 * 60 * MINUTE_MS;
+        let idle: Vec<String> =
+            self.clients.iter().filter(|(_, p)| p.last_minute < cutoff).map(|(k, _)| k.clone()).collect();
+        for k in idle {
+            self.clients.remove(&k);
+            self.dirty_clients.remove(&k);
+            self.forget.push(format!("c:{k}"));
+        }
+        let idle: Vec<String> = self
+            .groups
+            .iter()
+            .filter(|(k, g)| k.as_str() != "global" && g.last_minute < cutoff)
+            .map(|(k, _)| k.clone())
+            .collect();
+        for k in idle {
+            self.groups.remove(&k);
+            self.dirty_groups.remove(&k);
+            self.forget.push(format!("g:{k}"));
+        }
+    }
+
+    pub fn profile_count(&self) -> usize {
+        self.clients.len() + self.groups.len()
     }
 
     fn finish_all(&mut self) {
@@ -385,6 +431,14 @@ impl Observer for Detector {
             self.finish_all();
         }
         let alerts = self.book.drain();
+        let due = end_of_input
+            || self.profiles_flushed_at == i64::MIN
+            || self.closed_until.saturating_sub(self.profiles_flushed_at) >= PROFILE_FLUSH_MS;
+        let forget = std::mem::take(&mut self.forget);
+        if !due {
+            return DetectOutput { alerts, profiles: Vec::new(), forget };
+        }
+        self.profiles_flushed_at = self.closed_until;
         let mut profiles = Vec::with_capacity(self.dirty_clients.len() + self.dirty_groups.len());
         for key in std::mem::take(&mut self.dirty_clients) {
             if let Some(data) = self.clients.get(&key).and_then(|p| serde_json::to_string(p).ok()) {
@@ -397,7 +451,7 @@ impl Observer for Detector {
             }
         }
         profiles.sort_unstable_by(|a, b| a.key.cmp(&b.key));
-        DetectOutput { alerts, profiles }
+        DetectOutput { alerts, profiles, forget }
     }
 }
 

@@ -104,3 +104,22 @@ fn brute_force_from_one_ip_is_raised_once_and_an_outage_is_not() {
     let out = d.drain(true);
     assert!(out.alerts.iter().all(|a| a.rule != Rule::BruteForce), "{:#?}", out.alerts);
 }
+
+#[test]
+fn idle_clients_are_forgotten_so_memory_follows_recent_clients() {
+    let cfg = DetectConfig { profile_ttl_days: 1, ..DetectConfig::default() };
+    let mut d = Detector::new(&cfg, None, Vec::new(), Vec::new()).unwrap();
+    for i in 0..100 {
+        let ip = format!("10.0.{}.{}", i / 256, i % 256);
+        d.observe(&obs(T0 + i * 10, ClientKind::Ip, &ip, Some(&ip), 200, "/"));
+    }
+    // Two days later, one other client keeps the clock moving.
+    for m in 0..180 {
+        let t = T0 + 2 * 86_400_000 + m * 60_000;
+        d.observe(&obs(t, ClientKind::Ip, "192.0.2.1", Some("192.0.2.1"), 200, "/"));
+    }
+    let out = d.drain(true);
+    assert_eq!(out.forget.len(), 100, "{:?}", &out.forget[..out.forget.len().min(5)]);
+    assert!(out.forget.iter().all(|k| k.starts_with("c:ip:10.0.")));
+    assert!(d.profile_count() < 10, "{}", d.profile_count());
+}

@@ -236,6 +236,7 @@ pub struct PendingBatch {
     /// Alerts and profiles the detector changed with this batch (filled by the detector stage).
     pub alerts: Vec<gatewatch_core::Alert>,
     pub profiles: Vec<gatewatch_core::alert::ProfileRow>,
+    pub forget: Vec<String>,
     pub position: String,
     pub events: u64,
 }
@@ -251,6 +252,7 @@ impl PendingBatch {
         let out = detector.drain(self.end_of_input);
         self.alerts = out.alerts;
         self.profiles = out.profiles;
+        self.forget = out.forget;
     }
 }
 
@@ -520,6 +522,7 @@ impl<'s> Reader<'s> {
             end_of_input: force,
             alerts: Vec::new(),
             profiles: Vec::new(),
+            forget: Vec::new(),
             position: format!("{unit}={units}"),
             events,
         };

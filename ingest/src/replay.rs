@@ -150,6 +150,7 @@ pub async fn replay(
             dead_letters: b.dead_letters,
             alerts: b.alerts,
             profiles: b.profiles,
+            forget: b.forget,
         };
         match store.commit_batch(write).await {
             Ok(CommitOutcome::Committed) => {

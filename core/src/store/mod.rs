@@ -114,6 +114,8 @@ pub struct BatchWrite {
     pub alerts: Vec<Alert>,
     /// Detector profiles changed by this batch's events.
     pub profiles: Vec<ProfileRow>,
+    /// Detector profiles to delete (clients idle too long).
+    pub forget: Vec<String>,
 }
 
 /// Which alerts [`Store::alerts`] returns; empty fields do not filter.
@@ -385,6 +387,15 @@ impl Store {
                     b.push_bind(r.key.as_str()).push_bind(r.data.as_str()).push_bind(now);
                 });
                 q.push(" ON CONFLICT (key) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at");
+                q.build().execute(&mut *tx).await?;
+            }
+            for chunk in batch.forget.chunks(ROWS_PER_STATEMENT) {
+                let mut q = QueryBuilder::new("DELETE FROM profiles WHERE key IN (");
+                let mut sep = q.separated(", ");
+                for k in chunk {
+                    sep.push_bind(k.as_str());
+                }
+                q.push(")");
                 q.build().execute(&mut *tx).await?;
             }
             sqlx::query(
