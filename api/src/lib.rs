@@ -223,6 +223,87 @@ async fn series(
     .into_response())
 }
 
+/// Most alerts one page holds.
+const MAX_ALERTS_PAGE: i64 = 500;
+
+/// `GET /v1/alerts?kind=&rule=&severity=&status=&subject=&since=&until=&limit=&cursor=`:
+/// newest `last_seen` first; `next_cursor` continues the listing.
+async fn list_alerts(State(ctx): State<Ctx>, Query(q): Params) -> Result<Json<Value>, ApiError> {
+    reject_unknown(
+        &q,
+        &["kind", "rule", "severity", "status", "subject", "since", "until", "limit", "cursor"],
+    )?;
+    fn parsed<T: std::str::FromStr<Err = String>>(
+        q: &HashMap<String, String>,
+        name: &str,
+    ) -> Result<Option<T>, ApiError> {
+        q.get(name).map(|v| v.parse::<T>().map_err(|e| ApiError::bad_param(name, e))).transpose()
+    }
+    let time = |name: &str| -> Result<Option<i64>, ApiError> {
+        q.get(name)
+            .map(|v| {
+                parse_time_param(v).ok_or_else(|| {
+                    ApiError::bad_param(
+                        name,
+                        "expected RFC 3339 (2026-11-24T14:00:00Z) or epoch milliseconds",
+                    )
+                })
+            })
+            .transpose()
+    };
+    let limit = match q.get("limit") {
+        None => 100,
+        Some(v) => match v.parse::<i64>() {
+            Ok(n) if (1..=MAX_ALERTS_PAGE).contains(&n) => n,
+            _ => {
+                return Err(ApiError::bad_param(
+                    "limit",
+                    format!("must be an integer from 1 to {MAX_ALERTS_PAGE}"),
+                ));
+            }
+        },
+    };
+    let after = match q.get("cursor") {
+        None => None,
+        Some(c) => {
+            let bad = || {
+                ApiError::bad_param("cursor", "not a cursor returned by this API (use next_cursor as given)")
+            };
+            let (t, id) = c.split_once('~').ok_or_else(bad)?;
+            Some((t.parse::<i64>().map_err(|_| bad())?, id.to_string()))
+        }
+    };
+    let filter = gatewatch_core::store::AlertFilter {
+        kind: parsed(&q, "kind")?,
+        rule: parsed(&q, "rule")?,
+        severity: parsed(&q, "severity")?,
+        status: parsed(&q, "status")?,
+        subject: parsed(&q, "subject")?,
+        since: time("since")?,
+        until: time("until")?,
+        after,
+        limit: limit + 1,
+    };
+    let mut alerts = ctx.store.alerts(&filter).await?;
+    let more = alerts.len() as i64 > limit;
+    alerts.truncate(limit as usize);
+    let next = if more { alerts.last().map(|a| format!("{}~{}", a.last_seen, a.id)) } else { None };
+    Ok(Json(json!({
+        "alerts": alerts.iter().map(|a| a.to_json()).collect::<Vec<_>>(),
+        "next_cursor": next,
+    })))
+}
+
+async fn get_alert(State(ctx): State<Ctx>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    if id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        return Err(ApiError::bad_param("id", "alert ids look like alt_3f2a…"));
+    }
+    match ctx.store.alert(&id).await? {
+        Some(a) => Ok(Json(a.to_json())),
+        None => Err(ApiError::not_found(format!("no alert {id}"))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -313,86 +394,5 @@ mod tests {
             app.clone().oneshot(Request::post("/v1/clients").body(Body::empty()).unwrap()).await.unwrap();
         assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
         assert_eq!(res.headers()["content-type"], "application/problem+json");
-    }
-}
-
-/// Most alerts one page holds.
-const MAX_ALERTS_PAGE: i64 = 500;
-
-/// `GET /v1/alerts?kind=&rule=&severity=&status=&subject=&since=&until=&limit=&cursor=`:
-/// newest `last_seen` first; `next_cursor` continues the listing.
-async fn list_alerts(State(ctx): State<Ctx>, Query(q): Params) -> Result<Json<Value>, ApiError> {
-    reject_unknown(
-        &q,
-        &["kind", "rule", "severity", "status", "subject", "since", "until", "limit", "cursor"],
-    )?;
-    fn parsed<T: std::str::FromStr<Err = String>>(
-        q: &HashMap<String, String>,
-        name: &str,
-    ) -> Result<Option<T>, ApiError> {
-        q.get(name).map(|v| v.parse::<T>().map_err(|e| ApiError::bad_param(name, e))).transpose()
-    }
-    let time = |name: &str| -> Result<Option<i64>, ApiError> {
-        q.get(name)
-            .map(|v| {
-                parse_time_param(v).ok_or_else(|| {
-                    ApiError::bad_param(
-                        name,
-                        "expected RFC 3339 (2026-11-24T14:00:00Z) or epoch milliseconds",
-                    )
-                })
-            })
-            .transpose()
-    };
-    let limit = match q.get("limit") {
-        None => 100,
-        Some(v) => match v.parse::<i64>() {
-            Ok(n) if (1..=MAX_ALERTS_PAGE).contains(&n) => n,
-            _ => {
-                return Err(ApiError::bad_param(
-                    "limit",
-                    format!("must be an integer from 1 to {MAX_ALERTS_PAGE}"),
-                ));
-            }
-        },
-    };
-    let after = match q.get("cursor") {
-        None => None,
-        Some(c) => {
-            let bad = || {
-                ApiError::bad_param("cursor", "not a cursor returned by this API (use next_cursor as given)")
-            };
-            let (t, id) = c.split_once('~').ok_or_else(bad)?;
-            Some((t.parse::<i64>().map_err(|_| bad())?, id.to_string()))
-        }
-    };
-    let filter = gatewatch_core::store::AlertFilter {
-        kind: parsed(&q, "kind")?,
-        rule: parsed(&q, "rule")?,
-        severity: parsed(&q, "severity")?,
-        status: parsed(&q, "status")?,
-        subject: parsed(&q, "subject")?,
-        since: time("since")?,
-        until: time("until")?,
-        after,
-        limit: limit + 1,
-    };
-    let mut alerts = ctx.store.alerts(&filter).await?;
-    let more = alerts.len() as i64 > limit;
-    alerts.truncate(limit as usize);
-    let next = if more { alerts.last().map(|a| format!("{}~{}", a.last_seen, a.id)) } else { None };
-    Ok(Json(json!({
-        "alerts": alerts.iter().map(|a| a.to_json()).collect::<Vec<_>>(),
-        "next_cursor": next,
-    })))
-}
-
-async fn get_alert(State(ctx): State<Ctx>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
-    if id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-        return Err(ApiError::bad_param("id", "alert ids look like alt_3f2a…"));
-    }
-    match ctx.store.alert(&id).await? {
-        Some(a) => Ok(Json(a.to_json())),
-        None => Err(ApiError::not_found(format!("no alert {id}"))),
     }
 }

@@ -120,11 +120,26 @@ impl Detector {
         let mut clients = HashMap::default();
         let mut groups = HashMap::default();
         for p in profiles {
-            let bad = |e: serde_json::Error| DetectError::Profile { key: p.key.clone(), why: e.to_string() };
+            // A profile that does not decode (written by another version, damaged) is
+            // relearned rather than stopping the pipeline.
+            let skip = |e: serde_json::Error| {
+                let e = DetectError::Profile { key: p.key.clone(), why: e.to_string() };
+                tracing::warn!(error = %e, "ignoring a stored detector profile");
+            };
             if let Some(k) = p.key.strip_prefix("c:") {
-                clients.insert(k.to_string(), serde_json::from_str(&p.data).map_err(bad)?);
+                match serde_json::from_str(&p.data) {
+                    Ok(v) => {
+                        clients.insert(k.to_string(), v);
+                    }
+                    Err(e) => skip(e),
+                }
             } else if let Some(k) = p.key.strip_prefix("g:") {
-                groups.insert(k.to_string(), serde_json::from_str(&p.data).map_err(bad)?);
+                match serde_json::from_str(&p.data) {
+                    Ok(v) => {
+                        groups.insert(k.to_string(), v);
+                    }
+                    Err(e) => skip(e),
+                }
             }
         }
         Ok(Self {

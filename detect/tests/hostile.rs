@@ -123,3 +123,17 @@ fn idle_clients_are_forgotten_so_memory_follows_recent_clients() {
     assert!(out.forget.iter().all(|k| k.starts_with("c:ip:10.0.")));
     assert!(d.profile_count() < 10, "{}", d.profile_count());
 }
+
+#[test]
+fn a_damaged_stored_profile_is_relearned_not_fatal() {
+    use gatewatch_core::alert::ProfileRow;
+    let rows = vec![
+        ProfileRow { key: "c:ip:10.0.0.1".into(), data: "{not json".into(), updated_at: 0 },
+        ProfileRow { key: "g:stuff:AS1".into(), data: "[1,2]".into(), updated_at: 0 },
+    ];
+    let mut d = Detector::new(&DetectConfig::default(), None, rows, Vec::new()).unwrap();
+    assert_eq!(d.profile_count(), 0);
+    d.observe(&obs(T0, ClientKind::Ip, "10.0.0.1", Some("10.0.0.1"), 200, "/"));
+    let out = d.drain(true);
+    assert!(out.profiles.iter().any(|p| p.key == "c:ip:10.0.0.1"), "relearned and rewritten");
+}
