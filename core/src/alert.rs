@@ -302,6 +302,8 @@ pub struct Observation<'a> {
     pub request_id: Option<&'a str>,
     pub authorizer_error: Option<&'a str>,
     pub error_message: Option<&'a str>,
+    /// The API called (`apiId`, else `domainName`).
+    pub api: Option<&'a str>,
 }
 
 /// A client's learned profile, persisted as an opaque JSON document keyed by `key`.
@@ -347,8 +349,8 @@ struct ObsItem {
     client_kind: ClientKind,
     status: u16,
     /// (start, len) in `text` of: client, ip, principal, api_key, method, route, path,
-    /// request_id, authorizer_error, error_message.
-    spans: [(u32, u32); 10],
+    /// request_id, authorizer_error, error_message, api.
+    spans: [(u32, u32); 11],
 }
 
 impl ObservationBatch {
@@ -383,6 +385,7 @@ impl ObservationBatch {
             self.span(o.request_id),
             self.span(o.authorizer_error),
             self.span(o.error_message),
+            self.span(o.api),
         ];
         self.items.push(ObsItem { time_ms: o.time_ms, client_kind: o.client_kind, status: o.status, spans });
     }
@@ -405,6 +408,7 @@ impl ObservationBatch {
             request_id: get(i.spans[7]),
             authorizer_error: get(i.spans[8]),
             error_message: get(i.spans[9]),
+            api: get(i.spans[10]),
         })
     }
 }
@@ -430,6 +434,7 @@ mod tests {
             request_id: Some(""),
             authorizer_error: None,
             error_message: Some("slow down"),
+            api: Some("a1b2c3"),
         };
         b.push(&o);
         b.push(&Observation { client: "other", ip: None, ..o });
@@ -441,6 +446,7 @@ mod tests {
         assert_eq!(back[0].path, Some("/x/ü"));
         assert_eq!(back[0].request_id, Some(""));
         assert_eq!(back[0].error_message, Some("slow down"));
+        assert_eq!(back[0].api, Some("a1b2c3"));
         assert_eq!((back[0].status, back[0].time_ms, back[0].client_kind), (429, 42, ClientKind::ApiKey));
         assert_eq!(back[1].client, "other");
         assert_eq!(back[1].ip, None);

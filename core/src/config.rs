@@ -419,6 +419,48 @@ pub struct GeoPolicyConfig {
     pub deny: Vec<String>,
     /// If not empty, only these countries are expected.
     pub allow: Vec<String>,
+    /// Policies of single APIs, keyed by `apiId` or `domainName`; they replace the global
+    /// lists for that API (e.g. `[detect.denied_geo.per_api."a1b2c3d4e5"] allow = ["DE", "AT"]`).
+    pub per_api: BTreeMap<String, CountryPolicy>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct CountryPolicy {
+    pub deny: Vec<String>,
+    pub allow: Vec<String>,
+}
+
+impl CountryPolicy {
+    /// Whether a request from `country` breaks this policy.
+    pub fn denies(&self, country: &str) -> bool {
+        self.deny.iter().any(|c| c.eq_ignore_ascii_case(country))
+            || (!self.allow.is_empty() && !self.allow.iter().any(|c| c.eq_ignore_ascii_case(country)))
+    }
+}
+
+impl GeoPolicyConfig {
+    /// The policy of `api` (its own, else the global lists).
+    pub fn policy_for(&self, api: Option<&str>) -> CountryPolicy {
+        match api.and_then(|a| self.per_api.get(a)) {
+            Some(p) => p.clone(),
+            None => CountryPolicy { deny: self.deny.clone(), allow: self.allow.clone() },
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.deny.is_empty() && self.allow.is_empty() && self.per_api.is_empty()
+    }
+
+    /// Whether a request to `api` from `country` breaks the policy (no allocation: per event).
+    pub fn denies(&self, api: Option<&str>, country: &str) -> bool {
+        let (deny, allow) = match api.and_then(|a| self.per_api.get(a)) {
+            Some(p) => (&p.deny, &p.allow),
+            None => (&self.deny, &self.allow),
+        };
+        deny.iter().any(|c| c.eq_ignore_ascii_case(country))
+            || (!allow.is_empty() && !allow.iter().any(|c| c.eq_ignore_ascii_case(country)))
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
@@ -638,10 +680,13 @@ impl DetectConfig {
         if self.impossible_travel.max_speed_kmh <= 0.0 {
             return bad("impossible_travel.max_speed_kmh".into(), "must be positive");
         }
-        for (i, c) in self.denied_geo.deny.iter().chain(&self.denied_geo.allow).enumerate() {
+        let per_api = self.denied_geo.per_api.values().flat_map(|p| p.deny.iter().chain(&p.allow));
+        for c in self.denied_geo.deny.iter().chain(&self.denied_geo.allow).chain(per_api) {
             if c.len() != 2 || !c.bytes().all(|b| b.is_ascii_alphabetic()) {
-                let _ = i;
-                return bad("denied_geo".into(), "countries are ISO 3166-1 alpha-2 codes like \"KP\"");
+                return bad(
+                    "denied_geo".into(),
+                    &format!("`{c}` is not an ISO 3166-1 alpha-2 country code like \"KP\""),
+                );
             }
         }
         for (i, s) in self.suppressions.iter().enumerate() {

@@ -85,6 +85,8 @@ pub struct Detector {
     /// Event time of the last profile flush (profiles are written every
     /// [`PROFILE_FLUSH_MS`] of event time and at the end of an input, not with every batch).
     profiles_flushed_at: i64,
+    /// Whether any country policy is configured (skips the per-event check otherwise).
+    geo_policy: bool,
     /// Clients forgotten since the last drain (idle past the profile TTL).
     forget: Vec<String>,
     last_eviction: i64,
@@ -164,6 +166,7 @@ impl Detector {
             profiles_flushed_at: i64::MIN,
             forget: Vec::new(),
             last_eviction: i64::MIN,
+            geo_policy: cfg.denied_geo.enabled && !cfg.denied_geo.is_empty(),
         })
     }
 
@@ -324,6 +327,8 @@ impl Observer for Detector {
         let numeric_id = o.path.and_then(last_numeric_segment);
         let geo = o.ip.map(|ip| self.geo_of(ip)).unwrap_or_default();
         let ip_hash = o.ip.map(|ip| self.hash(ip)).unwrap_or(0);
+        let geo_denied =
+            self.geo_policy && geo.country_str().is_some_and(|cc| self.cfg.denied_geo.denies(o.api, cc));
         let auth_route_label = if auth_route {
             Some(format!("{} {}", o.method.unwrap_or("-"), route_key.or(o.path).unwrap_or("-")))
         } else {
@@ -360,6 +365,12 @@ impl Observer for Detector {
             e.s404 += u32::from(o.status == 404);
             e.s429 += u32::from(o.status == 429);
             e.s5xx += u32::from(o.status >= 500);
+            if geo_denied {
+                e.denied += 1;
+                if e.denied_api.is_none() {
+                    e.denied_api = o.api.map(str::to_string);
+                }
+            }
             window::insert_set(&mut e.paths, path_hash, window::MAX_IP_PATHS);
             if sensitive && window::insert_capped(&mut e.sensitive, path_hash, window::MAX_PATHS) {
                 window::sample(&mut e.sensitive_samples, o.path);

@@ -187,11 +187,12 @@ fn ip_rules(d: &mut Detector, m: i64, out: &mut Vec<Finding>) {
             }
         }
         if gp.enabled
+            && e.denied > 0
             && let Some(cc) = e.geo.country_str()
         {
-            let denied = gp.deny.iter().any(|c| c.eq_ignore_ascii_case(cc))
-                || (!gp.allow.is_empty() && !gp.allow.iter().any(|c| c.eq_ignore_ascii_case(cc)));
-            if denied {
+            let api = e.denied_api.as_deref();
+            let policy = gp.policy_for(api);
+            {
                 out.push(Finding {
                     rule: Rule::DeniedGeo,
                     subject: subject(),
@@ -201,10 +202,14 @@ fn ip_rules(d: &mut Detector, m: i64, out: &mut Vec<Finding>) {
                     detected_at,
                     ips: addr.into_iter().collect(),
                     evidence: json!({
-                        "summary": format!("{ip} in {cc}, a country the policy does not expect ({} requests this minute)", e.total),
+                        "summary": format!(
+                            "{ip} in {cc}, a country the policy{} does not expect ({} requests this minute)",
+                            api.filter(|a| gp.per_api.contains_key(*a)).map(|a| format!(" of API {a}")).unwrap_or_default(),
+                            e.denied
+                        ),
                         "window": window_json(m, 1),
-                        "observed": {"country": cc, "requests": e.total},
-                        "thresholds": {"deny": gp.deny, "allow": gp.allow},
+                        "observed": {"country": cc, "requests": e.denied, "api": api},
+                        "thresholds": {"deny": policy.deny, "allow": policy.allow},
                         "source": geo_json(d, e.geo),
                     }),
                 });

@@ -32,6 +32,9 @@ pub struct IpMin {
     pub s404: u32,
     pub s429: u32,
     pub s5xx: u32,
+    /// Requests that broke the country policy of the API they called, and the first such API.
+    pub denied: u32,
+    pub denied_api: Option<String>,
     /// Distinct sensitive paths (hashes) and a few of them as text (scrubbed).
     pub sensitive: Vec<u64>,
     pub sensitive_samples: Vec<String>,

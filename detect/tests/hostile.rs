@@ -31,6 +31,7 @@ fn obs<'a>(
         request_id: Some("req-1"),
         authorizer_error: None,
         error_message: None,
+        api: None,
     }
 }
 
@@ -136,4 +137,26 @@ fn a_damaged_stored_profile_is_relearned_not_fatal() {
     d.observe(&obs(T0, ClientKind::Ip, "10.0.0.1", Some("10.0.0.1"), 200, "/"));
     let out = d.drain(true);
     assert!(out.profiles.iter().any(|p| p.key == "c:ip:10.0.0.1"), "relearned and rewritten");
+}
+
+#[test]
+fn country_policies_apply_per_api_or_globally() {
+    use gatewatch_core::config::CountryPolicy;
+    let mut cfg = DetectConfig::default();
+    cfg.denied_geo.deny = vec!["KP".into()];
+    cfg.denied_geo
+        .per_api
+        .insert("internal".into(), CountryPolicy { deny: vec![], allow: vec!["DE".into()] });
+    assert!(cfg.denied_geo.denies(None, "KP"));
+    assert!(cfg.denied_geo.denies(Some("public"), "kp"));
+    assert!(!cfg.denied_geo.denies(Some("public"), "US"));
+    assert!(cfg.denied_geo.denies(Some("internal"), "US"), "outside the API's allow list");
+    assert!(!cfg.denied_geo.denies(Some("internal"), "DE"));
+    cfg.denied_geo.per_api.insert("lab".into(), CountryPolicy::default());
+    assert!(!cfg.denied_geo.denies(Some("lab"), "KP"), "an API's own (empty) policy replaces the global one");
+    cfg.denied_geo
+        .per_api
+        .insert("bad".into(), CountryPolicy { deny: vec!["Germany".into()], allow: vec![] });
+    let e = cfg.validate().unwrap_err().to_string();
+    assert!(e.contains("Germany") && e.contains("denied_geo"), "{e}");
 }

@@ -39,6 +39,7 @@ pub enum Field {
     DomainName,
     Stage,
     WafResponseCode,
+    ApiId,
 }
 
 impl Field {
@@ -68,6 +69,7 @@ impl Field {
         ("domainName", Field::DomainName, &[]),
         ("stage", Field::Stage, &[]),
         ("wafResponseCode", Field::WafResponseCode, &[]),
+        ("apiId", Field::ApiId, &["api_id"]),
     ];
 
     pub fn aws_names() -> impl Iterator<Item = &'static str> {
@@ -98,6 +100,8 @@ pub struct AccessRecord<'a> {
     pub authorizer_error: Option<Cow<'a, str>>,
     pub error_message: Option<Cow<'a, str>>,
     pub waf_response_code: Option<Cow<'a, str>>,
+    /// The API: `apiId`, else `domainName` (per-API policies key on either).
+    pub api: Option<Cow<'a, str>>,
 }
 
 impl AccessRecord<'_> {
@@ -280,7 +284,7 @@ impl<'de> de::Deserialize<'de> for Key<'de> {
 /// Field values as found, before interpretation.
 #[derive(Default)]
 struct Raw<'a> {
-    vals: [Option<Val<'a>>; 24],
+    vals: [Option<Val<'a>>; 25],
 }
 
 fn slot(f: Field) -> usize {
@@ -402,6 +406,7 @@ impl<'a> Raw<'a> {
             authorizer_error: self.text(Field::AuthorizerError),
             error_message: self.text(Field::ErrorMessage),
             waf_response_code: self.text(Field::WafResponseCode),
+            api: self.text(Field::ApiId).or_else(|| self.text(Field::DomainName)),
         })
     }
 }

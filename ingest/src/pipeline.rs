@@ -428,6 +428,7 @@ impl<'s> Reader<'s> {
                 request_id: rec.request_id.as_deref(),
                 authorizer_error: rec.authorizer_error.as_deref(),
                 error_message: rec.error_message.as_deref(),
+                api: rec.api.as_deref(),
             });
         }
         self.agg.observe(
