@@ -1,4 +1,4 @@
-//! gatewatch core: the domain model (clients, metrics, minute aggregates), the one
+//! gatewatch core: the domain model (clients, metrics, minute aggregates, alerts), the one
 //! configuration type, event-time helpers and the store (SQLite and PostgreSQL).
 //!
 //! Everything else depends on this crate; it depends on none of them.

@@ -1,8 +1,9 @@
 //! gatewatch detectors: per-minute windows on event time, learned baselines, the rules of
 //! DESIGN.md (credential abuse, scraping, geographic anomalies), GeoIP and the alert lifecycle.
 //!
-//! Data flow: the pipeline calls [`Detector::observe`] with every scrubbed record
-//! (`core::Observation`). Records fold into the bucket of their minute. When the watermark
+//! Data flow: the reader copies every counted (scrubbed, parsed) record into its batch's
+//! `core::alert::ObservationBatch`; the detector stage, on its own thread, feeds them to
+//! `Observer::observe` here. Records fold into the bucket of their minute. When the watermark
 //! (newest event time minus `detect.lateness_secs`) passes the end of a minute, that minute
 //! closes: every rule evaluates its sliding window ending there, baselines learn from it, and
 //! findings go through the [`alerts::AlertBook`] (dedup, suppressions, quiet-period resolution).
