@@ -37,7 +37,11 @@ use window::{Bucket, ClientMin, IpMin, kind_index};
 /// Learned profiles are persisted at most this often (event time): baselines move slowly, and
 /// rewriting every active client's profile with every batch would dominate the store's work.
 /// A crash loses at most this much learning, never an alert.
-const PROFILE_FLUSH_MS: i64 = 15 * MINUTE_MS;
+const PROFILE_FLUSH_MS: i64 = 30 * MINUTE_MS;
+
+/// Clients seen in fewer active minutes are not persisted: they are far from established (a
+/// restart re-learns them), and the long tail of one-off addresses would dominate the writes.
+const PERSIST_MIN_ACTIVE_MINUTES: u64 = 5;
 
 /// Geo lookups cached per source address; cleared when it grows past this.
 const GEO_CACHE_MAX: usize = 200_000;
@@ -468,7 +472,11 @@ impl Observer for Detector {
         self.profiles_flushed_at = self.closed_until;
         let mut profiles = Vec::with_capacity(self.dirty_clients.len() + self.dirty_groups.len());
         for key in std::mem::take(&mut self.dirty_clients) {
-            if let Some(data) = self.clients.get(&key).and_then(|p| serde_json::to_string(p).ok()) {
+            let Some(p) = self.clients.get(&key).filter(|p| p.active_minutes >= PERSIST_MIN_ACTIVE_MINUTES)
+            else {
+                continue;
+            };
+            if let Ok(data) = serde_json::to_string(p) {
                 profiles.push(ProfileRow { key: format!("c:{key}"), data, updated_at: 0 });
             }
         }

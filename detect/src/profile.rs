@@ -58,9 +58,10 @@ pub struct ClientProfile {
     pub paths: Ewma,
     /// Largest number of distinct IPs in one minute.
     pub max_ips: u32,
-    /// Requests per minute by hour of day (UTC) and minutes seen of each hour.
+    /// Requests per minute by hour of day (UTC): (hour, mean, minutes seen), only for hours
+    /// the client was active in (sparse: most clients are seen in a few hours).
     #[serde(default)]
-    pub hourly: Vec<(f64, u32)>,
+    pub hourly: Vec<(u8, f32, u32)>,
     /// Countries the client was seen in (ISO codes).
     #[serde(default)]
     pub countries: Vec<String>,
@@ -89,13 +90,15 @@ impl ClientProfile {
         self.last_minute = minute;
         self.active_minutes += 1;
         self.max_ips = self.max_ips.max(ips);
-        if self.hourly.len() != 24 {
-            self.hourly = vec![(0.0, 0); 24];
+        let h = hour_of_day(minute) as u8;
+        match self.hourly.iter_mut().find(|e| e.0 == h) {
+            Some((_, m, n)) => {
+                let a = ALPHA_HOUR.max(1.0 / f64::from(*n + 1));
+                *m += (a * (count - f64::from(*m))) as f32;
+                *n = n.saturating_add(1);
+            }
+            None => self.hourly.push((h, count as f32, 1)),
         }
-        let h = hour_of_day(minute);
-        let (m, n) = &mut self.hourly[h];
-        *m += if *n == 0 { count - *m } else { ALPHA_HOUR.max(1.0 / f64::from(*n + 1)) * (count - *m) };
-        *n = n.saturating_add(1);
     }
 
     /// Marks the minute as seen without learning from it (an anomaly is not the new normal).
@@ -110,8 +113,9 @@ impl ClientProfile {
     pub fn expected_rate(&self, minute: i64) -> f64 {
         let idle = ((minute - self.last_minute) / 60_000 - 1).clamp(0, 240);
         let mean = self.rate.mean * (1.0 - ALPHA).powi(idle as i32);
-        match self.hourly.get(hour_of_day(minute)) {
-            Some(&(m, n)) if n >= HOUR_TRUSTED => mean.max(m),
+        let h = hour_of_day(minute) as u8;
+        match self.hourly.iter().find(|e| e.0 == h) {
+            Some(&(_, m, n)) if n >= HOUR_TRUSTED => mean.max(f64::from(m)),
             _ => mean,
         }
     }

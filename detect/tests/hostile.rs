@@ -134,7 +134,9 @@ fn a_damaged_stored_profile_is_relearned_not_fatal() {
     ];
     let mut d = Detector::new(&DetectConfig::default(), None, rows, Vec::new()).unwrap();
     assert_eq!(d.profile_count(), 0);
-    d.observe(&obs(T0, ClientKind::Ip, "10.0.0.1", Some("10.0.0.1"), 200, "/"));
+    for m in 0..6 {
+        d.observe(&obs(T0 + m * 60_000, ClientKind::Ip, "10.0.0.1", Some("10.0.0.1"), 200, "/"));
+    }
     let out = d.drain(true);
     assert!(out.profiles.iter().any(|p| p.key == "c:ip:10.0.0.1"), "relearned and rewritten");
 }
