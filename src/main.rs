@@ -307,6 +307,10 @@ async fn run(cli: Cli) -> Result<()> {
         Cmd::Bench { events, clients } => bench::run(events, clients).await,
         Cmd::Alerts { db, format, kind, rule, severity, status, subject, since, until, limit } => {
             let cfg = load_config(config, Some(&db))?;
+            if limit < 1 {
+                bail!("--limit must be at least 1");
+            }
+            require_existing_sqlite(&cfg.db)?;
             let store = Store::open(&cfg.db).await?;
             let filter = gatewatch_core::store::AlertFilter {
                 kind,
@@ -359,8 +363,9 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Cmd::Config { cmd: ConfigCmd::Check { file } } => {
             let mut cfg = Config::load(Some(&file))?;
-            // Validates everything, the scrubber's rules and key included.
+            // Validates everything, the scrubber's rules and key, and the detector included.
             Settings::from_config(&cfg)?;
+            gatewatch_detect::Detector::new(&cfg.detect, None, Vec::new(), Vec::new())?;
             if !cfg.scrub.key.is_empty() {
                 cfg.scrub.key = "(set; not shown)".into();
             }
@@ -501,6 +506,18 @@ async fn build_detector(cfg: &Config, store: &Store) -> Result<Option<Box<dyn ga
     Ok(Some(Box::new(d)))
 }
 
+/// A read-only command on a SQLite path that does not exist would create an empty store and
+/// answer "nothing"; a typo deserves an error instead.
+fn require_existing_sqlite(url: &str) -> Result<()> {
+    if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+        let path = path.split('?').next().unwrap_or(path);
+        if !path.is_empty() && !path.contains(":memory:") && !std::path::Path::new(path).exists() {
+            bail!("no store at {path} (check --db; `gatewatch replay` or `gatewatch migrate` creates one)");
+        }
+    }
+    Ok(())
+}
+
 fn print_alerts(alerts: &[gatewatch_core::Alert], format: AlertFormat) -> Result<()> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match format {
@@ -510,26 +527,21 @@ fn print_alerts(alerts: &[gatewatch_core::Alert], format: AlertFormat) -> Result
             }
         }
         AlertFormat::Table => {
+            // Newest last evidence first; subjects in full (they paste into --subject).
             writeln!(
                 out,
-                "{:<20} {:<8} {:<10} {:<21} {:<44} {:>5}  SUMMARY",
-                "DETECTED", "SEVERITY", "STATUS", "RULE", "SUBJECT", "COUNT"
+                "{:<20} {:<8} {:<12} {:<21} {:<50} {:>5}  SUMMARY",
+                "LAST SEEN", "SEVERITY", "STATUS", "RULE", "SUBJECT", "COUNT"
             )?;
             for a in alerts {
-                let subject = a.subject.to_string();
-                let subject = if subject.chars().count() > 44 {
-                    format!("{}…", subject.chars().take(43).collect::<String>())
-                } else {
-                    subject
-                };
                 writeln!(
                     out,
-                    "{:<20} {:<8} {:<10} {:<21} {:<44} {:>5}  {}",
-                    gatewatch_core::time::rfc3339(a.detected_at),
+                    "{:<20} {:<8} {:<12} {:<21} {:<50} {:>5}  {}",
+                    gatewatch_core::time::rfc3339(a.last_seen),
                     a.severity.as_str(),
                     a.status.as_str(),
                     a.rule.as_str(),
-                    subject,
+                    a.subject.to_string(),
                     a.count,
                     a.evidence["summary"].as_str().unwrap_or("")
                 )?;

@@ -65,7 +65,9 @@ pub struct ScrubConfig {
     /// The fingerprint key, hex (at least 32 bytes). Prefer `GATEWATCH_SCRUB__KEY` over the file.
     /// Empty: read `key_file`, creating it with a random key on first run.
     pub key: String,
-    /// Where the generated key is kept (mode 0600). Default `gatewatch.key`.
+    /// Where the generated key is kept (mode 0600). Default: `$XDG_DATA_HOME/gatewatch/gatewatch.key`
+    /// (else `~/.local/share/…`), the same whatever directory gatewatch runs from, so a secret
+    /// keeps its pseudonym across runs. A relative path is relative to the working directory.
     pub key_file: String,
     /// Kinds to leave alone, e.g. `["phone"]`. Default: none.
     pub disabled_kinds: Vec<String>,
@@ -101,11 +103,26 @@ pub struct ScrubRule {
     pub validator: Option<String>,
 }
 
+impl ScrubConfig {
+    /// The key file in effect (`key_file`, else the per-user default).
+    pub fn resolved_key_file(&self) -> std::path::PathBuf {
+        if !self.key_file.is_empty() {
+            return self.key_file.clone().into();
+        }
+        let data = std::env::var_os("XDG_DATA_HOME")
+            .filter(|v| !v.is_empty())
+            .map(std::path::PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".local/share")))
+            .unwrap_or_else(|| std::path::PathBuf::from("."));
+        data.join("gatewatch").join("gatewatch.key")
+    }
+}
+
 impl Default for ScrubConfig {
     fn default() -> Self {
         Self {
             key: String::new(),
-            key_file: "gatewatch.key".into(),
+            key_file: String::new(),
             disabled_kinds: Vec::new(),
             ip_in_text: IpPolicy::Keep,
             sensitive_fields: Vec::new(),
@@ -261,7 +278,9 @@ pub struct DetectConfig {
     /// store, and it learns again if it comes back. Keeps memory bounded by the clients of
     /// the recent past, not by every address ever seen. Default 14.
     pub profile_ttl_days: i64,
-    /// Route or path fragments (case-insensitive) that mark authentication endpoints.
+    /// Words (case-insensitive; a plural `s` or digits may follow) that mark an authentication
+    /// route or path: `auth` matches `/auth/login`, `oauth` matches `/oauth2/token`, and
+    /// neither matches `/authors`.
     pub auth_routes: Vec<String>,
     /// Path fragments that only scanners ask for (case-insensitive, matched after decoding).
     pub sensitive_paths: Vec<String>,
@@ -676,6 +695,59 @@ impl DetectConfig {
         }
         if self.resolve_after_minutes < 1 {
             return bad("resolve_after_minutes".into(), "must be at least 1");
+        }
+        let ratios = [
+            ("brute_force.min_failure_ratio", self.brute_force.min_failure_ratio),
+            ("brute_force.margin", self.brute_force.margin),
+            ("enumeration.min_404_ratio", self.enumeration.min_404_ratio),
+            ("enumeration.min_sequential_ratio", self.enumeration.min_sequential_ratio),
+            ("throttle_evasion.min_429_ratio", self.throttle_evasion.min_429_ratio),
+            ("throttle_evasion.max_backoff", self.throttle_evasion.max_backoff),
+        ];
+        for (field, v) in ratios {
+            if !(0.0..=1.0).contains(&v) {
+                return bad(field.into(), "is a share: between 0 and 1");
+            }
+        }
+        let at_least_one = [
+            ("brute_force.min_failures", self.brute_force.min_failures),
+            ("credential_stuffing.min_ips", self.credential_stuffing.min_ips),
+            ("credential_stuffing.min_failures", self.credential_stuffing.min_failures),
+            ("credential_replay.min_countries", self.credential_replay.min_countries),
+            ("credential_replay.min_asns", self.credential_replay.min_asns),
+            ("credential_replay.min_ips", self.credential_replay.min_ips),
+            ("enumeration.min_distinct_paths", self.enumeration.min_distinct_paths),
+            ("distributed_scraping.min_ips", self.distributed_scraping.min_ips),
+            ("throttle_evasion.min_429", self.throttle_evasion.min_429),
+            ("probing.min_distinct_paths", self.probing.min_distinct_paths),
+        ];
+        for (field, v) in at_least_one {
+            if v < 1 {
+                return bad(field.into(), "must be at least 1");
+            }
+        }
+        let non_negative = [
+            ("credential_stuffing.min_lift", self.credential_stuffing.min_lift),
+            ("credential_stuffing.baseline_factor", self.credential_stuffing.baseline_factor),
+            ("enumeration.baseline_factor", self.enumeration.baseline_factor),
+            ("distributed_scraping.max_rate_per_ip", self.distributed_scraping.max_rate_per_ip),
+            ("distributed_scraping.baseline_factor", self.distributed_scraping.baseline_factor),
+            ("volume_spike.factor", self.volume_spike.factor),
+            ("volume_spike.sigmas", self.volume_spike.sigmas),
+            ("volume_spike.min_rate_per_min", self.volume_spike.min_rate_per_min),
+            ("new_country.min_distance_km", self.new_country.min_distance_km),
+            ("impossible_travel.uncertainty_km", self.impossible_travel.uncertainty_km),
+        ];
+        for (field, v) in non_negative {
+            if !(v >= 0.0 && v.is_finite()) {
+                return bad(field.into(), "must be a non-negative number");
+            }
+        }
+        if !self.denied_geo.deny.is_empty() && !self.denied_geo.allow.is_empty() {
+            return bad(
+                "denied_geo".into(),
+                "set `deny` or `allow`, not both (allow already denies the rest)",
+            );
         }
         if self.impossible_travel.max_speed_kmh <= 0.0 {
             return bad("impossible_travel.max_speed_kmh".into(), "must be positive");

@@ -123,6 +123,8 @@ impl Geo {
     }
 
     pub fn lookup(&self, ip: IpAddr) -> GeoInfo {
+        // `::ffff:203.0.113.9` is an IPv4 address.
+        let ip = ip.to_canonical();
         let mut out = GeoInfo::default();
         if let Ok(r) = self.country.lookup(ip)
             && let Ok(Some(rec)) = r.decode::<CountryRecord>()

@@ -107,6 +107,20 @@ impl Detector {
         unresolved: Vec<Alert>,
     ) -> Result<Self, DetectError> {
         cfg.validate().map_err(|e| DetectError::Config(e.to_string()))?;
+        // Country codes must be real ones: `UK` (for GB) would silently never match.
+        let gp = &cfg.denied_geo;
+        let lists = [("deny".to_string(), &gp.deny), ("allow".to_string(), &gp.allow)].into_iter().chain(
+            gp.per_api.iter().flat_map(|(api, p)| {
+                [(format!("per_api.{api}.deny"), &p.deny), (format!("per_api.{api}.allow"), &p.allow)]
+            }),
+        );
+        for (key, list) in lists {
+            if let Some(c) = list.iter().find(|c| geo::centroid(c).is_none()) {
+                return Err(DetectError::Config(format!(
+                    "`detect.denied_geo.{key}`: `{c}` is not an ISO 3166-1 alpha-2 country code (the United Kingdom is GB)"
+                )));
+            }
+        }
         let sensitive = AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .build(&cfg.sensitive_paths)
@@ -204,20 +218,23 @@ impl Detector {
         if let Some(&b) = self.auth_cache.get(route) {
             return b;
         }
-        let lower = route.to_ascii_lowercase();
-        let b = self.cfg.auth_routes.iter().any(|k| lower.contains(&k.to_ascii_lowercase()));
+        let b = route_has_keyword(route, &self.cfg.auth_routes);
         if self.auth_cache.len() < 10_000 {
             self.auth_cache.insert(route.into(), b);
         }
         b
     }
 
-    fn is_sensitive(&self, path: &str) -> bool {
-        if self.sensitive.is_match(path) {
-            return true;
+    /// The sensitive pattern a path hits (its index), if any. Scanners encode (`/%2e%2e/`,
+    /// `/.%65nv`), so an encoded path is matched decoded too.
+    fn sensitive_pattern(&self, path: &str) -> Option<u64> {
+        if let Some(m) = self.sensitive.find(path) {
+            return Some(m.pattern().as_u64());
         }
-        // Scanners encode: `/%2e%2e/`, `/.%65nv`, `/%2Egit/config`.
-        path.contains('%') && self.sensitive.is_match(percent_decode(path).as_str())
+        if path.contains('%') {
+            return self.sensitive.find(percent_decode(path).as_str()).map(|m| m.pattern().as_u64());
+        }
+        None
     }
 
     fn close_due(&mut self) {
@@ -322,11 +339,17 @@ impl Observer for Detector {
             None => false,
         };
         let missing_token = o.error_message.is_some_and(|m| m.contains("Missing Authentication Token"));
+        // A failed authentication: 401, an authorizer's error, or 403 on an auth route. A 403
+        // elsewhere is an authorization decision about a resource, not a wrong credential.
         let auth_fail = o.status == 401
-            || (o.status == 403 && matched && !missing_token)
+            || (o.status == 403 && matched && auth_route && !missing_token)
             || (o.authorizer_error.is_some() && (400..500).contains(&o.status));
         let anonymous = o.principal.is_none() && o.api_key.is_none() && o.client_kind == ClientKind::Ip;
-        let sensitive = o.path.is_some_and(|p| self.is_sensitive(p));
+        // A sensitive path counts unless the API really serves it: a success on a declared
+        // route (not the catch-all) is the application's own page, not a probe.
+        let declared = route_key.is_some_and(|r| !r.contains("{proxy+}") && r != "$default");
+        let served = declared && o.status < 400;
+        let sensitive = if served { None } else { o.path.and_then(|p| self.sensitive_pattern(p)) };
         let path_hash = self.hash(o.path.or(route_key).unwrap_or(""));
         let route_hash = self.hash(route_key.unwrap_or(""));
         let numeric_id = o.path.and_then(last_numeric_segment);
@@ -377,10 +400,13 @@ impl Observer for Detector {
                 }
             }
             window::insert_set(&mut e.paths, path_hash, window::MAX_IP_PATHS);
-            if sensitive && window::insert_capped(&mut e.sensitive, path_hash, window::MAX_PATHS) {
+            // Distinct patterns, not concrete paths: /admin/users/1 and /admin/users/2 are one.
+            if let Some(pattern) = sensitive
+                && window::insert_capped(&mut e.sensitive, pattern, window::MAX_PATHS)
+            {
                 window::sample(&mut e.sensitive_samples, o.path);
             }
-            if auth_fail || sensitive {
+            if auth_fail || sensitive.is_some() {
                 window::bump(&mut e.routes, route_key.unwrap_or("-"), 4);
                 window::sample(&mut e.request_ids, o.request_id);
             }
@@ -490,6 +516,25 @@ impl Observer for Detector {
     }
 }
 
+/// Whether a route or path names one of `keywords` as a word: `/auth/login`, `/oauth2/token`,
+/// `/v1/sessions` and `/password-reset` do; `/authors` and `/tokenomics` do not. A word may
+/// carry a plural `s` or trailing digits.
+fn route_has_keyword(route: &str, keywords: &[String]) -> bool {
+    let word_match = |word: &str, k: &str| {
+        word.len() >= k.len()
+            && word.is_char_boundary(k.len())
+            && word[..k.len()].eq_ignore_ascii_case(k)
+            && (matches!(&word[k.len()..], "s" | "S") || word[k.len()..].bytes().all(|b| b.is_ascii_digit()))
+    };
+    keywords.iter().any(|k| {
+        if k.bytes().any(|b| !b.is_ascii_alphanumeric()) {
+            // A keyword with separators (`sign-in`) is matched as written.
+            return route.to_ascii_lowercase().contains(&k.to_ascii_lowercase());
+        }
+        route.split(|c: char| !c.is_ascii_alphanumeric()).any(|word| !word.is_empty() && word_match(word, k))
+    })
+}
+
 /// The last path segment when it is a decimal number (an id), e.g. `/products/1234` → 1234.
 fn last_numeric_segment(path: &str) -> Option<u64> {
     let p = path.split(['?', '#']).next().unwrap_or(path).trim_end_matches('/');
@@ -523,6 +568,27 @@ fn percent_decode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn auth_keywords_are_words_not_substrings() {
+        let k: Vec<String> = ["login", "auth", "oauth", "token", "session", "password", "sign-in"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        for yes in [
+            "/auth/login",
+            "/oauth2/token",
+            "/v1/sessions",
+            "/users/password-reset",
+            "POST /Login",
+            "/sign-in",
+        ] {
+            assert!(route_has_keyword(yes, &k), "{yes}");
+        }
+        for no in ["/authors/{id}", "/tokenomics", "/loginsights", "/products/42", ""] {
+            assert!(!route_has_keyword(no, &k), "{no}");
+        }
+    }
 
     #[test]
     fn numeric_ids_and_decoding() {

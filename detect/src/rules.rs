@@ -103,13 +103,14 @@ fn ip_window(d: &Detector, m: i64, w: i64, ip: u64) -> IpWin {
     out
 }
 
-fn global_fail_ratio(d: &Detector, m: i64, w: i64) -> f64 {
+/// Authentication failures and requests of all traffic in the window.
+fn global_fail_sums(d: &Detector, m: i64, w: i64) -> (u64, u64) {
     let (mut fail, mut total) = (0u64, 0u64);
     for b in d.window(m, w) {
         fail += b.auth_fail;
         total += b.total;
     }
-    if total == 0 { 0.0 } else { fail as f64 / total as f64 }
+    (fail, total)
 }
 
 fn top_routes(routes: &HashMap<String, u32>) -> Vec<Value> {
@@ -124,7 +125,7 @@ fn ip_rules(d: &mut Detector, m: i64, out: &mut Vec<Finding>) {
     let bf = &cfg.brute_force;
     let pr = &cfg.probing;
     let gp = &cfg.denied_geo;
-    let global_bf = global_fail_ratio(d, m, bf.window_minutes);
+    let (g_fail, g_total) = global_fail_sums(d, m, bf.window_minutes);
     let detected_at = m + MINUTE_MS;
     for (&h, e) in &b.ips {
         let ip: &str = &e.ip;
@@ -133,6 +134,9 @@ fn ip_rules(d: &mut Detector, m: i64, out: &mut Vec<Finding>) {
         if bf.enabled && e.auth_fail > 0 {
             let wv = ip_window(d, m, bf.window_minutes, h);
             let ratio = wv.auth_fail as f64 / wv.total.max(1) as f64;
+            // Everyone else's failure share: the source must not raise its own yardstick.
+            let rest_total = g_total.saturating_sub(wv.total);
+            let global_bf = g_fail.saturating_sub(wv.auth_fail) as f64 / rest_total.max(1) as f64;
             let need_ratio = bf.min_failure_ratio.max(global_bf + bf.margin);
             if wv.auth_fail >= bf.min_failures && ratio >= need_ratio {
                 out.push(Finding {
@@ -145,13 +149,13 @@ fn ip_rules(d: &mut Detector, m: i64, out: &mut Vec<Finding>) {
                     ips: addr.into_iter().collect(),
                     evidence: json!({
                         "summary": format!(
-                            "{ip} failed authentication {} times in {} min ({:.0}% of its {} requests; all traffic: {:.1}%)",
+                            "{ip} failed authentication {} times in {} min ({:.0}% of its {} requests; everyone else: {:.1}%)",
                             wv.auth_fail, bf.window_minutes, ratio * 100.0, wv.total, global_bf * 100.0
                         ),
                         "window": window_json(m, bf.window_minutes),
                         "observed": {"auth_failures": wv.auth_fail, "requests": wv.total, "failure_ratio": round2(ratio)},
-                        "baseline": {"all_traffic_failure_ratio": round2(global_bf)},
-                        "thresholds": {"min_failures": bf.min_failures, "min_failure_ratio": round2(need_ratio)},
+                        "baseline": {"others_failure_ratio": round2(global_bf)},
+                        "thresholds": {"min_failures": bf.min_failures, "min_failure_ratio": bf.min_failure_ratio, "margin_over_others": bf.margin, "required_failure_ratio": round2(need_ratio)},
                         "source": geo_json(d, e.geo),
                         "top_routes": top_routes(&wv.routes),
                         "sample_request_ids": wv.request_ids,
@@ -563,7 +567,19 @@ fn client_rules(d: &mut Detector, m: i64, out: &mut Vec<Finding>) {
 
         // Geography (credentials only: an IP's country does not move).
         if credential && !countries.is_empty() {
-            geo_rules(d, m, &subject, &pkey, &countries, established, out);
+            // The addresses of this minute, for the evidence and CIDR suppressions.
+            let ips: Vec<(String, GeoInfo)> = d
+                .closed
+                .back()
+                .and_then(|b| b.clients(kind).get(key.as_str()).map(|c| (b, c)))
+                .map(|(b, c)| {
+                    c.ips
+                        .iter()
+                        .filter_map(|(h, g, _)| b.ips.get(h).map(|e| (e.ip.to_string(), *g)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            geo_rules(d, m, &subject, &pkey, &countries, &ips, established, out);
         }
 
         let p = d.client_profile(&pkey, m);
@@ -575,16 +591,31 @@ fn client_rules(d: &mut Detector, m: i64, out: &mut Vec<Finding>) {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn geo_rules(
     d: &mut Detector,
     m: i64,
     subject: &Subject,
     pkey: &str,
     countries: &[([u8; 2], i64, i64)],
+    ips: &[(String, GeoInfo)],
     established: bool,
     out: &mut Vec<Finding>,
 ) {
     let detected_at = m + MINUTE_MS;
+    let addrs: Vec<IpAddr> = ips.iter().filter_map(|(ip, _)| ip.parse().ok()).collect();
+    let mut by_country: HashMap<[u8; 2], Vec<Value>> = HashMap::default();
+    for (ip, g) in ips {
+        if let Some(cc) = g.country {
+            let v = by_country.entry(cc).or_default();
+            if v.len() < 5 {
+                let mut j = geo_json(d, *g);
+                j["ip"] = json!(ip);
+                v.push(j);
+            }
+        }
+    }
+    let ips_in = |cc: &[u8; 2]| -> Vec<Value> { by_country.get(cc).cloned().unwrap_or_default() };
     let tr = d.cfg.impossible_travel.clone();
     let nc = d.cfg.new_country.clone();
     let mut seen: Vec<([u8; 2], i64, i64)> = countries.to_vec();
@@ -598,7 +629,9 @@ fn geo_rules(
             && prev != code
             && let Some(dist) = country_distance_km(&prev, &code)
         {
-            let hours = ((first - t0).max(60_000)) as f64 / 3_600_000.0;
+            // Within one minute the order of two places is uncertain: at least a minute apart.
+            let gap_ms = (first - t0).abs();
+            let hours = gap_ms.max(60_000) as f64 / 3_600_000.0;
             let effective = (dist - tr.uncertainty_km).max(0.0);
             let speed = effective / hours;
             if speed > tr.max_speed_kmh {
@@ -609,13 +642,14 @@ fn geo_rules(
                     first_seen: t0,
                     last_seen: *last,
                     detected_at,
-                    ips: Vec::new(),
+                    ips: addrs.clone(),
                     evidence: json!({
                         "summary": format!(
-                            "{subject} was in {prev} then {code} {:.0} min later: {dist:.0} km, {speed:.0} km/h needed",
-                            hours * 60.0
+                            "{subject} was in {prev}, then in {code} {:.1} min later: {dist:.0} km apart ({effective:.0} km after {:.0} km of uncertainty), {speed:.0} km/h needed",
+                            gap_ms as f64 / 60_000.0, tr.uncertainty_km
                         ),
-                        "observed": {"from": prev, "to": code, "from_time": gatewatch_core::time::rfc3339(t0), "to_time": gatewatch_core::time::rfc3339(*first), "distance_km": dist.round(), "minutes": round2(hours * 60.0), "speed_kmh": speed.round()},
+                        "observed": {"from": prev, "to": code, "last_seen_in_from": gatewatch_core::time::rfc3339(t0), "first_seen_in_to": gatewatch_core::time::rfc3339(*first), "minutes_between": round2(gap_ms as f64 / 60_000.0), "distance_km": dist.round(), "effective_distance_km": effective.round(), "speed_kmh": speed.round()},
+                        "ips_in_new_place": ips_in(cc),
                         "thresholds": {"max_speed_kmh": tr.max_speed_kmh, "uncertainty_km": tr.uncertainty_km},
                     }),
                 });
@@ -640,8 +674,9 @@ fn geo_rules(
                     first_seen: *first,
                     last_seen: *last,
                     detected_at,
-                    ips: Vec::new(),
+                    ips: addrs.clone(),
                     evidence: json!({
+                        "ips": ips_in(cc),
                         "summary": format!(
                             "{subject}, active for {} minutes from {}, appeared in {code} ({:.0} km from the nearest)",
                             p.active_minutes, p.countries.join(", "), nearest
@@ -802,7 +837,7 @@ fn group_rules(d: &mut Detector, m: i64, global_warm: bool, out: &mut Vec<Findin
                     first_seen: a.first_ms,
                     last_seen: a.last_ms,
                     detected_at,
-                    ips: Vec::new(),
+                    ips: a.sample_ips.iter().filter_map(|(ip, _)| ip.parse().ok()).collect(),
                     evidence: json!({
                         "summary": format!(
                             "{fail_ips} addresses of AS{asn}{} failed authentication {} times in {} min ({:.0}% of their auth requests vs {:.0}% overall)",
@@ -835,7 +870,7 @@ fn group_rules(d: &mut Detector, m: i64, global_warm: bool, out: &mut Vec<Findin
                     first_seen: a.first_ms,
                     last_seen: a.last_ms,
                     detected_at,
-                    ips: Vec::new(),
+                    ips: a.sample_ips.iter().filter_map(|(ip, _)| ip.parse().ok()).collect(),
                     evidence: json!({
                         "summary": format!(
                             "{anon} anonymous addresses of AS{asn}{} requested {} distinct paths in {} min, {per_ip:.1} requests/min each",

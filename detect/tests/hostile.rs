@@ -162,3 +162,65 @@ fn country_policies_apply_per_api_or_globally() {
     let e = cfg.validate().unwrap_err().to_string();
     assert!(e.contains("Germany") && e.contains("denied_geo"), "{e}");
 }
+
+fn obs_route<'a>(t: i64, ip: &'a str, status: u16, route: &'a str, path: &'a str) -> Observation<'a> {
+    Observation {
+        route: Some(route),
+        method: Some("GET"),
+        ..obs(t, ClientKind::Ip, ip, Some(ip), status, path)
+    }
+}
+
+/// Found by review: on a quiet API the attacker's own failures raised the bar it was compared
+/// with, so a loud brute force raised nothing.
+#[test]
+fn a_loud_brute_force_on_a_quiet_api_is_raised_for_as_long_as_it_lasts() {
+    let mut d = Detector::new(&DetectConfig::default(), None, Vec::new(), Vec::new()).unwrap();
+    for m in 0..25i64 {
+        for i in 0..5 {
+            d.observe(&obs_route(T0 + m * 60_000 + i, "192.0.2.7", 200, "/orders", "/orders"));
+        }
+        if m < 20 {
+            for i in 0..200 {
+                d.observe(&obs(
+                    T0 + m * 60_000 + i * 250,
+                    ClientKind::Ip,
+                    "203.0.113.66",
+                    Some("203.0.113.66"),
+                    401,
+                    "/auth/login",
+                ));
+            }
+        }
+    }
+    let out = d.drain(true);
+    let bf: Vec<_> = out.alerts.iter().filter(|a| a.rule == Rule::BruteForce).collect();
+    assert_eq!(bf.len(), 1, "{:#?}", out.alerts);
+    assert!(bf[0].count >= 15, "updated while the attack lasts: {}", bf[0].count);
+}
+
+/// Found by review: substring matching flagged an application's own /admin pages and a 403 on
+/// /authors as probing and brute force.
+#[test]
+fn served_admin_pages_and_authorization_denials_are_not_attacks() {
+    let mut d = Detector::new(&DetectConfig::default(), None, Vec::new(), Vec::new()).unwrap();
+    for m in 0..10i64 {
+        for i in 0..30 {
+            let t = T0 + m * 60_000 + i * 1000;
+            let path = format!("/admin/users/{i}");
+            d.observe(&obs_route(t, "198.51.100.20", 200, "/admin/users/{id}", &path));
+            let path = format!("/console/jobs/{i}");
+            d.observe(&obs_route(t, "198.51.100.21", 200, "/console/jobs/{id}", &path));
+            let path = format!("/authors/{i}");
+            d.observe(&obs_route(t, "198.51.100.22", 403, "/authors/{id}", &path));
+        }
+    }
+    // A scanner on the same API: unmatched routes, three different sensitive targets.
+    for (i, p) in ["/.env", "/.git/config", "/wp-login.php", "/.env.bak"].iter().enumerate() {
+        d.observe(&obs_route(T0 + 11 * 60_000 + i as i64, "203.0.113.99", 404, "-", p));
+    }
+    d.observe(&obs_route(T0 + 20 * 60_000, "192.0.2.1", 200, "/x", "/x"));
+    let out = d.drain(true);
+    let rules: Vec<(Rule, String)> = out.alerts.iter().map(|a| (a.rule, a.subject.to_string())).collect();
+    assert_eq!(rules, vec![(Rule::Probing, "ip:203.0.113.99".to_string())], "{:#?}", out.alerts);
+}

@@ -414,7 +414,7 @@ impl Scrubber {
         let key = if !cfg.key.trim().is_empty() {
             parse_key(cfg.key.trim()).map_err(|e| format!("`scrub.key`: {e}"))?
         } else {
-            load_or_create_key(Path::new(&cfg.key_file))?
+            load_or_create_key(&cfg.resolved_key_file())?
         };
         Self::with_key(cfg, key)
     }
@@ -1113,6 +1113,10 @@ fn load_or_create_key(path: &Path) -> Result<Vec<u8>, String> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let mut key = [0u8; 32];
             getrandom::fill(&mut key).map_err(|e| format!("no randomness for a new key: {e}"))?;
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| format!("creating `{}` for the key file: {e}", dir.display()))?;
+            }
             let mut opts = std::fs::OpenOptions::new();
             opts.write(true).create_new(true);
             #[cfg(unix)]
