@@ -200,8 +200,11 @@ enum GeoipCmd {
         #[arg(long, default_value = "https://registry.npmjs.org")]
         registry: String,
     },
-    /// Look up addresses in the configured databases.
-    Lookup { ips: Vec<String> },
+    /// Look up addresses in the configured databases: ip, country, ASN, network name (tab-separated).
+    Lookup {
+        #[arg(required = true)]
+        ips: Vec<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -341,9 +344,13 @@ async fn run(cli: Cli) -> Result<()> {
         Cmd::Geoip { cmd: GeoipCmd::Lookup { ips } } => {
             let cfg = load_config(config, None)?;
             let geo = tokio::task::block_in_place(|| gatewatch_detect::geo::Geo::open(&cfg.geoip))?;
+            let mut bad = 0;
             for ip in ips {
-                let addr: std::net::IpAddr =
-                    ip.parse().with_context(|| format!("`{ip}` is not an IP address"))?;
+                let Ok(addr) = ip.parse::<std::net::IpAddr>() else {
+                    eprintln!("error: `{ip}` is not an IP address");
+                    bad += 1;
+                    continue;
+                };
                 let g = geo.lookup(addr);
                 let org = g.asn.and_then(|a| geo.asn_org(a));
                 println!(
@@ -352,6 +359,9 @@ async fn run(cli: Cli) -> Result<()> {
                     g.asn.map(|a| format!("AS{a}")).unwrap_or_else(|| "-".into()),
                     org.unwrap_or_default()
                 );
+            }
+            if bad > 0 {
+                bail!("{bad} argument(s) were not IP addresses");
             }
             Ok(())
         }

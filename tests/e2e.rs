@@ -822,13 +822,17 @@ fn geoip_lookup_uses_the_real_databases() {
     assert_eq!(rows[0][1..3], ["US", "AS7922"], "{text}");
     assert_eq!(rows[1][1], "KP", "{text}");
     assert_eq!(rows[2][1..3], ["DE", "AS3320"], "{text}");
+    // A bad argument is reported; the good ones are still answered.
     let out = bin()
         .env("GATEWATCH_GEOIP__DIR", geoip_dir())
-        .args(["geoip", "lookup", "not-an-ip"])
+        .args(["geoip", "lookup", "8.8.8.8", "not-an-ip", "::ffff:73.1.2.3"])
         .output()
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("not-an-ip"));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), 2, "{text}");
+    assert!(text.contains("::ffff:73.1.2.3\tUS\tAS7922"), "IPv4-mapped addresses are IPv4: {text}");
 }
 
 /// The project's own evaluation through the real pipeline: every rule finds its labelled
@@ -949,12 +953,15 @@ async fn alerts_are_explained_deduplicated_and_survive_a_restart() {
         ("since=yesterday", "since"),
         ("subject=nocolon", "subject"),
         ("colour=red", "colour"),
+        ("since=2026-11-25T00:00:00Z&until=2026-11-24T00:00:00Z", "since"),
     ] {
         let (s, body) = http_get(&server.1, &format!("/v1/alerts?{query}"));
         assert_eq!(s, 400, "{query}: {body}");
         assert!(body.contains(&format!("\"name\":\"{param}\"")), "{query}: {body}");
     }
     assert_eq!(http_get(&server.1, "/v1/alerts/alt_0000").0, 404);
+    let (s, body) = http_get(&server.1, &format!("/v1/alerts/{}?x=1", bf["id"].as_str().unwrap()));
+    assert_eq!(s, 400, "{body}");
     assert_eq!(http_get(&server.1, "/v1/alerts/..%2F..%2Fetc").0, 400);
     drop(server);
 

@@ -273,14 +273,20 @@ async fn list_alerts(State(ctx): State<Ctx>, Query(q): Params) -> Result<Json<Va
             Some((t.parse::<i64>().map_err(|_| bad())?, id.to_string()))
         }
     };
+    let (since, until) = (time("since")?, time("until")?);
+    if let (Some(s), Some(u)) = (since, until)
+        && s >= u
+    {
+        return Err(ApiError::bad_param("since", "must be before `until`"));
+    }
     let filter = gatewatch_core::store::AlertFilter {
         kind: parsed(&q, "kind")?,
         rule: parsed(&q, "rule")?,
         severity: parsed(&q, "severity")?,
         status: parsed(&q, "status")?,
         subject: parsed(&q, "subject")?,
-        since: time("since")?,
-        until: time("until")?,
+        since,
+        until,
         after,
         limit: limit + 1,
     };
@@ -294,7 +300,12 @@ async fn list_alerts(State(ctx): State<Ctx>, Query(q): Params) -> Result<Json<Va
     })))
 }
 
-async fn get_alert(State(ctx): State<Ctx>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+async fn get_alert(
+    State(ctx): State<Ctx>,
+    Path(id): Path<String>,
+    Query(q): Params,
+) -> Result<Json<Value>, ApiError> {
+    reject_unknown(&q, &[])?;
     if id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
         return Err(ApiError::bad_param("id", "alert ids look like alt_3f2a…"));
     }
