@@ -23,7 +23,12 @@ fn bin() -> Command {
 }
 
 fn run_ok(args: &[&str]) -> Output {
-    let out = bin().args(args).output().expect("spawn gatewatch");
+    run_cmd_ok(bin(), args)
+}
+
+/// Runs `cmd` with `args` and fails the test, with both outputs, unless it succeeds.
+fn run_cmd_ok(mut cmd: Command, args: &[&str]) -> Output {
+    let out = cmd.args(args).output().expect("spawn gatewatch");
     assert!(
         out.status.success(),
         "gatewatch {args:?} failed:\n{}\n{}",
@@ -799,14 +804,9 @@ fn geoip_dir() -> PathBuf {
 }
 
 fn geo_bin(args: &[&str]) -> Output {
-    let out = bin().env("GATEWATCH_GEOIP__DIR", geoip_dir()).args(args).output().expect("spawn gatewatch");
-    assert!(
-        out.status.success(),
-        "gatewatch {args:?} failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
+    let mut cmd = bin();
+    cmd.env("GATEWATCH_GEOIP__DIR", geoip_dir());
+    run_cmd_ok(cmd, args)
 }
 
 fn alerts_json(db: &str) -> Vec<Value> {

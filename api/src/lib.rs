@@ -82,20 +82,20 @@ fn reject_unknown(q: &HashMap<String, String>, allowed: &[&str]) -> Result<(), A
     }
 }
 
+/// A time parameter: RFC 3339 or epoch milliseconds; the error names the parameter.
+fn time_param(q: &HashMap<String, String>, name: &str) -> Result<Option<i64>, ApiError> {
+    q.get(name)
+        .map(|v| {
+            parse_time_param(v).ok_or_else(|| {
+                ApiError::bad_param(name, "expected RFC 3339 (2026-11-24T14:00:00Z) or epoch milliseconds")
+            })
+        })
+        .transpose()
+}
+
 /// `from`/`to` (RFC 3339 or epoch ms); by default the last hour of stored data.
 async fn time_range(store: &Store, q: &HashMap<String, String>) -> Result<(i64, i64), ApiError> {
-    let parse = |name: &str| -> Result<Option<i64>, ApiError> {
-        q.get(name)
-            .map(|v| {
-                parse_time_param(v).ok_or_else(|| {
-                    ApiError::bad_param(
-                        name,
-                        "expected RFC 3339 (2026-11-24T14:00:00Z) or epoch milliseconds",
-                    )
-                })
-            })
-            .transpose()
-    };
+    let parse = |name: &str| time_param(q, name);
     let (from, to) = (parse("from")?, parse("to")?);
     let to = match to {
         Some(t) => t,
@@ -239,18 +239,7 @@ async fn list_alerts(State(ctx): State<Ctx>, Query(q): Params) -> Result<Json<Va
     ) -> Result<Option<T>, ApiError> {
         q.get(name).map(|v| v.parse::<T>().map_err(|e| ApiError::bad_param(name, e))).transpose()
     }
-    let time = |name: &str| -> Result<Option<i64>, ApiError> {
-        q.get(name)
-            .map(|v| {
-                parse_time_param(v).ok_or_else(|| {
-                    ApiError::bad_param(
-                        name,
-                        "expected RFC 3339 (2026-11-24T14:00:00Z) or epoch milliseconds",
-                    )
-                })
-            })
-            .transpose()
-    };
+    let time = |name: &str| time_param(&q, name);
     let limit = match q.get("limit") {
         None => 100,
         Some(v) => match v.parse::<i64>() {

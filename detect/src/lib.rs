@@ -32,7 +32,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::hash::BuildHasher;
 use std::net::IpAddr;
 use std::sync::Arc;
-use window::{Bucket, ClientMin, IpMin, kind_index};
+use window::{Bucket, ClientMin, IpMin, RouteMin, kind_index};
 
 /// Learned profiles are persisted at most this often (event time): baselines move slowly, and
 /// rewriting every active client's profile with every batch would dominate the store's work.
@@ -357,11 +357,10 @@ impl Observer for Detector {
         let ip_hash = o.ip.map(|ip| self.hash(ip)).unwrap_or(0);
         let geo_denied =
             self.geo_policy && geo.country_str().is_some_and(|cc| self.cfg.denied_geo.denies(o.api, cc));
-        let auth_route_label = if auth_route {
-            Some(format!("{} {}", o.method.unwrap_or("-"), route_key.or(o.path).unwrap_or("-")))
-        } else {
-            None
-        };
+        // The route's key is a hash: its `METHOD route` label is built once per route-minute.
+        let route_of_auth = route_key.or(o.path).unwrap_or("-");
+        let auth_route_hash =
+            auth_route.then(|| self.hasher.hash_one((o.method.unwrap_or("-"), route_of_auth)));
 
         let b = self.open.entry(minute).or_insert_with(|| Bucket::new(minute));
         b.total += 1;
@@ -410,11 +409,11 @@ impl Observer for Detector {
                 window::bump(&mut e.routes, route_key.unwrap_or("-"), 4);
                 window::sample(&mut e.request_ids, o.request_id);
             }
-            if let Some(label) = &auth_route_label {
-                let r = match b.auth_routes.get_mut(label.as_str()) {
-                    Some(r) => r,
-                    None => b.auth_routes.entry(label.as_str().into()).or_default(),
-                };
+            if let Some(h) = auth_route_hash {
+                let r = b.auth_routes.entry(h).or_insert_with(|| RouteMin {
+                    label: format!("{} {route_of_auth}", o.method.unwrap_or("-")).into(),
+                    ..Default::default()
+                });
                 r.total += 1;
                 if auth_fail {
                     r.fail += 1;

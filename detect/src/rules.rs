@@ -11,7 +11,7 @@
 use crate::Detector;
 use crate::alerts::Finding;
 use crate::geo::{GeoInfo, country_distance_km};
-use crate::window::{Bucket, ClientMin};
+use crate::window::ClientMin;
 use foldhash::{HashMap, HashSet};
 use gatewatch_core::time::MINUTE_MS;
 use gatewatch_core::{ClientKind, Rule, Severity, Subject, SubjectKind};
@@ -905,20 +905,21 @@ fn group_rules(d: &mut Detector, m: i64, global_warm: bool, out: &mut Vec<Findin
 fn route_stuffing(d: &mut Detector, m: i64, global_warm: bool, out: &mut Vec<Finding>) {
     let st = d.cfg.credential_stuffing.clone();
     let Some(last) = d.closed.back() else { return };
-    let labels: Vec<String> = last.auth_routes.keys().map(|k| k.to_string()).collect();
+    let routes: Vec<(u64, String)> =
+        last.auth_routes.iter().map(|(h, r)| (*h, r.label.to_string())).collect();
     let (mut other_fail, mut other_total) = (0u64, 0u64);
-    let mut per_route: Vec<(String, u64, u64, u64)> = Vec::new();
-    for label in &labels {
+    let mut per_route: Vec<(u64, String, u64, u64, u64)> = Vec::new();
+    for (h, label) in routes {
         let (mut fail, mut total) = (0u64, 0u64);
         let mut ips: HashSet<u64> = HashSet::default();
         for b in d.window(m, st.window_minutes) {
-            if let Some(r) = b.auth_routes.get(label.as_str()) {
+            if let Some(r) = b.auth_routes.get(&h) {
                 fail += u64::from(r.fail);
                 total += u64::from(r.total);
                 ips.extend(r.fail_ips.iter().copied());
             }
         }
-        per_route.push((label.clone(), fail, total, ips.len() as u64));
+        per_route.push((h, label, fail, total, ips.len() as u64));
     }
     for b in d.window(m, st.window_minutes) {
         other_fail += b.auth_fail - b.auth_route_fail.min(b.auth_fail);
@@ -927,7 +928,7 @@ fn route_stuffing(d: &mut Detector, m: i64, global_warm: bool, out: &mut Vec<Fin
     let other_ratio = other_fail as f64 / other_total.max(1) as f64;
     let other_base = d.groups.get("other_auth").map(|g| g.ratio.mean).unwrap_or(other_ratio);
     let outage = other_ratio >= 0.05 && other_ratio >= 3.0 * other_base.max(0.01);
-    for (label, fail, total, ips) in per_route {
+    for (h, label, fail, total, ips) in per_route {
         let ratio = fail as f64 / total.max(1) as f64;
         let gkey = format!("route:{label}");
         let base = d.groups.get(&gkey).map(|g| (g.ratio.mean, g.signal.mean, g.first));
@@ -965,7 +966,7 @@ fn route_stuffing(d: &mut Detector, m: i64, global_warm: bool, out: &mut Vec<Fin
         }
         // Learn the route's ratio from this minute only when it is not under attack.
         if !firing
-            && let Some(r) = d.closed.back().and_then(|b| b.auth_routes.get(label.as_str()))
+            && let Some(r) = d.closed.back().and_then(|b| b.auth_routes.get(&h))
             && r.total > 0
         {
             let x = f64::from(r.fail) / f64::from(r.total);
@@ -985,5 +986,4 @@ fn route_stuffing(d: &mut Detector, m: i64, global_warm: bool, out: &mut Vec<Fin
             g.fold_ratio(x);
         }
     }
-    let _ = Bucket::new;
 }

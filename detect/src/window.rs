@@ -70,6 +70,8 @@ pub struct ClientMin {
 /// One authentication route in one minute.
 #[derive(Debug, Default)]
 pub struct RouteMin {
+    /// `METHOD route`, e.g. `POST /auth/login`.
+    pub label: Box<str>,
     pub total: u32,
     pub fail: u32,
     pub fail_ips: Vec<u64>,
@@ -100,7 +102,8 @@ pub struct Bucket {
     /// Source IPs by the detector's hash of the address text.
     pub ips: HashMap<u64, IpMin>,
     pub clients: [HashMap<Box<str>, ClientMin>; 4],
-    pub auth_routes: HashMap<Box<str>, RouteMin>,
+    /// Auth routes by the hash of (method, route); the label is kept inside.
+    pub auth_routes: HashMap<u64, RouteMin>,
     /// Filled when the minute closes ([`Bucket::summarize_networks`]).
     pub asns: HashMap<u32, AsnMin>,
     pub total: u64,
