@@ -123,7 +123,9 @@ fn assert_same<V: PartialEq + std::fmt::Debug>(
 }
 
 /// Latency max exactly; distinct paths and latency p50 within sketch error, which depends on
-/// how the events were split into batches (merge order).
+/// how the events were split into batches (merge order; batches also cut on time, so the split
+/// varies between runs). HLL lg_k=11 has a relative standard error of 1.04/√2048 ≈ 2.3 %: the
+/// bound is three of those.
 fn assert_same_sketches(a: &[MinuteRow], b: &[MinuteRow], what: &str) {
     let exact = |rows: &[MinuteRow]| -> BTreeMap<(String, i64), Option<f64>> {
         rows.iter().map(|r| ((r.client.to_string(), r.minute), r.agg.latency_max_ms)).collect()
@@ -132,7 +134,7 @@ fn assert_same_sketches(a: &[MinuteRow], b: &[MinuteRow], what: &str) {
     for (x, y) in a.iter().zip(b) {
         let (p, q) = (x.agg.distinct_paths() as f64, y.agg.distinct_paths() as f64);
         assert!(
-            (p - q).abs() <= 1.0 + 0.02 * p.max(q),
+            (p - q).abs() <= 1.0 + 0.07 * p.max(q),
             "{what}: distinct paths {p} vs {q} for {} at {}",
             x.client,
             x.minute
