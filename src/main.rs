@@ -5,6 +5,7 @@
 mod bench;
 mod evaluate;
 mod generate;
+mod ingest;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
@@ -71,6 +72,24 @@ enum Cmd {
         /// Name of the source for checkpoints (default: a fingerprint of the input's start).
         #[arg(long)]
         source: Option<String>,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Consume live sources until SIGTERM/SIGINT: Kinesis streams (shard leases shared by all
+    /// workers on one store), CloudWatch Logs groups, the Firehose HTTP endpoint receiver.
+    Ingest {
+        #[command(flatten)]
+        sources: ingest::SourceArgs,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Everything in one process: the configured sources, the detector and the REST API.
+    Run {
+        /// API address [default: `listen` in the config, 127.0.0.1:8080]
+        #[arg(long)]
+        listen: Option<SocketAddr>,
+        #[command(flatten)]
+        sources: ingest::SourceArgs,
         #[command(flatten)]
         db: DbArg,
     },
@@ -224,7 +243,7 @@ fn load_config(path: Option<&std::path::Path>, db: Option<&DbArg>) -> Result<Con
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let filter = tracing_subscriber::EnvFilter::try_from_env("GATEWATCH_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,gatewatch=info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,aws_config=error,gatewatch=info"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -249,6 +268,20 @@ async fn run(cli: Cli) -> Result<()> {
             let summary = replay_with_progress(&store, &cfg, Input::parse(&input), format, source).await;
             store.close().await;
             summary.map(|_| ())
+        }
+        Cmd::Ingest { sources, db } => {
+            let mut cfg = load_config(config, Some(&db))?;
+            sources.apply(&mut cfg)?;
+            ingest::run(cfg, None).await
+        }
+        Cmd::Run { listen, sources, db } => {
+            let mut cfg = load_config(config, Some(&db))?;
+            sources.apply(&mut cfg)?;
+            let listen = match listen {
+                Some(l) => l,
+                None => cfg.listen.parse().context("config `listen`")?,
+            };
+            ingest::run(cfg, Some(listen)).await
         }
         Cmd::Migrate { db } => {
             let cfg = load_config(config, Some(&db))?;
@@ -376,6 +409,9 @@ async fn run(cli: Cli) -> Result<()> {
             // Validates everything, the scrubber's rules and key, and the detector included.
             Settings::from_config(&cfg)?;
             gatewatch_detect::Detector::new(&cfg.detect, None, Vec::new(), Vec::new())?;
+            if !cfg.firehose.access_key.is_empty() {
+                cfg.firehose.access_key = "(set; not shown)".into();
+            }
             if !cfg.scrub.key.is_empty() {
                 cfg.scrub.key = "(set; not shown)".into();
             }

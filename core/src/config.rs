@@ -4,6 +4,9 @@
 
 use crate::error::{Error, Result};
 use crate::model::ClientKind;
+pub use crate::sources::{
+    AwsConfig, CloudWatchLogsSource, FirehoseConfig, KinesisSource, LeaseConfig, StartPosition,
+};
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
@@ -29,6 +32,13 @@ pub struct Config {
     /// Extra JSON keys accepted for each access-log field, keyed by the AWS name
     /// (e.g. `ip = ["sourceIp", "clientIp"]`). The AWS names are always accepted.
     pub fields: BTreeMap<String, Vec<String>>,
+    pub aws: AwsConfig,
+    /// Kinesis Data Streams to consume (`[[kinesis]]`, one table a stream).
+    pub kinesis: Vec<KinesisSource>,
+    /// Log groups to poll (`[[cloudwatch_logs]]`).
+    pub cloudwatch_logs: Vec<CloudWatchLogsSource>,
+    pub firehose: FirehoseConfig,
+    pub leases: LeaseConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -143,6 +153,11 @@ impl Default for Config {
             geoip: GeoIpConfig::default(),
             detect: DetectConfig::default(),
             fields: BTreeMap::new(),
+            aws: AwsConfig::default(),
+            kinesis: Vec::new(),
+            cloudwatch_logs: Vec::new(),
+            firehose: FirehoseConfig::default(),
+            leases: LeaseConfig::default(),
         }
     }
 }
@@ -207,6 +222,7 @@ impl Config {
             return bad("ingest.max_future_skew_secs", "must not be negative");
         }
         self.detect.validate()?;
+        crate::sources::validate(self)?;
         if self.listen.parse::<std::net::SocketAddr>().is_err() {
             return bad("listen", "must be an address like 127.0.0.1:8080");
         }

@@ -9,6 +9,7 @@ pub mod config;
 pub mod error;
 pub mod model;
 pub mod net;
+pub mod sources;
 pub mod store;
 pub mod time;
 

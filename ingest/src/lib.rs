@@ -6,7 +6,12 @@
 //! source position it reached, to the store in one transaction.
 
 pub mod aggregate;
+pub mod aws;
+pub mod cwl;
+pub mod firehose;
+pub mod kinesis;
 pub mod lines;
+pub mod live;
 pub mod parse;
 pub mod pipeline;
 pub mod replay;

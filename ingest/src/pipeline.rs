@@ -328,7 +328,8 @@ impl<'s> Reader<'s> {
         self
     }
 
-    fn dead_letter(&mut self, position: String, reason: String) {
+    /// Records an unusable record with its reason (no excerpt).
+    pub fn dead_letter(&mut self, position: String, reason: String) {
         self.dead_letter_with(position, reason, None);
     }
 
@@ -532,6 +533,75 @@ impl<'s> Reader<'s> {
         self.batch_started = Instant::now();
         self.dirty = false;
         sink(batch)
+    }
+
+    /// Folds one record of a live source (a Kinesis record, a Firehose record): a gzip CWL
+    /// envelope, a plain CWL envelope, or access-log lines. `pos` names it in dead letters.
+    pub fn blob(&mut self, data: &[u8], pos: &str) {
+        if data.starts_with(&GZIP_MAGIC) {
+            match self.gunzip_bounded(data) {
+                Ok(plain) => self.plain_blob(&plain, pos),
+                Err(why) => self.dead_letter(pos.to_string(), why),
+            }
+        } else {
+            self.plain_blob(data, pos);
+        }
+    }
+
+    fn plain_blob(&mut self, data: &[u8], pos: &str) {
+        if is_envelope_json(data) {
+            self.envelopes(data, pos);
+            return;
+        }
+        for (i, line) in data.split(|&b| b == b'\n').enumerate() {
+            if line.len() > self.settings.max_line_bytes {
+                let max = self.settings.max_line_bytes;
+                self.dead_letter(
+                    format!("{pos} line {}", i + 1),
+                    format!("line of {} bytes exceeds ingest.max_line_bytes ({max})", line.len()),
+                );
+                continue;
+            }
+            self.access_line(line, LineKind::Sniff, None, || format!("{pos} line {}", i + 1));
+        }
+    }
+
+    /// Folds one CloudWatch Logs event (as FilterLogEvents returns it).
+    pub fn log_event(&mut self, message: &str, timestamp_ms: Option<i64>, pos: impl FnOnce() -> String) {
+        if message.len() > self.settings.max_line_bytes {
+            let max = self.settings.max_line_bytes;
+            let reason = format!("line of {} bytes exceeds ingest.max_line_bytes ({max})", message.len());
+            self.dead_letter(pos(), reason);
+            return;
+        }
+        self.access_line(message.as_bytes(), LineKind::Sniff, timestamp_ms, pos);
+    }
+
+    /// Events and dead letters folded since the last [`Reader::take_batch`].
+    pub fn pending(&self) -> (u64, usize) {
+        (self.agg.events(), self.dead.len())
+    }
+
+    /// Closes the batch folded so far at `position` (live sources commit one batch per read).
+    pub fn take_batch(&mut self, position: String) -> PendingBatch {
+        let events = self.agg.events();
+        self.progress.events.fetch_add(events, Ordering::Relaxed);
+        self.summary.batches += 1;
+        self.dirty = false;
+        // A live reader runs for days: the clock-skew check follows the wall clock.
+        self.now_ms = chrono::Utc::now().timestamp_millis();
+        self.clients.clear();
+        PendingBatch {
+            rows: self.agg.take(),
+            dead_letters: std::mem::take(&mut self.dead),
+            observations: self.observations.as_mut().map(std::mem::take),
+            end_of_input: false,
+            alerts: Vec::new(),
+            profiles: Vec::new(),
+            forget: Vec::new(),
+            position,
+            events,
+        }
     }
 
     /// Reads `input` (laid out as `layout`) to the end. `resume` is the checkpoint position of

@@ -42,6 +42,9 @@ macro_rules! on_pool {
     };
 }
 
+mod lease;
+pub use lease::Lease;
+
 /// Reads the counter, latency and sketch columns of a `client_minutes` row.
 macro_rules! agg_from_row {
     ($row:expr) => {{
@@ -256,6 +259,21 @@ impl Store {
         })
     }
 
+    /// Deletes the checkpoints of sources named `prefix…` last written before `before` (epoch
+    /// ms): the per-request keys that de-duplicate Firehose retries are not needed forever.
+    pub async fn prune_checkpoints(&self, prefix: &str, before: i64) -> Result<u64> {
+        on_pool!(self, p => {
+            let n = sqlx::query("DELETE FROM checkpoints WHERE substr(source, 1, $1) = $2 AND updated_at < $3")
+                .bind(prefix.len() as i32)
+                .bind(prefix)
+                .bind(before)
+                .execute(p)
+                .await?
+                .rows_affected();
+            Ok(n)
+        })
+    }
+
     /// Commits a batch: merges its rows into the stored series, appends its dead letters and
     /// advances the source checkpoint, all in one transaction.
     pub async fn commit_batch(&self, mut batch: BatchWrite) -> Result<CommitOutcome> {
@@ -266,13 +284,33 @@ impl Store {
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
             let lock = if is_pg { " FOR UPDATE" } else { "" };
-            let stored: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-                "SELECT position FROM checkpoints WHERE source = $1{lock}"
-            )))
-            .bind(&batch.source)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if stored != batch.prev_position {
+            let current = match &batch.prev_position {
+                // A first batch claims the source by creating its row: of two writers racing
+                // for a new source (FOR UPDATE cannot lock a row that does not exist yet), the
+                // second waits on the key, then finds it taken.
+                None => {
+                    sqlx::query(
+                        "INSERT INTO checkpoints (source, position, events, updated_at) VALUES ($1, '', 0, $2) \
+                         ON CONFLICT (source) DO NOTHING",
+                    )
+                    .bind(&batch.source)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected()
+                        == 1
+                }
+                Some(prev) => {
+                    let stored: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                        "SELECT position FROM checkpoints WHERE source = $1{lock}"
+                    )))
+                    .bind(&batch.source)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    stored.as_ref() == Some(prev)
+                }
+            };
+            if !current {
                 tx.rollback().await?;
                 return Ok(CommitOutcome::Stale);
             }

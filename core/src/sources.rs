@@ -1,0 +1,210 @@
+//! The live-source sections of the [`Config`](crate::Config): `[aws]`, `[[kinesis]]`,
+//! `[[cloudwatch_logs]]`, `[firehose]` and `[leases]`.
+
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+
+/// How the AWS clients connect. Credentials come from the standard chain (environment,
+/// shared profile, web identity, container and instance metadata), never from this file.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct AwsConfig {
+    /// Region; empty: the chain's (`AWS_REGION`, profile, instance metadata).
+    pub region: String,
+    /// Endpoint override for emulators and VPC endpoints (e.g. `http://127.0.0.1:5000`).
+    pub endpoint_url: String,
+    /// Named profile from `~/.aws/config`; empty: the default chain.
+    pub profile: String,
+}
+
+/// Where a shard without a checkpoint starts.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum StartPosition {
+    /// The oldest record still in the stream.
+    #[default]
+    TrimHorizon,
+    /// Only records put after the worker starts.
+    Latest,
+    /// Records from `start_timestamp` on.
+    AtTimestamp,
+}
+
+impl std::str::FromStr for StartPosition {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s.to_ascii_lowercase().replace('-', "_").as_str() {
+            "trim_horizon" => Ok(Self::TrimHorizon),
+            "latest" => Ok(Self::Latest),
+            "at_timestamp" => Ok(Self::AtTimestamp),
+            _ => Err(format!("unknown start position `{s}` (expected trim_horizon, latest or at_timestamp)")),
+        }
+    }
+}
+
+/// One Kinesis Data Stream fed by a CloudWatch Logs subscription filter (or by producers
+/// putting access-log lines).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct KinesisSource {
+    pub stream: String,
+    pub start_position: StartPosition,
+    /// RFC 3339 or epoch ms; only with `start_position = "at_timestamp"`.
+    pub start_timestamp: String,
+    /// Records a GetRecords call asks for (at most 10 000).
+    pub max_records: i32,
+    /// Pause after a read that returned nothing. A shard allows 5 reads/s shared by all its
+    /// consumers; the default (1 000 ms) leaves room for others, as the KCL's default does.
+    pub idle_poll_ms: u64,
+}
+
+impl Default for KinesisSource {
+    fn default() -> Self {
+        Self {
+            stream: String::new(),
+            start_position: StartPosition::TrimHorizon,
+            start_timestamp: String::new(),
+            max_records: 10_000,
+            idle_poll_ms: 1_000,
+        }
+    }
+}
+
+/// Log groups polled with FilterLogEvents.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CloudWatchLogsSource {
+    /// Log group names.
+    pub log_groups: Vec<String>,
+    /// Also every log group whose name starts with this (looked up again every few polls).
+    pub log_group_prefix: String,
+    /// Where a group without a checkpoint starts: RFC 3339 or epoch ms; empty: now.
+    pub start_time: String,
+    pub poll_interval_secs: u64,
+    /// Only events older than this are read: CloudWatch Logs makes an event searchable a
+    /// little after its timestamp, and an event that shows up after its window was read would
+    /// be missed. Events delivered later than this are missed by polling (a subscription to
+    /// Kinesis or Firehose has no such gap).
+    pub settle_secs: u64,
+    /// Longest time range one poll reads (a backfill goes in steps of this).
+    pub max_window_secs: u64,
+}
+
+impl Default for CloudWatchLogsSource {
+    fn default() -> Self {
+        Self {
+            log_groups: Vec::new(),
+            log_group_prefix: String::new(),
+            start_time: String::new(),
+            poll_interval_secs: 10,
+            settle_secs: 60,
+            max_window_secs: 300,
+        }
+    }
+}
+
+/// The Firehose HTTP endpoint receiver.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FirehoseConfig {
+    /// Address to listen on (e.g. `0.0.0.0:8443` behind a TLS-terminating load balancer);
+    /// empty: no receiver.
+    pub listen: String,
+    /// The access key configured on the delivery stream (`X-Amz-Firehose-Access-Key`).
+    /// Required when `listen` is set; better given as `GATEWATCH_FIREHOSE__ACCESS_KEY`.
+    pub access_key: String,
+    /// Largest accepted request body (Firehose sends at most 64 MiB).
+    pub max_body_bytes: usize,
+    /// How long a request id is remembered to drop Firehose's retries (its retry duration is
+    /// at most 7 200 s).
+    pub dedup_hours: u64,
+}
+
+impl Default for FirehoseConfig {
+    fn default() -> Self {
+        Self { listen: String::new(), access_key: String::new(), max_body_bytes: 64 << 20, dedup_hours: 24 }
+    }
+}
+
+/// Shard leases shared by `gatewatch ingest` workers on one PostgreSQL store.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LeaseConfig {
+    /// This worker's name in the lease table; empty: `host-pid`.
+    pub worker_id: String,
+    /// A lease not renewed for this long is taken over by another worker.
+    pub duration_secs: u64,
+}
+
+impl Default for LeaseConfig {
+    fn default() -> Self {
+        Self { worker_id: String::new(), duration_secs: 10 }
+    }
+}
+
+pub(crate) fn validate(cfg: &crate::Config) -> Result<()> {
+    let bad = |field: String, why: &str| Err(Error::Config(format!("`{field}`: {why}")));
+    for (i, k) in cfg.kinesis.iter().enumerate() {
+        let f = |name: &str| format!("kinesis[{i}].{name}");
+        if k.stream.trim().is_empty() {
+            return bad(f("stream"), "must name a stream");
+        }
+        if !(1..=10_000).contains(&k.max_records) {
+            return bad(f("max_records"), "must be between 1 and 10000");
+        }
+        if k.idle_poll_ms < 200 {
+            return bad(f("idle_poll_ms"), "must be at least 200 (a shard allows 5 reads a second)");
+        }
+        match (k.start_position, k.start_timestamp.is_empty()) {
+            (StartPosition::AtTimestamp, true) => {
+                return bad(f("start_timestamp"), "is required with start_position = \"at_timestamp\"");
+            }
+            (StartPosition::AtTimestamp, false)
+                if crate::time::parse_time_param(&k.start_timestamp).is_none() =>
+            {
+                return bad(f("start_timestamp"), "expected RFC 3339 or epoch milliseconds");
+            }
+            (StartPosition::TrimHorizon | StartPosition::Latest, false) => {
+                return bad(f("start_timestamp"), "only applies with start_position = \"at_timestamp\"");
+            }
+            _ => {}
+        }
+    }
+    for (i, c) in cfg.cloudwatch_logs.iter().enumerate() {
+        let f = |name: &str| format!("cloudwatch_logs[{i}].{name}");
+        if c.log_groups.is_empty() && c.log_group_prefix.is_empty() {
+            return bad(f("log_groups"), "name at least one log group (or set log_group_prefix)");
+        }
+        if c.log_groups.iter().any(|g| g.trim().is_empty()) {
+            return bad(f("log_groups"), "contains an empty name");
+        }
+        if !c.start_time.is_empty() && crate::time::parse_time_param(&c.start_time).is_none() {
+            return bad(f("start_time"), "expected RFC 3339 or epoch milliseconds");
+        }
+        if c.poll_interval_secs == 0 {
+            return bad(f("poll_interval_secs"), "must be at least 1");
+        }
+        if c.max_window_secs == 0 {
+            return bad(f("max_window_secs"), "must be at least 1");
+        }
+    }
+    let fh = &cfg.firehose;
+    if !fh.listen.is_empty() {
+        if fh.listen.parse::<std::net::SocketAddr>().is_err() {
+            return bad("firehose.listen".into(), "must be an address like 0.0.0.0:8443");
+        }
+        if fh.access_key.len() < 16 {
+            return bad(
+                "firehose.access_key".into(),
+                "must be set (at least 16 characters) when firehose.listen is: it keeps strangers from writing into the store",
+            );
+        }
+    }
+    if fh.max_body_bytes < 1024 {
+        return bad("firehose.max_body_bytes".into(), "must be at least 1024");
+    }
+    if cfg.leases.duration_secs < 3 {
+        return bad("leases.duration_secs".into(), "must be at least 3");
+    }
+    Ok(())
+}

@@ -1,0 +1,60 @@
+//! AWS SDK configuration from `[aws]`: the standard credential chain (environment, shared
+//! profile, web identity, container and instance metadata), region and endpoint override.
+//! Credentials are resolved by the SDK and never pass through gatewatch's own logs.
+
+use gatewatch_core::config::AwsConfig;
+
+pub async fn sdk_config(cfg: &AwsConfig) -> aws_config::SdkConfig {
+    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
+    if !cfg.region.is_empty() {
+        loader = loader.region(aws_config::Region::new(cfg.region.clone()));
+    }
+    if !cfg.endpoint_url.is_empty() {
+        loader = loader.endpoint_url(cfg.endpoint_url.clone());
+    }
+    if !cfg.profile.is_empty() {
+        loader = loader.profile_name(cfg.profile.clone());
+    }
+    loader.load().await
+}
+
+pub fn kinesis_client(sdk: &aws_config::SdkConfig) -> aws_sdk_kinesis::Client {
+    aws_sdk_kinesis::Client::new(sdk)
+}
+
+pub fn logs_client(sdk: &aws_config::SdkConfig) -> aws_sdk_cloudwatchlogs::Client {
+    aws_sdk_cloudwatchlogs::Client::new(sdk)
+}
+
+/// A short description of an SDK error: the service's error code and message when there is
+/// one, else the transport failure (the full debug form repeats request details).
+pub fn describe<E, R>(e: &aws_sdk_kinesis::error::SdkError<E, R>) -> String
+where
+    E: aws_sdk_kinesis::error::ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug + 'static,
+{
+    use aws_sdk_kinesis::error::SdkError;
+    match e {
+        SdkError::ServiceError(s) => {
+            let err = s.err();
+            format!("{}: {}", err.code().unwrap_or("service error"), err.message().unwrap_or(""))
+        }
+        // The whole chain: "dispatch failure: … : no credentials in the chain" says what to fix.
+        other => error_chain(other),
+    }
+}
+
+/// An error and its sources, `: `-separated, each once (Display only: the Debug forms repeat
+/// whole HTTP responses).
+pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = vec![e.to_string()];
+    let mut src = e.source();
+    while let Some(inner) = src {
+        let text = inner.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        src = inner.source();
+    }
+    parts.join(": ")
+}

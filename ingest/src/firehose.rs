@@ -1,0 +1,215 @@
+//! The Amazon Data Firehose HTTP endpoint receiver ("HTTP endpoint delivery request and
+//! response specifications").
+//!
+//! Firehose POSTs `{"requestId", "timestamp", "records": [{"data": base64}]}` with the headers
+//! `X-Amz-Firehose-Request-Id`, `X-Amz-Firehose-Access-Key` and optionally
+//! `Content-Encoding: gzip`; for a CloudWatch Logs subscription each record's data is a gzip
+//! CWL envelope. The answer is `{"requestId", "timestamp"}` with 200 once the request's
+//! records are committed, or the same plus `errorMessage` with an error status, and Firehose
+//! retries.
+//!
+//! - The access key is compared in constant time; a request without the right one is refused
+//!   before its body is read.
+//! - A request is committed as source `firehose:<request id>` continuing from nothing, so a
+//!   retry of a committed request (same id, which Firehose keeps across retries) is refused
+//!   by the store's optimistic lock and answered 200 without counting anything twice.
+//! - Request ids are remembered for `firehose.dedup_hours` (Firehose retries for at most 2 h).
+
+use crate::live::Committer;
+use crate::pipeline::{IngestError, Progress, Reader, Settings};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use gatewatch_core::Store;
+use gatewatch_core::store::CommitOutcome;
+use serde::Deserialize;
+use std::io::Read;
+use std::sync::Arc;
+use subtle::ConstantTimeEq;
+
+/// Prefix of the per-request checkpoint keys.
+pub const SOURCE_PREFIX: &str = "firehose:";
+
+pub struct Receiver {
+    pub committer: Committer,
+    pub settings: Arc<Settings>,
+    pub progress: Arc<Progress>,
+    pub detecting: bool,
+    pub access_key: String,
+    pub max_body_bytes: usize,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Request {
+    request_id: String,
+    #[allow(dead_code)]
+    timestamp: Option<i64>,
+    records: Vec<Record>,
+}
+
+#[derive(Deserialize)]
+struct Record {
+    data: String,
+}
+
+/// The receiver's routes: `POST /` (and `POST /firehose`), nothing else.
+pub fn router(receiver: Arc<Receiver>) -> Router {
+    let limit = receiver.max_body_bytes;
+    Router::new()
+        .route("/", axum::routing::post(deliver))
+        .route("/firehose", axum::routing::post(deliver))
+        .layer(DefaultBodyLimit::max(limit))
+        .with_state(receiver)
+}
+
+/// Serves the receiver on `listener` until `cancel`.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    receiver: Arc<Receiver>,
+    cancel: tokio_util::sync::CancellationToken,
+) -> Result<(), IngestError> {
+    axum::serve(listener, router(receiver))
+        .with_graceful_shutdown(async move { cancel.cancelled().await })
+        .await
+        .map_err(|e| IngestError::Io { what: "firehose receiver".into(), source: e })
+}
+
+/// Forgets request ids older than `hours`, every ten minutes, until `cancel`.
+pub async fn prune_loop(store: Store, hours: u64, cancel: tokio_util::sync::CancellationToken) {
+    loop {
+        let before = chrono::Utc::now().timestamp_millis() - (hours as i64) * 3_600_000;
+        match store.prune_checkpoints(SOURCE_PREFIX, before).await {
+            Ok(n) if n > 0 => tracing::debug!(forgotten = n, "firehose: old request ids forgotten"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "firehose: pruning request ids failed"),
+        }
+        if crate::live::sleep_or_cancel(std::time::Duration::from_secs(600), &cancel).await {
+            return;
+        }
+    }
+}
+
+fn answer(status: StatusCode, request_id: &str, error: Option<String>) -> Response {
+    let mut body = serde_json::json!({
+        "requestId": request_id,
+        "timestamp": chrono::Utc::now().timestamp_millis(),
+    });
+    if let Some(e) = error {
+        body["errorMessage"] = e.into();
+    }
+    (status, axum::Json(body)).into_response()
+}
+
+/// A request id fit to be part of a store key: what Firehose sends is a UUID.
+fn valid_request_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 128
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+async fn deliver(State(rx): State<Arc<Receiver>>, headers: HeaderMap, body: Bytes) -> Response {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let request_id = header("x-amz-firehose-request-id").to_string();
+    let key = headers.get("x-amz-firehose-access-key").map(|v| v.as_bytes()).unwrap_or(b"");
+    if !bool::from(key.ct_eq(rx.access_key.as_bytes())) {
+        tracing::warn!("firehose: request refused: missing or wrong X-Amz-Firehose-Access-Key");
+        return answer(
+            StatusCode::UNAUTHORIZED,
+            &request_id,
+            Some("missing or wrong X-Amz-Firehose-Access-Key".into()),
+        );
+    }
+    if !valid_request_id(&request_id) {
+        return answer(
+            StatusCode::BAD_REQUEST,
+            "",
+            Some("X-Amz-Firehose-Request-Id is missing or not an id (1-128 of A-Z a-z 0-9 - _)".into()),
+        );
+    }
+    let gzip = match header("content-encoding").to_ascii_lowercase().as_str() {
+        "" | "identity" => false,
+        "gzip" => true,
+        other => {
+            return answer(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                &request_id,
+                Some(format!("Content-Encoding `{other}` is not supported (gzip or none)")),
+            );
+        }
+    };
+    let receiver = rx.clone();
+    let id = request_id.clone();
+    let folded = tokio::task::spawn_blocking(move || fold(&receiver, &id, &body, gzip)).await;
+    let batch = match folded {
+        Ok(Ok(b)) => b,
+        Ok(Err(why)) => return answer(StatusCode::BAD_REQUEST, &request_id, Some(why)),
+        Err(e) => {
+            return answer(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &request_id,
+                Some(format!("internal error: {e}")),
+            );
+        }
+    };
+    let source = format!("{SOURCE_PREFIX}{request_id}");
+    match rx.committer.commit(&source, None, batch).await {
+        Ok(CommitOutcome::Committed) => answer(StatusCode::OK, &request_id, None),
+        Ok(CommitOutcome::Stale) => {
+            tracing::debug!(request_id = %request_id, "firehose: retry of a committed request; not counted again");
+            answer(StatusCode::OK, &request_id, None)
+        }
+        Err(IngestError::Aborted) => {
+            answer(StatusCode::SERVICE_UNAVAILABLE, &request_id, Some("shutting down; retry".into()))
+        }
+        Err(e) => answer(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &request_id,
+            Some(format!("store unavailable, retry: {e}")),
+        ),
+    }
+}
+
+/// Decodes a request body into one batch. Bad records become dead letters; a body that is
+/// not a Firehose request at all is an error (400, and Firehose retries, then backs up to S3).
+fn fold(
+    rx: &Receiver,
+    request_id: &str,
+    body: &[u8],
+    gzip: bool,
+) -> Result<crate::pipeline::PendingBatch, String> {
+    let plain;
+    let body = if gzip {
+        let mut out = Vec::new();
+        let limit = rx.max_body_bytes as u64;
+        flate2::read::MultiGzDecoder::new(body)
+            .take(limit + 1)
+            .read_to_end(&mut out)
+            .map_err(|e| format!("body is not valid gzip: {e}"))?;
+        if out.len() as u64 > limit {
+            return Err(format!("body decompresses past {limit} bytes (firehose.max_body_bytes)"));
+        }
+        plain = out;
+        &plain[..]
+    } else {
+        body
+    };
+    let req: Request =
+        serde_json::from_slice(body).map_err(|e| format!("body is not a Firehose request: {e}"))?;
+    if req.request_id != request_id {
+        return Err("body requestId differs from X-Amz-Firehose-Request-Id".into());
+    }
+    let source = format!("{SOURCE_PREFIX}{request_id}");
+    let mut reader = Reader::new(&rx.settings, source, &rx.progress).with_observations(rx.detecting);
+    for (i, r) in req.records.iter().enumerate() {
+        let pos = format!("record {}", i + 1);
+        match base64::engine::general_purpose::STANDARD.decode(r.data.trim()) {
+            Ok(data) => reader.blob(&data, &pos),
+            Err(_) => reader.dead_letter(pos, "record data is not valid base64".into()),
+        }
+    }
+    Ok(reader.take_batch("done".into()))
+}

@@ -1,0 +1,199 @@
+//! The back half shared by every live source (Kinesis shards, CloudWatch Logs pollers, the
+//! Firehose receiver): one detector stage and one committer, fed by all sources at once.
+//!
+//! A source reads, folds a batch with its own [`Reader`](crate::pipeline::Reader) and hands
+//! it to [`Committer::commit`] with the position it continues from. The batch passes the
+//! detector (its alerts and profiles join it) and is committed with its position in one
+//! transaction; the source learns the outcome before it reads on. A `Stale` outcome means
+//! another worker advanced the source first: nothing was written, and the source re-reads from
+//! the stored checkpoint.
+
+use crate::pipeline::{IngestError, PendingBatch};
+use gatewatch_core::Store;
+use gatewatch_core::alert::Observer;
+use gatewatch_core::store::{BatchWrite, CommitOutcome};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{mpsc, oneshot};
+
+struct Job {
+    source: String,
+    prev: Option<String>,
+    batch: PendingBatch,
+    done: oneshot::Sender<Result<CommitOutcome, String>>,
+}
+
+/// Hands batches to the shared detector and committer. Cheap to clone.
+#[derive(Clone)]
+pub struct Committer {
+    tx: mpsc::Sender<Job>,
+    pub stats: Arc<SourceStats>,
+}
+
+impl Committer {
+    /// Commits `batch` as the continuation of `prev` for `source`, and waits for the outcome.
+    pub async fn commit(
+        &self,
+        source: &str,
+        prev: Option<String>,
+        batch: PendingBatch,
+    ) -> Result<CommitOutcome, IngestError> {
+        let (done, wait) = oneshot::channel();
+        let events = batch.events;
+        let dead = batch.dead_letters.len() as u64;
+        self.tx
+            .send(Job { source: source.to_string(), prev, batch, done })
+            .await
+            .map_err(|_| IngestError::Aborted)?;
+        let outcome = wait
+            .await
+            .map_err(|_| IngestError::Aborted)?
+            .map_err(|e| IngestError::Store(gatewatch_core::Error::Config(e)))?;
+        if outcome == CommitOutcome::Committed {
+            self.stats.committed(source, events, dead);
+        }
+        Ok(outcome)
+    }
+}
+
+/// What each live source did: the figures behind logs (and, later, `/v1/stats`).
+#[derive(Debug, Default)]
+pub struct SourceStats {
+    inner: Mutex<BTreeMap<String, SourceStat>>,
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SourceStat {
+    pub events: u64,
+    pub dead_letters: u64,
+    pub batches: u64,
+    /// How far behind the newest record the source reads (Kinesis MillisBehindLatest).
+    pub lag_ms: Option<i64>,
+    /// Wall clock of the last commit, epoch ms.
+    pub last_commit_ms: i64,
+}
+
+impl SourceStats {
+    fn committed(&self, source: &str, events: u64, dead: u64) {
+        let mut m = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let s = m.entry(source.to_string()).or_default();
+        s.events += events;
+        s.dead_letters += dead;
+        s.batches += 1;
+        s.last_commit_ms = chrono::Utc::now().timestamp_millis();
+    }
+
+    pub fn set_lag(&self, source: &str, lag_ms: Option<i64>) {
+        let mut m = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        m.entry(source.to_string()).or_default().lag_ms = lag_ms;
+    }
+
+    pub fn snapshot(&self) -> BTreeMap<String, SourceStat> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+/// Starts the detector stage (if any) and the committer. The returned task ends once every
+/// [`Committer`] clone is dropped and the last batch is committed.
+pub fn start(store: Store, observer: Option<Box<dyn Observer>>) -> (Committer, tokio::task::JoinHandle<()>) {
+    let (tx, rx) = mpsc::channel::<Job>(4);
+    let stats = Arc::new(SourceStats::default());
+    let (mut rx, detector) = match observer {
+        None => (rx, None),
+        Some(mut det) => {
+            let (tx2, rx2) = mpsc::channel::<Job>(2);
+            let mut rx = rx;
+            let stage = tokio::task::spawn_blocking(move || {
+                while let Some(mut job) = rx.blocking_recv() {
+                    job.batch.detect(det.as_mut());
+                    if tx2.blocking_send(job).is_err() {
+                        break;
+                    }
+                }
+            });
+            (rx2, Some(stage))
+        }
+    };
+    let task = tokio::spawn(async move {
+        while let Some(job) = rx.recv().await {
+            let b = job.batch;
+            let write = BatchWrite {
+                source: job.source.clone(),
+                prev_position: job.prev,
+                position: b.position,
+                events: b.events,
+                rows: b.rows,
+                dead_letters: b.dead_letters,
+                alerts: b.alerts,
+                profiles: b.profiles,
+                forget: b.forget,
+            };
+            let outcome = store.commit_batch(write).await.map_err(|e| e.to_string());
+            if let Err(e) = &outcome {
+                tracing::warn!(source = %job.source, error = %e, "commit failed; the source re-reads from its checkpoint");
+            }
+            let _ = job.done.send(outcome);
+        }
+        if let Some(d) = detector {
+            let _ = d.await;
+        }
+    });
+    (Committer { tx, stats }, task)
+}
+
+/// Exponential backoff with full jitter (the AWS architecture blog's recommendation).
+#[derive(Debug)]
+pub struct Backoff {
+    attempt: u32,
+    base: Duration,
+    cap: Duration,
+}
+
+impl Backoff {
+    pub fn new(base: Duration, cap: Duration) -> Self {
+        Self { attempt: 0, base, cap }
+    }
+
+    /// The next pause: uniform in [0, min(cap, base·2^attempt)].
+    pub fn next_delay(&mut self) -> Duration {
+        let ceiling = self.base.saturating_mul(1u32 << self.attempt.min(16)).min(self.cap);
+        self.attempt = self.attempt.saturating_add(1);
+        let mut b = [0u8; 8];
+        let _ = getrandom::fill(&mut b);
+        let frac = (u64::from_le_bytes(b) >> 11) as f64 / (1u64 << 53) as f64;
+        ceiling.mul_f64(frac).max(Duration::from_millis(10))
+    }
+
+    pub fn reset(&mut self) {
+        self.attempt = 0;
+    }
+
+    pub fn attempts(&self) -> u32 {
+        self.attempt
+    }
+}
+
+/// Sleeps `d`, or less if `cancel` fires; `true` if cancelled.
+pub async fn sleep_or_cancel(d: Duration, cancel: &tokio_util::sync::CancellationToken) -> bool {
+    tokio::select! {
+        _ = tokio::time::sleep(d) => false,
+        _ = cancel.cancelled() => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_to_its_cap_and_jitters() {
+        let mut b = Backoff::new(Duration::from_millis(100), Duration::from_secs(2));
+        let delays: Vec<_> = (0..12).map(|_| b.next_delay()).collect();
+        assert!(delays.iter().all(|d| *d <= Duration::from_secs(2)));
+        // Past the cap the ceiling stays 2 s; twelve draws are not all equal (jitter).
+        assert!(delays.windows(2).any(|w| w[0] != w[1]));
+        b.reset();
+        assert!(b.next_delay() <= Duration::from_millis(100));
+    }
+}
