@@ -171,6 +171,13 @@ pub async fn run(cfg: Config, api: Option<SocketAddr>) -> Result<()> {
     }
     let stats = committer.stats.clone();
     drop(committer);
+    // The pipeline ends early only if its detector stage died: then nothing can commit.
+    let pipeline_watch = tokio::spawn(async move {
+        pipeline.await.map_err(|e| gatewatch_ingest::IngestError::Io {
+            what: "pipeline".into(),
+            source: std::io::Error::other(e.to_string()),
+        })
+    });
     if let Some(addr) = api {
         let (s, c) = (store.clone(), cancel.clone());
         tasks.push((
@@ -188,6 +195,7 @@ pub async fn run(cfg: Config, api: Option<SocketAddr>) -> Result<()> {
         ));
     }
 
+    tasks.push(("the commit pipeline".into(), pipeline_watch));
     // Run until a signal, or until a source gives up (its error ends the process).
     let mut failure = None;
     {
@@ -219,7 +227,6 @@ pub async fn run(cfg: Config, api: Option<SocketAddr>) -> Result<()> {
             Err(e) => tracing::warn!(source = %name, error = %e, "panicked"),
         }
     }
-    let _ = pipeline.await;
     eprintln!("gatewatch ingest: stopped; {}", summary(&progress, &stats));
     store.close().await;
     match failure {

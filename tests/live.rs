@@ -111,6 +111,19 @@ fn traffic(dir: &Path, seed: &str, clients: &str, minutes: &str) -> (PathBuf, Ve
     (path, lines)
 }
 
+/// The earliest `requestTime` (CLF time, as the generator writes it) of access-log lines, epoch ms.
+fn first_time(lines: &[String]) -> i64 {
+    lines
+        .iter()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| {
+            let t = v["requestTime"].as_str()?;
+            chrono::DateTime::parse_from_str(t, "%d/%b/%Y:%H:%M:%S %z").ok().map(|d| d.timestamp_millis())
+        })
+        .min()
+        .expect("lines carry request times")
+}
+
 /// A CloudWatch Logs subscription envelope (gzip), as a subscription filter writes it.
 fn envelope(lines: &[String], first_id: usize) -> Vec<u8> {
     let events: Vec<serde_json::Value> = lines
@@ -133,17 +146,32 @@ fn envelope(lines: &[String], first_id: usize) -> Vec<u8> {
 
 /// Puts `lines` into `stream` as CWL envelopes of 50 events, partition keys spread.
 async fn put_lines(k: &aws_sdk_kinesis::Client, stream: &str, lines: &[String], offset: usize) {
+    put_lines_skewed(k, stream, lines, offset, false).await
+}
+
+/// `hot`: nine records in ten go to the upper half of the hash range (a hot shard), so the
+/// other shard races ahead in event time.
+async fn put_lines_skewed(
+    k: &aws_sdk_kinesis::Client,
+    stream: &str,
+    lines: &[String],
+    offset: usize,
+    hot: bool,
+) {
     use aws_sdk_kinesis::primitives::Blob;
     use aws_sdk_kinesis::types::PutRecordsRequestEntry;
     let entries: Vec<PutRecordsRequestEntry> = lines
         .chunks(50)
         .enumerate()
         .map(|(i, c)| {
-            PutRecordsRequestEntry::builder()
+            let mut e = PutRecordsRequestEntry::builder()
                 .data(Blob::new(envelope(c, offset + i * 50)))
-                .partition_key(format!("pk-{}", offset + i))
-                .build()
-                .unwrap()
+                .partition_key(format!("pk-{}", offset + i));
+            if hot {
+                let upper = if i % 10 == 0 { 0u128 } else { 1u128 << 127 };
+                e = e.explicit_hash_key((upper + i as u128).to_string());
+            }
+            e.build().unwrap()
         })
         .collect();
     for batch in entries.chunks(200) {
@@ -221,9 +249,18 @@ async fn kinesis_two_shards_split_mid_stream_and_restart_equal_a_replay() {
     let (input, lines) = traffic(dir.path(), "21", "200", "20");
     let half = lines.len() / 2;
     k.create_stream().stream_name("apigw").shard_count(2).send().await.unwrap();
-    put_lines(&k, "apigw", &lines[..half], 0).await;
+    put_lines_skewed(&k, "apigw", &lines[..half], 0, true).await;
 
-    let mut child = ingest_cmd(&moto, &db, &["--kinesis-stream", "apigw"]).spawn().unwrap();
+    // Detection on: the two shards are read in parallel, and the one with a tenth of the records
+    // runs minutes ahead of the hot one in event time (small reads make many batches).
+    let config = dir.path().join("gatewatch.toml");
+    std::fs::write(&config, "[[kinesis]]\nstream = \"apigw\"\nmax_records = 10\nidle_poll_ms = 200\n")
+        .unwrap();
+    let mut child = ingest_cmd(&moto, &db, &[])
+        .env("GATEWATCH_DETECT__ENABLED", "true")
+        .env("GATEWATCH_CONFIG", &config)
+        .spawn()
+        .unwrap();
     wait_committed(&db, "kinesis:", half as u64, &mut child).await;
     let log = terminate(child);
     assert!(log.contains("stopped;"), "{log}");
@@ -263,6 +300,43 @@ async fn kinesis_two_shards_split_mid_stream_and_restart_equal_a_replay() {
     store.close().await;
     assert_eq!(leases.len(), 4, "two original shards and two children: {leases:?}");
     assert_equals_replay(&db, &input, dir.path()).await;
+
+    // The same alerts as the replay raised for the first half, which ran without a restart
+    // (the restart starts new windows: partial windows are not persisted), and none it did not.
+    let alerts = |db: String| async move {
+        let store = gatewatch_core::Store::connect(&db).await.unwrap();
+        let filter = gatewatch_core::store::AlertFilter { limit: 1000, ..Default::default() };
+        let v: Vec<(String, String, i64, String)> = store
+            .alerts(&filter)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|a| {
+                let summary = a.evidence["summary"].as_str().unwrap_or_default().to_string();
+                (a.rule.as_str().to_string(), a.subject.to_string(), a.last_seen, summary)
+            })
+            .collect();
+        store.close().await;
+        v
+    };
+    let live = alerts(db.clone()).await;
+    let replayed = alerts(sqlite_url(dir.path(), "reference.db")).await;
+    let cut = first_time(&lines[half..]) - 2 * 60_000;
+    let key = |a: &(String, String, i64, String)| (a.0.clone(), a.1.clone());
+    let live_keys: std::collections::BTreeSet<_> = live.iter().map(key).collect();
+    let replay_keys: std::collections::BTreeSet<_> = replayed.iter().map(key).collect();
+    let early: Vec<_> = replayed.iter().filter(|a| a.2 < cut).map(key).collect();
+    assert!(!early.is_empty(), "the first half has an attack: {replayed:?}");
+    for a in &early {
+        assert!(live_keys.contains(a), "live ingest missed {a:?}; live {live:?}, replay {replayed:?}");
+    }
+    // … with the same evidence: the shard behind held the windows open, none of its events
+    // arrived after its minute had closed.
+    for r in replayed.iter().filter(|a| a.2 < cut) {
+        let l = live.iter().find(|l| key(l) == key(r)).unwrap();
+        assert_eq!(l.3, r.3, "live and replayed evidence differ");
+    }
+    assert!(live_keys.is_subset(&replay_keys), "live {live:?} vs replay {replayed:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

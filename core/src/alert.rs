@@ -330,6 +330,10 @@ pub trait Observer: Send {
     /// Called at each batch boundary. `end_of_input`: no more events will come from this
     /// source (a replayed file ended), so every window may close.
     fn drain(&mut self, end_of_input: bool) -> DetectOutput;
+    /// Live sources advance at their own pace (a shard catching up, another one live): windows
+    /// may close only up to `floor`, the event time every active source has reached, not up to
+    /// the newest event of the fastest one. `None` lifts the limit (one source, a replay).
+    fn set_progress_floor(&mut self, _floor: Option<i64>) {}
 }
 
 /// A batch of observations in one buffer: the reader fills it, the detector (on its own
@@ -354,6 +358,11 @@ struct ObsItem {
 }
 
 impl ObservationBatch {
+    /// The newest event time in the batch.
+    pub fn max_time(&self) -> Option<i64> {
+        self.items.iter().map(|i| i.time_ms).max()
+    }
+
     pub fn len(&self) -> usize {
         self.items.len()
     }

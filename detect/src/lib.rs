@@ -78,6 +78,8 @@ pub struct Detector {
     keep_minutes: i64,
     lateness_ms: i64,
     max_time: i64,
+    /// Event time every live source has reached (see [`Observer::set_progress_floor`]).
+    progress_floor: i64,
     /// Minutes before this are closed.
     closed_until: i64,
     clients: HashMap<String, ClientProfile>,
@@ -175,6 +177,7 @@ impl Detector {
             keep_minutes,
             lateness_ms: cfg.lateness_secs * 1000,
             max_time: i64::MIN,
+            progress_floor: i64::MAX,
             closed_until: i64::MIN,
             clients,
             groups,
@@ -238,7 +241,7 @@ impl Detector {
     }
 
     fn close_due(&mut self) {
-        let watermark = self.max_time.saturating_sub(self.lateness_ms);
+        let watermark = self.max_time.min(self.progress_floor).saturating_sub(self.lateness_ms);
         while let Some((&m, _)) = self.open.first_key_value() {
             if m + MINUTE_MS > watermark {
                 break;
@@ -478,6 +481,13 @@ impl Observer for Detector {
         }
         if o.time_ms > self.max_time {
             self.max_time = o.time_ms;
+            self.close_due();
+        }
+    }
+
+    fn set_progress_floor(&mut self, floor: Option<i64>) {
+        self.progress_floor = floor.unwrap_or(i64::MAX);
+        if self.max_time != i64::MIN {
             self.close_due();
         }
     }

@@ -287,10 +287,24 @@ async fn shard_task(
     closed: Arc<AtomicBool>,
     cancel: CancellationToken,
 ) -> Result<ShardExit, IngestError> {
+    ctx.committer.source_started(&key);
+    let exit = read_shard(&ctx, &source, &shard, &key, &closed, &cancel).await;
+    ctx.committer.source_stopped(&key);
+    exit
+}
+
+async fn read_shard(
+    ctx: &Context,
+    source: &KinesisSource,
+    shard: &str,
+    key: &str,
+    closed: &AtomicBool,
+    cancel: &CancellationToken,
+) -> Result<ShardExit, IngestError> {
     use aws_sdk_kinesis::error::ProvideErrorMetadata as _;
     let stream = source.stream.as_str();
-    let mut prev = ctx.store.checkpoint(&key).await?.map(|c| c.position);
-    let mut reader = Reader::new(&ctx.settings, key.clone(), &ctx.progress).with_observations(ctx.detecting);
+    let mut prev = ctx.store.checkpoint(key).await?.map(|c| c.position);
+    let mut reader = Reader::new(&ctx.settings, key, &ctx.progress).with_observations(ctx.detecting);
     let mut iterator: Option<String> = None;
     let mut backoff = Backoff::new(Duration::from_millis(200), Duration::from_secs(20));
     let min_interval = Duration::from_millis(200); // 5 reads/s/shard
@@ -304,7 +318,7 @@ async fn shard_task(
         let it = match iterator.take() {
             Some(it) => it,
             None => {
-                let mut req = ctx.client.get_shard_iterator().stream_name(stream).shard_id(&shard);
+                let mut req = ctx.client.get_shard_iterator().stream_name(stream).shard_id(shard);
                 req = match prev.as_deref().and_then(|p| p.strip_prefix("seq=")) {
                     Some(seq) => req
                         .shard_iterator_type(ShardIteratorType::AfterSequenceNumber)
@@ -340,7 +354,7 @@ async fn shard_task(
                             return Err(IngestError::Config(format!("GetShardIterator on {key}: {why}")));
                         }
                         tracing::warn!(shard = %key, error = %why, "kinesis: GetShardIterator failed; backing off");
-                        if sleep_or_cancel(backoff.next_delay(), &cancel).await {
+                        if sleep_or_cancel(backoff.next_delay(), cancel).await {
                             return Ok(ShardExit::Stopped);
                         }
                         continue;
@@ -370,7 +384,7 @@ async fn shard_task(
                         return Err(IngestError::Config(format!("GetRecords on {key}: {why}")));
                     }
                     tracing::warn!(shard = %key, error = %why, "kinesis: GetRecords failed; backing off");
-                    if sleep_or_cancel(backoff.next_delay(), &cancel).await {
+                    if sleep_or_cancel(backoff.next_delay(), cancel).await {
                         return Ok(ShardExit::Stopped);
                     }
                     // Retry with the same iterator (still valid for 5 minutes).
@@ -380,7 +394,7 @@ async fn shard_task(
             }
         };
         backoff.reset();
-        ctx.committer.stats.set_lag(&key, lag);
+        ctx.committer.stats.set_lag(key, lag);
         // A closed shard ends where GetRecords stops giving an iterator (AWS); emulators keep
         // giving one, so an empty read of a closed shard that is not behind ends it too.
         let ended =
@@ -396,13 +410,13 @@ async fn shard_task(
                 (false, None) => unreachable!("a batch has records or ends the shard"),
             };
             let batch = reader.take_batch(position.clone());
-            match ctx.committer.commit(&key, prev.clone(), batch).await {
+            match ctx.committer.commit(key, prev.clone(), batch).await {
                 Ok(CommitOutcome::Committed) => prev = Some(position),
                 Ok(CommitOutcome::Stale) => {
                     // Another worker advanced this shard (it had the lease meanwhile): re-read
                     // from what it committed. Nothing of this batch was written.
                     tracing::info!(shard = %key, "kinesis: checkpoint moved under this worker; re-reading from it");
-                    prev = ctx.store.checkpoint(&key).await?.map(|c| c.position);
+                    prev = ctx.store.checkpoint(key).await?.map(|c| c.position);
                     iterator = None;
                     continue;
                 }
@@ -410,7 +424,7 @@ async fn shard_task(
                 Err(e) => {
                     tracing::warn!(shard = %key, error = %e, "kinesis: commit failed; re-reading from the checkpoint");
                     iterator = None;
-                    if sleep_or_cancel(backoff.next_delay(), &cancel).await {
+                    if sleep_or_cancel(backoff.next_delay(), cancel).await {
                         return Ok(ShardExit::Stopped);
                     }
                     continue;
@@ -423,7 +437,7 @@ async fn shard_task(
         iterator = next;
         let pause =
             if records.is_empty() { Duration::from_millis(source.idle_poll_ms) } else { min_interval };
-        if sleep_or_cancel(pause, &cancel).await {
+        if sleep_or_cancel(pause, cancel).await {
             return Ok(ShardExit::Stopped);
         }
     }

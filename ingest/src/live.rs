@@ -29,9 +29,21 @@ struct Job {
 pub struct Committer {
     tx: mpsc::Sender<Job>,
     pub stats: Arc<SourceStats>,
+    progress: Arc<Mutex<EventTimeProgress>>,
 }
 
 impl Committer {
+    /// A source starts reading (a shard was leased): until its first batch it holds the
+    /// detector's windows open (within [`MAX_HOLD_MS`]), so that its older events still count.
+    pub fn source_started(&self, source: &str) {
+        self.progress.lock().unwrap_or_else(|e| e.into_inner()).register(source, std::time::Instant::now());
+    }
+
+    /// A source stopped (shard finished or handed over): it holds nothing back any more.
+    pub fn source_stopped(&self, source: &str) {
+        self.progress.lock().unwrap_or_else(|e| e.into_inner()).remove(source);
+    }
+
     /// Commits `batch` as the continuation of `prev` for `source`, and waits for the outcome.
     pub async fn commit(
         &self,
@@ -99,6 +111,8 @@ impl SourceStats {
 pub fn start(store: Store, observer: Option<Box<dyn Observer>>) -> (Committer, tokio::task::JoinHandle<()>) {
     let (tx, rx) = mpsc::channel::<Job>(4);
     let stats = Arc::new(SourceStats::default());
+    let progress = Arc::new(Mutex::new(EventTimeProgress::default()));
+    let shared_progress = progress.clone();
     let (mut rx, detector) = match observer {
         None => (rx, None),
         Some(mut det) => {
@@ -106,6 +120,15 @@ pub fn start(store: Store, observer: Option<Box<dyn Observer>>) -> (Committer, t
             let mut rx = rx;
             let stage = tokio::task::spawn_blocking(move || {
                 while let Some(mut job) = rx.blocking_recv() {
+                    let floor = {
+                        let mut p = shared_progress.lock().unwrap_or_else(|e| e.into_inner());
+                        let now = std::time::Instant::now();
+                        if let Some(t) = job.batch.observations.as_ref().and_then(|o| o.max_time()) {
+                            p.advance(&job.source, t, now);
+                        }
+                        p.floor(now)
+                    };
+                    det.set_progress_floor(floor);
                     job.batch.detect(det.as_mut());
                     if tx2.blocking_send(job).is_err() {
                         break;
@@ -135,11 +158,73 @@ pub fn start(store: Store, observer: Option<Box<dyn Observer>>) -> (Committer, t
             }
             let _ = job.done.send(outcome);
         }
-        if let Some(d) = detector {
-            let _ = d.await;
+        if let Some(d) = detector
+            && let Err(e) = d.await
+        {
+            // The sources see their commits refused and stop; `gatewatch ingest` exits.
+            tracing::error!(error = %e, "the detector stage failed; stopping the pipeline");
         }
     });
-    (Committer { tx, stats }, task)
+    (Committer { tx, stats, progress }, task)
+}
+
+/// How far event time may wait for a slow source: past this, the slow source's events are
+/// late (still counted in the series) rather than holding every window of the fast ones open.
+const MAX_HOLD_MS: i64 = 10 * 60_000;
+/// A source that delivered nothing for this long (an idle shard) holds nothing back.
+const IDLE_SOURCE: Duration = Duration::from_secs(120);
+
+/// Event-time progress of each live source, for the detector's watermark: windows close when
+/// every active source has passed them (the way stream processors combine the watermarks of
+/// their inputs), so a shard catching up does not find its minutes already closed.
+#[derive(Debug)]
+struct EventTimeProgress {
+    /// Newest event time of each source (`i64::MIN` before its first batch) and when it last
+    /// delivered.
+    sources: BTreeMap<String, (i64, std::time::Instant)>,
+    newest: i64,
+}
+
+impl Default for EventTimeProgress {
+    fn default() -> Self {
+        Self { sources: BTreeMap::new(), newest: i64::MIN }
+    }
+}
+
+impl EventTimeProgress {
+    /// One logical source: a Kinesis shard or a log group; all Firehose requests are one.
+    fn stream_of(source: &str) -> &str {
+        if source.starts_with(crate::firehose::SOURCE_PREFIX) {
+            crate::firehose::SOURCE_PREFIX
+        } else {
+            source
+        }
+    }
+
+    fn register(&mut self, source: &str, now: std::time::Instant) {
+        self.sources.entry(Self::stream_of(source).to_string()).or_insert((i64::MIN, now));
+    }
+
+    fn remove(&mut self, source: &str) {
+        self.sources.remove(Self::stream_of(source));
+    }
+
+    fn advance(&mut self, source: &str, max_time: i64, now: std::time::Instant) {
+        let e = self.sources.entry(Self::stream_of(source).to_string()).or_insert((max_time, now));
+        e.0 = e.0.max(max_time);
+        e.1 = now;
+        self.newest = self.newest.max(max_time);
+    }
+
+    /// The event time every active source has reached, at most [`MAX_HOLD_MS`] behind the newest.
+    fn floor(&mut self, now: std::time::Instant) -> Option<i64> {
+        self.sources.retain(|_, (_, seen)| now.duration_since(*seen) < IDLE_SOURCE);
+        let slowest = self.sources.values().map(|(t, _)| *t).min()?;
+        if self.newest == i64::MIN {
+            return None;
+        }
+        Some(slowest.max(self.newest.saturating_sub(MAX_HOLD_MS)))
+    }
 }
 
 /// Exponential backoff with full jitter (the AWS architecture blog's recommendation).
@@ -185,6 +270,33 @@ pub async fn sleep_or_cancel(d: Duration, cancel: &tokio_util::sync::Cancellatio
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_slowest_active_source_holds_event_time_back_within_a_bound() {
+        let t0 = std::time::Instant::now();
+        let mut p = EventTimeProgress::default();
+        assert_eq!(p.floor(t0), None);
+        p.register("kinesis:s:shard-0", t0);
+        p.register("kinesis:s:shard-1", t0);
+        p.advance("kinesis:s:shard-1", 1_300_000, t0);
+        assert_eq!(p.floor(t0), Some(1_300_000 - MAX_HOLD_MS), "a shard yet to deliver holds back too");
+        p.advance("kinesis:s:shard-0", 1_000_000, t0);
+        p.advance("kinesis:s:shard-1", 1_300_000, t0);
+        assert_eq!(p.floor(t0), Some(1_000_000), "the shard behind holds the windows open");
+        p.advance("kinesis:s:shard-1", 5_000_000, t0);
+        assert_eq!(p.floor(t0), Some(5_000_000 - MAX_HOLD_MS), "but not by more than the bound");
+        // Firehose requests are one stream, however many request ids.
+        p.advance("firehose:req-1", 4_900_000, t0);
+        p.advance("firehose:req-2", 4_950_000, t0);
+        assert_eq!(p.sources.len(), 3);
+        // An idle shard stops holding anything back.
+        let later = t0 + IDLE_SOURCE + Duration::from_secs(1);
+        p.advance("kinesis:s:shard-1", 5_100_000, later);
+        assert_eq!(p.floor(later), Some(5_100_000));
+        p.register("kinesis:s:shard-2", later);
+        p.remove("kinesis:s:shard-2");
+        assert_eq!(p.floor(later), Some(5_100_000), "a stopped source holds nothing back");
+    }
 
     #[test]
     fn backoff_grows_to_its_cap_and_jitters() {
