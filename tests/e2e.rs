@@ -429,14 +429,38 @@ fn bad_arguments_and_config_are_named() {
 
     // A valid config prints its effective values, but never the scrubber key or a DB password.
     let good = dir.path().join("good.toml");
-    std::fs::write(&good, "db = \"postgres://u:hunter2@db/x\"\n[scrub]\nkey_file = \"k\"\n").unwrap();
+    std::fs::write(
+        &good,
+        "db = \"postgres://u:hunter2@db/x\"\n[scrub]\nkey_file = \"k\"\n[firehose]\nlisten = \"127.0.0.1:9\"\naccess_key = \"firehose-secret-5521\"\n",
+    )
+    .unwrap();
     let out = bin().args(["config", "check", good.to_str().unwrap()]).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(
-        text.contains("\"scrub\"") && !text.contains("0f1e2d3c4b5a") && !text.contains("hunter2"),
+        text.contains("\"scrub\"")
+            && !text.contains("0f1e2d3c4b5a")
+            && !text.contains("hunter2")
+            && !text.contains("firehose-secret-5521"),
         "{text}"
     );
+
+    // Live-source settings are checked field by field too.
+    for (toml, field) in [
+        ("[[kinesis]]\nstream = \"s\"\nstart_position = \"at_timestamp\"\n", "kinesis[0].start_timestamp"),
+        ("[[kinesis]]\nstream = \"s\"\nmax_records = 20000\n", "kinesis[0].max_records"),
+        ("[[cloudwatch_logs]]\npoll_interval_secs = 5\n", "cloudwatch_logs[0].log_groups"),
+        ("[firehose]\nlisten = \"0.0.0.0:8443\"\n", "firehose.access_key"),
+    ] {
+        std::fs::write(&cfg, toml).unwrap();
+        let out = bin().args(["config", "check", cfg.to_str().unwrap()]).output().unwrap();
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(field), "{toml}: {err}");
+    }
+    let out = bin().args(["ingest", "--db", "sqlite::memory:"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing to ingest"));
 
     let out = bin().args(["replay", "--input", "x", "--format", "xml"]).output().unwrap();
     assert!(!out.status.success());

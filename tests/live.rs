@@ -250,6 +250,31 @@ async fn kinesis_two_shards_split_mid_stream_and_restart_equal_a_replay() {
     let half = lines.len() / 2;
     k.create_stream().stream_name("apigw").shard_count(2).send().await.unwrap();
     put_lines_skewed(&k, "apigw", &lines[..half], 0, true).await;
+    // Poison among the records: each becomes a dead letter (or, a control message, nothing),
+    // and the shard reads on past it.
+    let full = envelope(&lines[..3], 0);
+    let control = {
+        let env = serde_json::json!({"messageType": "CONTROL_MESSAGE", "owner": "CloudwatchLogs", "logGroup": "",
+            "logStream": "", "subscriptionFilters": [], "logEvents": [{"id": "", "timestamp": 1, "message": "CWL CONTROL MESSAGE: Checking health of destination Kinesis stream."}]});
+        let mut gz = GzEncoder::new(Vec::new(), Compression::fast());
+        gz.write_all(env.to_string().as_bytes()).unwrap();
+        gz.finish().unwrap()
+    };
+    let poison: Vec<Vec<u8>> = vec![
+        full[..full.len() / 2].to_vec(), // truncated gzip
+        b"\xff\xfe\x00garbage".to_vec(), // neither an envelope nor text
+        control,
+        envelope(&["not an access log line".to_string()], 0),
+    ];
+    for (i, data) in poison.into_iter().enumerate() {
+        k.put_record()
+            .stream_name("apigw")
+            .partition_key(format!("poison-{i}"))
+            .data(aws_sdk_kinesis::primitives::Blob::new(data))
+            .send()
+            .await
+            .unwrap();
+    }
 
     // Detection on: the two shards are read in parallel, and the one with a tenth of the records
     // runs minutes ahead of the hot one in event time (small reads make many batches).
@@ -288,6 +313,20 @@ async fn kinesis_two_shards_split_mid_stream_and_restart_equal_a_replay() {
     tokio::time::sleep(Duration::from_secs(2)).await;
     terminate(child);
     assert_eq!(committed(&db, "kinesis:").await, lines.len() as u64);
+    let store = gatewatch_core::Store::connect(&db).await.unwrap();
+    let dead = store.dead_letters(100).await.unwrap();
+    store.close().await;
+    assert_eq!(dead.len(), 3, "{dead:#?}");
+    assert!(
+        dead.iter().all(|d| d.source.starts_with("kinesis:apigw:shardId-") && d.position.starts_with("seq "))
+    );
+    for why in ["gzip", "UTF-8", "not an access log"] {
+        assert!(
+            dead.iter()
+                .any(|d| d.reason.contains(why) || d.excerpt.as_deref().is_some_and(|e| e.contains(why))),
+            "no dead letter for {why}: {dead:#?}"
+        );
+    }
 
     let cps = checkpoints(&db, "kinesis:apigw:").await;
     let parent = cps.iter().find(|(s, _)| s.ends_with(s0.shard_id())).expect("parent checkpoint");
@@ -512,10 +551,12 @@ async fn firehose_receiver_acknowledges_after_commit_and_drops_retries() {
     let (input, lines) = traffic(dir.path(), "24", "100", "10");
     let port = free_port();
     let key = "firehose-access-key-0123456789";
+    let api_port = free_port();
+    // `run`: the receiver, the detector and the API in one process.
     let mut c = bin();
     c.env("GATEWATCH_FIREHOSE__ACCESS_KEY", key)
-        .env("GATEWATCH_DETECT__ENABLED", "false")
-        .args(["ingest", "--db", &db, "--firehose-listen", &format!("127.0.0.1:{port}")])
+        .args(["run", "--db", &db, "--firehose-listen", &format!("127.0.0.1:{port}")])
+        .args(["--listen", &format!("127.0.0.1:{api_port}")])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let child = c.spawn().unwrap();
@@ -555,6 +596,12 @@ async fn firehose_receiver_acknowledges_after_commit_and_drops_retries() {
         assert_eq!(status, 200);
     }
     assert_eq!(committed(&db, "firehose:").await, lines.len() as u64);
+    // The API of the same process answers from what was delivered.
+    let resp =
+        reqwest::get(format!("http://127.0.0.1:{api_port}/v1/clients?metric=total&limit=3")).await.unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    let v: serde_json::Value = serde_json::from_str(&resp.text().await.unwrap()).unwrap();
+    assert_eq!(v["clients"].as_array().map(Vec::len), Some(3), "{v}");
     terminate(child);
     assert_equals_replay(&db, &input, dir.path()).await;
 }
