@@ -30,7 +30,10 @@ fn free_port() -> u16 {
 
 impl Moto {
     fn start() -> Moto {
-        let port = free_port();
+        Self::start_on(free_port())
+    }
+
+    fn start_on(port: u16) -> Moto {
         let exe = std::env::var("GATEWATCH_TEST_MOTO").unwrap_or_else(|_| "moto_server".into());
         let child = Command::new(&exe)
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
@@ -663,4 +666,26 @@ async fn one_writer_wins_the_first_commit_of_a_source() {
     first_commit_race(&pg.url).await;
     let dir = tempfile::tempdir().unwrap();
     first_commit_race(&sqlite_url(dir.path(), "race.db")).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kinesis_worker_backs_off_while_the_endpoint_is_down_and_catches_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sqlite_url(dir.path(), "live.db");
+    let (input, lines) = traffic(dir.path(), "25", "100", "8");
+    // The worker starts first, against an endpoint where nothing listens yet.
+    let port = free_port();
+    let down = Moto { child: Command::new("true").spawn().unwrap(), url: format!("http://127.0.0.1:{port}") };
+    let mut child = ingest_cmd(&down, &db, &["--kinesis-stream", "apigw"]).spawn().unwrap();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert!(child.try_wait().unwrap().is_none(), "ingest gave up while the endpoint was down");
+    let moto = Moto::start_on(port);
+    let k = aws_sdk_kinesis::Client::new(&moto.sdk().await);
+    k.create_stream().stream_name("apigw").shard_count(2).send().await.unwrap();
+    put_lines(&k, "apigw", &lines, 0).await;
+    wait_committed(&db, "kinesis:", lines.len() as u64, &mut child).await;
+    let log = terminate(child);
+    assert!(log.contains("backing off") || log.contains("retrying"), "the outage is logged: {log}");
+    assert!(!log.contains("testing"), "no credential in the log");
+    assert_equals_replay(&db, &input, dir.path()).await;
 }
