@@ -152,14 +152,15 @@ pub async fn run(cfg: Config, api: Option<SocketAddr>) -> Result<()> {
     }
     if !cfg.firehose.listen.is_empty() {
         let addr: SocketAddr = cfg.firehose.listen.parse().context("firehose.listen")?;
-        let receiver = Arc::new(firehose::Receiver {
-            committer: committer.clone(),
-            settings: settings.clone(),
-            progress: progress.clone(),
+        let receiver = Arc::new(firehose::Receiver::new(
+            committer.clone(),
+            store.clone(),
+            settings.clone(),
+            progress.clone(),
             detecting,
-            access_key: cfg.firehose.access_key.clone(),
-            max_body_bytes: cfg.firehose.max_body_bytes,
-        });
+            cfg.firehose.access_key.clone(),
+            cfg.firehose.max_body_bytes,
+        ));
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .with_context(|| format!("firehose receiver on {addr}"))?;

@@ -451,6 +451,7 @@ fn bad_arguments_and_config_are_named() {
         ("[[kinesis]]\nstream = \"s\"\nmax_records = 20000\n", "kinesis[0].max_records"),
         ("[[cloudwatch_logs]]\npoll_interval_secs = 5\n", "cloudwatch_logs[0].log_groups"),
         ("[firehose]\nlisten = \"0.0.0.0:8443\"\n", "firehose.access_key"),
+        ("[firehose]\ndedup_hours = 1\n", "firehose.dedup_hours"),
     ] {
         std::fs::write(&cfg, toml).unwrap();
         let out = bin().args(["config", "check", cfg.to_str().unwrap()]).output().unwrap();

@@ -558,6 +558,7 @@ async fn firehose_receiver_acknowledges_after_commit_and_drops_retries() {
     // `run`: the receiver, the detector and the API in one process.
     let mut c = bin();
     c.env("GATEWATCH_FIREHOSE__ACCESS_KEY", key)
+        .env("GATEWATCH_FIREHOSE__MAX_BODY_BYTES", (1 << 20).to_string())
         .args(["run", "--db", &db, "--firehose-listen", &format!("127.0.0.1:{port}")])
         .args(["--listen", &format!("127.0.0.1:{api_port}")])
         .stdout(Stdio::piped())
@@ -578,6 +579,14 @@ async fn firehose_receiver_acknowledges_after_commit_and_drops_retries() {
     let (status, body) = firehose_post(&url, key, "req-0", b"not json", false).await;
     assert_eq!(status, 400, "{body}");
     assert!(body["timestamp"].is_i64());
+    // The error says where the body broke, never what it said.
+    let broken = br#"{"requestId": "req-0", "records": [{"data": "QQ=="}] "Bearer canary-secret-7731"}"#;
+    let (status, body) = firehose_post(&url, key, "req-0", broken, false).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(!body.to_string().contains("canary-secret"), "{body}");
+    // Past firehose.max_body_bytes (set to 1 MiB below): refused, nothing read.
+    let (status, _) = firehose_post(&url, key, "req-big", &vec![b' '; (1 << 20) + 10], false).await;
+    assert_eq!(status, 413);
     assert_eq!(committed(&db, "firehose:").await, 0);
 
     let mid = lines.len() / 2;

@@ -200,6 +200,12 @@ pub(crate) fn validate(cfg: &crate::Config) -> Result<()> {
             );
         }
     }
+    if fh.dedup_hours < 2 {
+        return bad(
+            "firehose.dedup_hours".into(),
+            "must be at least 2 (Firehose retries a request for up to 2 hours)",
+        );
+    }
     if fh.max_body_bytes < 1024 {
         return bad("firehose.max_body_bytes".into(), "must be at least 1024");
     }

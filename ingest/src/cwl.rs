@@ -111,19 +111,21 @@ pub async fn run(
         }
         polls += 1;
         let mut behind = false;
-        let mut failed = false;
+        let mut failed = 0usize;
         for group in &groups {
             match poll_window(&ctx, group, start, settle, max_window, &cancel).await {
                 Ok(Poll::Read { caught_up }) => behind |= !caught_up,
                 Ok(Poll::Nothing) => {}
                 Ok(Poll::Cancelled) => return Ok(()),
                 Err(e) => {
-                    failed = true;
+                    failed += 1;
                     tracing::warn!(log_group = %group, error = %e, "cloudwatch logs: poll failed; backing off");
                 }
             }
         }
-        let pause = if failed {
+        // Only when every group failed (the endpoint, the credentials) does the poller back off;
+        // one broken group (deleted, denied) does not hold the others back.
+        let pause = if failed > 0 && failed == groups.len() {
             backoff.next_delay()
         } else {
             backoff.reset();
@@ -200,7 +202,13 @@ async fn poll_window(
             reader.log_event(message, ev.timestamp(), || format!("event {id}"));
         }
         match resp.next_token() {
-            Some(t) if !t.is_empty() && Some(t) != token.as_deref() => token = Some(t.to_string()),
+            Some(t) if Some(t) == token.as_deref() => {
+                // Committing now would skip the rest of the window.
+                return Err(IngestError::Config(format!(
+                    "FilterLogEvents on `{group}` returned the same nextToken twice; window not committed"
+                )));
+            }
+            Some(t) if !t.is_empty() => token = Some(t.to_string()),
             _ => break,
         }
     }

@@ -9,7 +9,8 @@
 //! retries.
 //!
 //! - The access key is compared in constant time; a request without the right one is refused
-//!   before its body is read.
+//!   before its body is read. At most [`MAX_CONCURRENT`] requests are read at once (the rest
+//!   get 503 and Firehose retries), each within [`BODY_TIMEOUT`].
 //! - A request is committed as source `firehose:<request id>` continuing from nothing, so a
 //!   retry of a committed request (same id, which Firehose keeps across retries) is refused
 //!   by the store's optimistic lock and answered 200 without counting anything twice.
@@ -18,9 +19,8 @@
 use crate::live::Committer;
 use crate::pipeline::{IngestError, Progress, Reader, Settings};
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use gatewatch_core::Store;
@@ -32,6 +32,11 @@ use subtle::ConstantTimeEq;
 
 /// Prefix of the per-request checkpoint keys.
 pub const SOURCE_PREFIX: &str = "firehose:";
+/// Requests read and folded at once; each may hold `max_body_bytes` (and its decompressed copy).
+pub const MAX_CONCURRENT: usize = 4;
+/// A request body must arrive within this (Firehose's own request timeout is configurable, 180 s
+/// by default).
+pub const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(180);
 
 pub struct Receiver {
     pub committer: Committer,
@@ -40,11 +45,37 @@ pub struct Receiver {
     pub detecting: bool,
     pub access_key: String,
     pub max_body_bytes: usize,
+    pub store: Store,
+    pub permits: tokio::sync::Semaphore,
+}
+
+impl Receiver {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        committer: Committer,
+        store: Store,
+        settings: Arc<Settings>,
+        progress: Arc<Progress>,
+        detecting: bool,
+        access_key: String,
+        max_body_bytes: usize,
+    ) -> Self {
+        Self {
+            committer,
+            settings,
+            progress,
+            detecting,
+            access_key,
+            max_body_bytes,
+            store,
+            permits: tokio::sync::Semaphore::new(MAX_CONCURRENT),
+        }
+    }
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Request {
+struct Delivery {
     request_id: String,
     #[allow(dead_code)]
     timestamp: Option<i64>,
@@ -58,11 +89,9 @@ struct Record {
 
 /// The receiver's routes: `POST /` (and `POST /firehose`), nothing else.
 pub fn router(receiver: Arc<Receiver>) -> Router {
-    let limit = receiver.max_body_bytes;
     Router::new()
         .route("/", axum::routing::post(deliver))
         .route("/firehose", axum::routing::post(deliver))
-        .layer(DefaultBodyLimit::max(limit))
         .with_state(receiver)
 }
 
@@ -111,7 +140,9 @@ fn valid_request_id(id: &str) -> bool {
         && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-async fn deliver(State(rx): State<Arc<Receiver>>, headers: HeaderMap, body: Bytes) -> Response {
+async fn deliver(State(rx): State<Arc<Receiver>>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let headers = &parts.headers;
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("");
     let request_id = header("x-amz-firehose-request-id").to_string();
     let key = headers.get("x-amz-firehose-access-key").map(|v| v.as_bytes()).unwrap_or(b"");
@@ -130,6 +161,43 @@ async fn deliver(State(rx): State<Arc<Receiver>>, headers: HeaderMap, body: Byte
             Some("X-Amz-Firehose-Request-Id is missing or not an id (1-128 of A-Z a-z 0-9 - _)".into()),
         );
     }
+    let source = format!("{SOURCE_PREFIX}{request_id}");
+    // A retry of a request already committed: answered without reading it again (the detector
+    // must not see its records twice either).
+    match rx.store.checkpoint(&source).await {
+        Ok(Some(_)) => return answer(StatusCode::OK, &request_id, None),
+        Ok(None) => {}
+        Err(e) => {
+            return answer(
+                StatusCode::SERVICE_UNAVAILABLE,
+                &request_id,
+                Some(format!("store unavailable, retry: {e}")),
+            );
+        }
+    }
+    let Ok(_permit) = rx.permits.try_acquire() else {
+        return answer(StatusCode::SERVICE_UNAVAILABLE, &request_id, Some("busy, retry".into()));
+    };
+    let body = match tokio::time::timeout(BODY_TIMEOUT, axum::body::to_bytes(body, rx.max_body_bytes)).await {
+        Ok(Ok(b)) => b,
+        Ok(Err(_)) => {
+            return answer(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                &request_id,
+                Some(format!(
+                    "body larger than {} bytes (firehose.max_body_bytes) or broken",
+                    rx.max_body_bytes
+                )),
+            );
+        }
+        Err(_) => {
+            return answer(
+                StatusCode::REQUEST_TIMEOUT,
+                &request_id,
+                Some("body not received in time".into()),
+            );
+        }
+    };
     let gzip = match header("content-encoding").to_ascii_lowercase().as_str() {
         "" | "identity" => false,
         "gzip" => true,
@@ -155,7 +223,6 @@ async fn deliver(State(rx): State<Arc<Receiver>>, headers: HeaderMap, body: Byte
             );
         }
     };
-    let source = format!("{SOURCE_PREFIX}{request_id}");
     match rx.committer.commit(&source, None, batch).await {
         Ok(CommitOutcome::Committed) => answer(StatusCode::OK, &request_id, None),
         Ok(CommitOutcome::Stale) => {
@@ -197,8 +264,15 @@ fn fold(
     } else {
         body
     };
-    let req: Request =
-        serde_json::from_slice(body).map_err(|e| format!("body is not a Firehose request: {e}"))?;
+    // The serde message may quote the body: say where, not what.
+    let req: Delivery = serde_json::from_slice(body).map_err(|e| {
+        format!(
+            "body is not a Firehose request ({{requestId, timestamp, records: [{{data}}]}}): {:?} error at line {} column {}",
+            e.classify(),
+            e.line(),
+            e.column()
+        )
+    })?;
     if req.request_id != request_id {
         return Err("body requestId differs from X-Amz-Firehose-Request-Id".into());
     }

@@ -25,7 +25,7 @@ use gatewatch_core::config::{KinesisSource, StartPosition};
 use gatewatch_core::store::{CommitOutcome, Lease};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
@@ -53,12 +53,17 @@ pub struct Context {
 struct ShardInfo {
     id: String,
     parents: Vec<String>,
-    closed: bool,
+    /// The last sequence number of a closed shard (ListShards' `EndingSequenceNumber`).
+    ending: Option<String>,
+    /// A parent is still in the stream: this shard was made by a reshard we read across, so
+    /// without a checkpoint it starts at its beginning whatever the configured start position
+    /// (as the KCL does): its records come right after its parents'.
+    after_parent: bool,
 }
 
 struct Running {
     cancel: CancellationToken,
-    closed: Arc<AtomicBool>,
+    ending: Arc<OnceLock<String>>,
     handle: tokio::task::JoinHandle<Result<ShardExit, IngestError>>,
 }
 
@@ -88,8 +93,9 @@ async fn list_shards(client: &Client, stream: &str) -> Result<Vec<ShardInfo>, St
                 .flatten()
                 .map(str::to_string)
                 .collect();
-            let closed = s.sequence_number_range().and_then(|r| r.ending_sequence_number()).is_some();
-            out.push(ShardInfo { id: s.shard_id().to_string(), parents, closed });
+            let ending =
+                s.sequence_number_range().and_then(|r| r.ending_sequence_number()).map(str::to_string);
+            out.push(ShardInfo { id: s.shard_id().to_string(), parents, ending, after_parent: false });
         }
         match resp.next_token() {
             Some(t) if !t.is_empty() => token = Some(t.to_string()),
@@ -185,6 +191,21 @@ async fn balance(
         ctx.store.release_lease(&key, &ctx.worker).await?;
     }
 
+    // Renew first, before anything that may fail (listing shards): a worker that cannot reach
+    // Kinesis for a while keeps its leases as long as it can reach the store. A lease taken by
+    // another worker stops its task.
+    let until = now_ms() + ctx.lease_duration.as_millis() as i64;
+    let held: Vec<String> = running.keys().cloned().collect();
+    for key in held {
+        if !ctx.store.renew_lease(&key, &ctx.worker, until).await? {
+            tracing::info!(shard = %key, "kinesis: lease taken by another worker; stopping this shard");
+            if let Some(r) = running.remove(&key) {
+                r.cancel.cancel();
+                let _ = r.handle.await;
+            }
+        }
+    }
+
     // Which shards may be read now: not finished, and every parent finished (or trimmed away).
     let mut eligible: BTreeMap<String, (String, ShardInfo)> = BTreeMap::new();
     for stream in sources.keys() {
@@ -197,24 +218,17 @@ async fn balance(
             finished.insert(s.id.clone(), cp.is_some_and(|c| c.position == SHARD_END));
         }
         for s in eligible_shards(&shards, &finished) {
-            eligible.insert(shard_key(stream, &s.id), (stream.clone(), s.clone()));
+            let mut s = s.clone();
+            s.after_parent = s.parents.iter().any(|p| finished.contains_key(p));
+            eligible.insert(shard_key(stream, &s.id), (stream.clone(), s));
         }
     }
     let keys: Vec<String> = eligible.keys().cloned().collect();
     ctx.store.ensure_leases(&keys).await?;
 
-    // Renew what this worker holds; a lease taken by another worker stops its task.
-    let until = now_ms() + ctx.lease_duration.as_millis() as i64;
-    let held: Vec<String> = running.keys().cloned().collect();
-    for key in held {
-        if !ctx.store.renew_lease(&key, &ctx.worker, until).await? {
-            tracing::info!(shard = %key, "kinesis: lease taken by another worker; stopping this shard");
-            if let Some(r) = running.remove(&key) {
-                r.cancel.cancel();
-                let _ = r.handle.await;
-            }
-        } else if let Some((_, info)) = eligible.get(&key) {
-            running[&key].closed.store(info.closed, Ordering::Relaxed);
+    for (key, (_, info)) in &eligible {
+        if let (Some(r), Some(end)) = (running.get(key), &info.ending) {
+            let _ = r.ending.set(end.clone());
         }
     }
 
@@ -232,7 +246,7 @@ async fn balance(
     let target = leases.len().div_ceil(workers.max(1));
     let mut mine = running.len();
     let mut taken = Vec::new();
-    for l in leases.iter().filter(|l| !l.is_held(now)) {
+    for l in leases.iter().filter(|l| !l.is_held(now) && !running.contains_key(&l.key)) {
         if mine >= target {
             break;
         }
@@ -257,18 +271,15 @@ async fn balance(
     for key in taken {
         let (stream, info) = eligible[&key].clone();
         let child = cancel.child_token();
-        let closed = Arc::new(AtomicBool::new(info.closed));
+        let ending = Arc::new(OnceLock::new());
+        if let Some(end) = &info.ending {
+            let _ = ending.set(end.clone());
+        }
         let source = sources[&stream].clone();
-        let handle = tokio::spawn(shard_task(
-            ctx.clone(),
-            source,
-            info.id.clone(),
-            key.clone(),
-            closed.clone(),
-            child.clone(),
-        ));
+        let handle =
+            tokio::spawn(shard_task(ctx.clone(), source, info, key.clone(), ending.clone(), child.clone()));
         tracing::info!(shard = %key, worker = %ctx.worker, "kinesis: reading shard");
-        running.insert(key, Running { cancel: child, closed, handle });
+        running.insert(key, Running { cancel: child, ending, handle });
     }
     Ok(())
 }
@@ -282,13 +293,13 @@ fn retryable(code: Option<&str>) -> bool {
 async fn shard_task(
     ctx: Arc<Context>,
     source: KinesisSource,
-    shard: String,
+    shard: ShardInfo,
     key: String,
-    closed: Arc<AtomicBool>,
+    ending: Arc<OnceLock<String>>,
     cancel: CancellationToken,
 ) -> Result<ShardExit, IngestError> {
     ctx.committer.source_started(&key);
-    let exit = read_shard(&ctx, &source, &shard, &key, &closed, &cancel).await;
+    let exit = read_shard(&ctx, &source, &shard, &key, &ending, &cancel).await;
     ctx.committer.source_stopped(&key);
     exit
 }
@@ -296,9 +307,9 @@ async fn shard_task(
 async fn read_shard(
     ctx: &Context,
     source: &KinesisSource,
-    shard: &str,
+    shard: &ShardInfo,
     key: &str,
-    closed: &AtomicBool,
+    ending: &OnceLock<String>,
     cancel: &CancellationToken,
 ) -> Result<ShardExit, IngestError> {
     use aws_sdk_kinesis::error::ProvideErrorMetadata as _;
@@ -318,7 +329,7 @@ async fn read_shard(
         let it = match iterator.take() {
             Some(it) => it,
             None => {
-                let mut req = ctx.client.get_shard_iterator().stream_name(stream).shard_id(shard);
+                let mut req = ctx.client.get_shard_iterator().stream_name(stream).shard_id(&shard.id);
                 req = match prev.as_deref().and_then(|p| p.strip_prefix("seq=")) {
                     Some(seq) => req
                         .shard_iterator_type(ShardIteratorType::AfterSequenceNumber)
@@ -326,6 +337,7 @@ async fn read_shard(
                     None if prev.is_some() => {
                         return Err(IngestError::Checkpoint(prev.unwrap_or_default()));
                     }
+                    None if shard.after_parent => req.shard_iterator_type(ShardIteratorType::TrimHorizon),
                     None => match source.start_position {
                         StartPosition::TrimHorizon => req.shard_iterator_type(ShardIteratorType::TrimHorizon),
                         StartPosition::Latest => req.shard_iterator_type(ShardIteratorType::Latest),
@@ -395,15 +407,24 @@ async fn read_shard(
         };
         backoff.reset();
         ctx.committer.stats.set_lag(key, lag);
-        // A closed shard ends where GetRecords stops giving an iterator (AWS); emulators keep
-        // giving one, so an empty read of a closed shard that is not behind ends it too.
-        let ended =
-            next.is_none() || (records.is_empty() && lag == Some(0) && closed.load(Ordering::Relaxed));
+        // A closed shard ends where GetRecords stops giving an iterator. Emulators keep giving
+        // one, so an empty read also ends a closed shard once the checkpoint has reached its
+        // ending sequence number (or, never read, once it is not behind).
+        let read_out = match (ending.get(), prev.as_deref().and_then(|p| p.strip_prefix("seq="))) {
+            (Some(end), Some(seq)) => seq_at_least(seq, end),
+            (Some(_), None) => lag == Some(0),
+            (None, _) => false,
+        };
+        let ended = next.is_none() || (records.is_empty() && read_out);
         if !records.is_empty() || ended {
             let last = records.last().map(|r| r.sequence_number().to_string());
-            for r in &records {
-                reader.blob(r.data().as_ref(), &format!("seq {}", r.sequence_number()));
-            }
+            // Decompressing and scrubbing is CPU work: keep it off the threads that renew leases.
+            tokio::task::block_in_place(|| {
+                reader.refresh_clock();
+                for r in &records {
+                    reader.blob(r.data().as_ref(), &format!("seq {}", r.sequence_number()));
+                }
+            });
             let position = match (ended, last) {
                 (true, _) => SHARD_END.to_string(),
                 (false, Some(seq)) => format!("seq={seq}"),
@@ -443,6 +464,11 @@ async fn read_shard(
     }
 }
 
+/// Kinesis sequence numbers are decimal strings of up to 128 bits.
+fn seq_at_least(seq: &str, than: &str) -> bool {
+    (seq.len(), seq) >= (than.len(), than)
+}
+
 /// A worker name unique on this host: `host-pid`.
 pub fn default_worker_id() -> String {
     let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
@@ -459,7 +485,12 @@ mod tests {
     use super::*;
 
     fn shard(id: &str, parents: &[&str]) -> ShardInfo {
-        ShardInfo { id: id.into(), parents: parents.iter().map(|p| p.to_string()).collect(), closed: false }
+        ShardInfo {
+            id: id.into(),
+            parents: parents.iter().map(|p| p.to_string()).collect(),
+            ending: None,
+            after_parent: false,
+        }
     }
 
     fn ids(v: Vec<&ShardInfo>) -> Vec<&str> {
@@ -485,6 +516,13 @@ mod tests {
         assert_eq!(ids(eligible_shards(&shards, &finished)), ["2", "3"]);
         finished.insert("3".into(), true);
         assert_eq!(ids(eligible_shards(&shards, &finished)), ["2", "4"]);
+    }
+
+    #[test]
+    fn sequence_numbers_compare_as_numbers() {
+        assert!(seq_at_least("49590338271490256608559692538361571095921575989136588898", "4959"));
+        assert!(!seq_at_least("9", "10"));
+        assert!(seq_at_least("10", "10"));
     }
 
     #[test]

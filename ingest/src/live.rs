@@ -63,7 +63,7 @@ impl Committer {
             .map_err(|_| IngestError::Aborted)?
             .map_err(|e| IngestError::Store(gatewatch_core::Error::Config(e)))?;
         if outcome == CommitOutcome::Committed {
-            self.stats.committed(source, events, dead);
+            self.stats.committed(EventTimeProgress::stream_of(source), events, dead);
         }
         Ok(outcome)
     }
@@ -139,8 +139,18 @@ pub fn start(store: Store, observer: Option<Box<dyn Observer>>) -> (Committer, t
         }
     };
     let task = tokio::spawn(async move {
+        // What the detector produced with batches that did not commit (stale, or a store
+        // error): alert and profile upserts are idempotent and carry the latest state, so they
+        // ride with the next commit instead of being lost.
+        let mut carry = DetectorOutput::default();
         while let Some(job) = rx.recv().await {
             let b = job.batch;
+            let mut alerts = std::mem::take(&mut carry.alerts);
+            alerts.extend(b.alerts);
+            let mut profiles = std::mem::take(&mut carry.profiles);
+            profiles.extend(b.profiles);
+            let mut forget = std::mem::take(&mut carry.forget);
+            forget.extend(b.forget);
             let write = BatchWrite {
                 source: job.source.clone(),
                 prev_position: job.prev,
@@ -148,15 +158,27 @@ pub fn start(store: Store, observer: Option<Box<dyn Observer>>) -> (Committer, t
                 events: b.events,
                 rows: b.rows,
                 dead_letters: b.dead_letters,
-                alerts: b.alerts,
-                profiles: b.profiles,
-                forget: b.forget,
+                alerts: alerts.clone(),
+                profiles: profiles.clone(),
+                forget: forget.clone(),
             };
             let outcome = store.commit_batch(write).await.map_err(|e| e.to_string());
-            if let Err(e) = &outcome {
-                tracing::warn!(source = %job.source, error = %e, "commit failed; the source re-reads from its checkpoint");
+            match &outcome {
+                Ok(CommitOutcome::Committed) => {}
+                Ok(CommitOutcome::Stale) => carry = DetectorOutput { alerts, profiles, forget },
+                Err(e) => {
+                    tracing::warn!(source = %job.source, error = %e, "commit failed; the source re-reads from its checkpoint");
+                    carry = DetectorOutput { alerts, profiles, forget };
+                }
             }
             let _ = job.done.send(outcome);
+        }
+        if !carry.alerts.is_empty() || !carry.profiles.is_empty() {
+            tracing::warn!(
+                alerts = carry.alerts.len(),
+                profiles = carry.profiles.len(),
+                "stopped with detector changes that could not be committed; they are rebuilt from new events"
+            );
         }
         if let Some(d) = detector
             && let Err(e) = d.await
@@ -166,6 +188,13 @@ pub fn start(store: Store, observer: Option<Box<dyn Observer>>) -> (Committer, t
         }
     });
     (Committer { tx, stats, progress }, task)
+}
+
+#[derive(Default)]
+struct DetectorOutput {
+    alerts: Vec<gatewatch_core::Alert>,
+    profiles: Vec<gatewatch_core::alert::ProfileRow>,
+    forget: Vec<String>,
 }
 
 /// How far event time may wait for a slow source: past this, the slow source's events are

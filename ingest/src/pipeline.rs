@@ -577,6 +577,11 @@ impl<'s> Reader<'s> {
         self.access_line(message.as_bytes(), LineKind::Sniff, timestamp_ms, pos);
     }
 
+    /// Re-reads the wall clock for the clock-skew check (a live reader runs for days).
+    pub fn refresh_clock(&mut self) {
+        self.now_ms = chrono::Utc::now().timestamp_millis();
+    }
+
     /// Events and dead letters folded since the last [`Reader::take_batch`].
     pub fn pending(&self) -> (u64, usize) {
         (self.agg.events(), self.dead.len())
