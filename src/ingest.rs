@@ -179,6 +179,7 @@ pub async fn run(cfg: Config, api: Option<SocketAddr>) -> Result<()> {
             source: std::io::Error::other(e.to_string()),
         })
     });
+    let forwarders = if api.is_some() { crate::start_forwarders(&cfg, &store, &cancel) } else { Vec::new() };
     if let Some(addr) = api {
         let (s, c) = (store.clone(), cancel.clone());
         tasks.push((
@@ -227,6 +228,9 @@ pub async fn run(cfg: Config, api: Option<SocketAddr>) -> Result<()> {
             Ok(Err(e)) => tracing::warn!(source = %name, error = %e, "stopped with an error"),
             Err(e) => tracing::warn!(source = %name, error = %e, "panicked"),
         }
+    }
+    for f in forwarders {
+        let _ = f.await;
     }
     eprintln!("gatewatch ingest: stopped; {}", summary(&progress, &stats));
     store.close().await;

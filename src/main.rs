@@ -145,7 +145,8 @@ enum Cmd {
     Alerts {
         #[command(flatten)]
         db: DbArg,
-        /// json (one alert per line, the API's shape) or table.
+        /// table, json (one alert per line, the API's shape), or what SIEM destinations receive:
+        /// ocsf, cef, hec.
         #[arg(long, default_value = "table")]
         format: AlertFormat,
         /// credential_abuse, scraping or geo_anomaly.
@@ -195,12 +196,33 @@ enum Cmd {
         #[command(subcommand)]
         cmd: ConfigCmd,
     },
+    /// SIEM forwarding (the destinations are delivered to by `serve` and `run`).
+    Forward {
+        #[command(subcommand)]
+        cmd: ForwardCmd,
+    },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum AlertFormat {
     Json,
     Table,
+    /// OCSF Detection Finding (class 2004), one per line, as `ocsf_http` destinations get it.
+    Ocsf,
+    /// ArcSight CEF, one per line.
+    Cef,
+    /// Splunk HEC event envelopes, one per line.
+    Hec,
+}
+
+#[derive(Subcommand)]
+enum ForwardCmd {
+    /// Delivery state of each configured `[[forward]]` destination: delivered, pending, parked,
+    /// the last error.
+    Status {
+        #[command(flatten)]
+        db: DbArg,
+    },
 }
 
 fn parse_time_arg(s: &str) -> Result<i64, String> {
@@ -300,7 +322,42 @@ async fn run(cli: Cli) -> Result<()> {
                 None => cfg.listen.parse().context("config `listen`")?,
             };
             let store = Store::open(&cfg.db).await?;
-            serve(store, listen).await
+            let cancel = tokio_util::sync::CancellationToken::new();
+            let forwarders = start_forwarders(&cfg, &store, &cancel);
+            let result = serve(store, listen).await;
+            cancel.cancel();
+            for f in forwarders {
+                let _ = f.await;
+            }
+            result
+        }
+        Cmd::Forward { cmd: ForwardCmd::Status { db } } => {
+            let cfg = load_config(config, Some(&db))?;
+            require_existing_sqlite(&cfg.db)?;
+            let store = Store::open(&cfg.db).await?;
+            if cfg.forward.is_empty() {
+                println!("no [[forward]] destinations configured");
+            }
+            println!(
+                "{:<20} {:<11} {:>10} {:>8} {:>7} {:>8}  LAST ERROR",
+                "DESTINATION", "KIND", "DELIVERED", "PENDING", "PARKED", "ATTEMPTS"
+            );
+            for d in &cfg.forward {
+                let st = store.forward_state(&d.name).await?;
+                let kind = serde_json::to_value(d.kind)?;
+                println!(
+                    "{:<20} {:<11} {:>10} {:>8} {:>7} {:>8}  {}",
+                    d.name,
+                    kind.as_str().unwrap_or(""),
+                    st.delivered_up_to,
+                    st.pending,
+                    st.parked,
+                    st.attempts,
+                    st.last_error.as_deref().unwrap_or("-")
+                );
+            }
+            store.close().await;
+            Ok(())
         }
         Cmd::Demo { listen, minutes, clients, seed, dir, no_serve } => {
             demo(config, listen, minutes, clients, seed, dir, no_serve).await
@@ -411,6 +468,13 @@ async fn run(cli: Cli) -> Result<()> {
             gatewatch_detect::Detector::new(&cfg.detect, None, Vec::new(), Vec::new())?;
             if !cfg.firehose.access_key.is_empty() {
                 cfg.firehose.access_key = "(set; not shown)".into();
+            }
+            for d in &mut cfg.forward {
+                for secret in [&mut d.token, &mut d.secret] {
+                    if !secret.is_empty() {
+                        *secret = "(set; not shown)".into();
+                    }
+                }
             }
             if !cfg.scrub.key.is_empty() {
                 cfg.scrub.key = "(set; not shown)".into();
@@ -564,9 +628,52 @@ fn require_existing_sqlite(url: &str) -> Result<()> {
     Ok(())
 }
 
+/// One forwarder task per `[[forward]]` destination, until `cancel`.
+fn start_forwarders(
+    cfg: &Config,
+    store: &Store,
+    cancel: &tokio_util::sync::CancellationToken,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    cfg.forward
+        .iter()
+        .map(|d| {
+            eprintln!(
+                "gatewatch: forwarding alerts to {} ({})",
+                d.name,
+                gatewatch_core::store::redact_url(&d.url)
+            );
+            tokio::spawn(gatewatch_forward::run(store.clone(), d.clone(), cancel.clone()))
+        })
+        .collect()
+}
+
 fn print_alerts(alerts: &[gatewatch_core::Alert], format: AlertFormat) -> Result<()> {
+    use gatewatch_forward::format as siem;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    // The SIEM formats frame an alert as the event of its current state.
+    let as_event = |a: &gatewatch_core::Alert| gatewatch_core::store::OutboxEvent {
+        id: 0,
+        alert_id: a.id.clone(),
+        event: if a.status == gatewatch_core::Status::Resolved { "resolved" } else { "opened" }.into(),
+        alert: a.to_json(),
+        created_at: a.last_seen,
+    };
     match format {
+        AlertFormat::Ocsf => {
+            for a in alerts {
+                writeln!(out, "{}", siem::ocsf(&as_event(a)))?;
+            }
+        }
+        AlertFormat::Cef => {
+            for a in alerts {
+                writeln!(out, "{}", siem::cef(&as_event(a)))?;
+            }
+        }
+        AlertFormat::Hec => {
+            for a in alerts {
+                writeln!(out, "{}", siem::hec(&as_event(a), "", "", ""))?;
+            }
+        }
         AlertFormat::Json => {
             for a in alerts {
                 writeln!(out, "{}", a.to_json())?;

@@ -5,7 +5,8 @@
 use crate::error::{Error, Result};
 use crate::model::ClientKind;
 pub use crate::sources::{
-    AwsConfig, CloudWatchLogsSource, FirehoseConfig, KinesisSource, LeaseConfig, StartPosition,
+    AwsConfig, CloudWatchLogsSource, DestinationKind, FirehoseConfig, ForwardDestination, KinesisSource,
+    LeaseConfig, StartPosition,
 };
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
@@ -39,6 +40,8 @@ pub struct Config {
     pub cloudwatch_logs: Vec<CloudWatchLogsSource>,
     pub firehose: FirehoseConfig,
     pub leases: LeaseConfig,
+    /// SIEM destinations the alert outbox is delivered to (`[[forward]]`).
+    pub forward: Vec<ForwardDestination>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -158,6 +161,7 @@ impl Default for Config {
             cloudwatch_logs: Vec::new(),
             firehose: FirehoseConfig::default(),
             leases: LeaseConfig::default(),
+            forward: Vec::new(),
         }
     }
 }
@@ -223,6 +227,7 @@ impl Config {
         }
         self.detect.validate()?;
         crate::sources::validate(self)?;
+        crate::sources::validate_forward(self)?;
         if self.listen.parse::<std::net::SocketAddr>().is_err() {
             return bad("listen", "must be an address like 127.0.0.1:8080");
         }

@@ -1,5 +1,5 @@
-//! The live-source sections of the [`Config`](crate::Config): `[aws]`, `[[kinesis]]`,
-//! `[[cloudwatch_logs]]`, `[firehose]` and `[leases]`.
+//! The sections of the [`Config`](crate::Config) about what goes in and out: `[aws]`,
+//! `[[kinesis]]`, `[[cloudwatch_logs]]`, `[firehose]`, `[leases]` and `[[forward]]`.
 
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -211,6 +211,94 @@ pub(crate) fn validate(cfg: &crate::Config) -> Result<()> {
     }
     if cfg.leases.duration_secs < 3 {
         return bad("leases.duration_secs".into(), "must be at least 3");
+    }
+    Ok(())
+}
+
+/// Where a SIEM destination sends, and in which format.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum DestinationKind {
+    /// Splunk HTTP Event Collector (`/services/collector/event`, `Authorization: Splunk <token>`).
+    SplunkHec,
+    /// OCSF Detection Finding (class 2004) JSON array, POSTed (Security Lake custom source
+    /// pipelines, any OCSF consumer); `token` becomes a bearer token when set.
+    OcsfHttp,
+    /// Generic JSON with an HMAC-SHA256 signature over timestamp and body.
+    Webhook,
+}
+
+/// One `[[forward]]` destination.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ForwardDestination {
+    /// Unique name (its delivery state is kept under it).
+    pub name: String,
+    pub kind: DestinationKind,
+    pub url: String,
+    /// HEC token, or bearer token for `ocsf_http`. Keep the config file private (0600): it
+    /// holds the credential. Never printed by `config check` or logged.
+    pub token: String,
+    /// Webhook signing secret (at least 16 bytes).
+    pub secret: String,
+    /// HEC envelope fields.
+    pub index: String,
+    pub sourcetype: String,
+    pub host: String,
+    /// Events per request.
+    pub batch_size: usize,
+    /// Failed attempts before a message is parked with its reason.
+    pub max_attempts: u32,
+    pub timeout_secs: u64,
+}
+
+impl Default for ForwardDestination {
+    fn default() -> Self {
+        Self {
+            name: String::new(),
+            kind: DestinationKind::Webhook,
+            url: String::new(),
+            token: String::new(),
+            secret: String::new(),
+            index: String::new(),
+            sourcetype: "gatewatch:alert".into(),
+            host: String::new(),
+            batch_size: 50,
+            max_attempts: 10,
+            timeout_secs: 10,
+        }
+    }
+}
+
+pub(crate) fn validate_forward(cfg: &crate::Config) -> Result<()> {
+    let bad = |field: String, why: &str| Err(Error::Config(format!("`{field}`: {why}")));
+    let mut names = std::collections::BTreeSet::new();
+    for (i, d) in cfg.forward.iter().enumerate() {
+        let f = |name: &str| format!("forward[{i}].{name}");
+        if d.name.trim().is_empty() {
+            return bad(f("name"), "must name the destination");
+        }
+        if !names.insert(d.name.as_str()) {
+            return bad(f("name"), "is used by another destination");
+        }
+        if !(d.url.starts_with("https://") || d.url.starts_with("http://")) {
+            return bad(f("url"), "must be an http:// or https:// URL");
+        }
+        if d.kind == DestinationKind::SplunkHec && d.token.is_empty() {
+            return bad(f("token"), "a Splunk HEC destination needs its token");
+        }
+        if d.kind == DestinationKind::Webhook && d.secret.len() < 16 {
+            return bad(f("secret"), "a webhook needs a signing secret of at least 16 bytes");
+        }
+        if !(1..=1000).contains(&d.batch_size) {
+            return bad(f("batch_size"), "must be between 1 and 1000");
+        }
+        if d.max_attempts == 0 {
+            return bad(f("max_attempts"), "must be at least 1");
+        }
+        if d.timeout_secs == 0 {
+            return bad(f("timeout_secs"), "must be at least 1");
+        }
     }
     Ok(())
 }

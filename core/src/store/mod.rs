@@ -43,7 +43,9 @@ macro_rules! on_pool {
 }
 
 mod lease;
+mod outbox;
 pub use lease::Lease;
+pub use outbox::{ForwardState, OutboxEvent};
 
 /// Reads the counter, latency and sketch columns of a `client_minutes` row.
 macro_rules! agg_from_row {
@@ -392,6 +394,27 @@ impl Store {
                 q.build().execute(&mut *tx).await?;
             }
             for a in &batch.alerts {
+                // The SIEM outbox learns what happened to the alert in this same transaction.
+                let before: Option<String> = sqlx::query_scalar("SELECT status FROM alerts WHERE id = $1")
+                    .bind(&a.id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let event = match (&before, a.status) {
+                    (None, _) => "opened",
+                    (Some(b), Status::Resolved) if b != Status::Resolved.as_str() => "resolved",
+                    _ => "updated",
+                };
+                let mut stored = a.clone();
+                if before.as_deref() == Some(Status::Acknowledged.as_str()) && a.status == Status::Open {
+                    stored.status = Status::Acknowledged;
+                }
+                sqlx::query("INSERT INTO outbox (alert_id, event, alert, created_at) VALUES ($1, $2, $3, $4)")
+                    .bind(&a.id)
+                    .bind(event)
+                    .bind(stored.to_json().to_string())
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
                 // An acknowledgement made through the API survives the detector's updates.
                 sqlx::query(
                     "INSERT INTO alerts (id, kind, rule, severity, status, subject_type, subject_value, \

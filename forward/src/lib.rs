@@ -1,0 +1,211 @@
+//! gatewatch forwarding: alert events from the store's outbox to SIEMs, at least once.
+//!
+//! [`Store::commit_batch`](gatewatch_core::Store::commit_batch) writes an outbox row for every
+//! alert opened, updated or resolved, in the transaction that changed the alert. One
+//! [`run`] loop per `[[forward]]` destination reads the outbox in id order (so the events of
+//! one alert arrive in order), sends batches, and records how far it got. A failed send is
+//! retried with exponential backoff and jitter; a message that fails `max_attempts` times is
+//! parked with its reason and delivery goes on. A restart resumes after the last recorded
+//! delivery, so nothing is lost; a send whose success was not recorded is repeated with the
+//! same idempotency key (`alert id:outbox id`), so receivers can drop it.
+
+pub mod format;
+
+use gatewatch_core::Store;
+use gatewatch_core::config::{DestinationKind, ForwardDestination};
+use gatewatch_core::store::{ForwardState, OutboxEvent};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+
+/// Header names of the webhook signature: `X-Gatewatch-Signature: sha256=<hex>` over
+/// `<timestamp>.<body>`, with the Unix timestamp in `X-Gatewatch-Timestamp`.
+pub const SIGNATURE_HEADER: &str = "x-gatewatch-signature";
+pub const TIMESTAMP_HEADER: &str = "x-gatewatch-timestamp";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ForwardError {
+    #[error("{0}")]
+    Send(String),
+    #[error(transparent)]
+    Store(#[from] gatewatch_core::Error),
+}
+
+/// The webhook signature of `body` sent at `timestamp` (Unix seconds).
+pub fn sign(secret: &[u8], timestamp: i64, body: &[u8]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
+    mac.update(timestamp.to_string().as_bytes());
+    mac.update(b".");
+    mac.update(body);
+    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+/// Sends one batch; `Err` carries a reason fit for logs and the parked table (no credential).
+async fn send(
+    client: &reqwest::Client,
+    dest: &ForwardDestination,
+    batch: &[OutboxEvent],
+) -> Result<(), String> {
+    let (body, content_type) = match dest.kind {
+        DestinationKind::SplunkHec => {
+            // HEC takes concatenated event objects in one body.
+            let mut body = String::new();
+            for ev in batch {
+                body.push_str(&format::hec(ev, &dest.host, &dest.index, &dest.sourcetype).to_string());
+                body.push('\n');
+            }
+            (body, "application/json")
+        }
+        DestinationKind::OcsfHttp => {
+            let findings: Vec<_> = batch.iter().map(format::ocsf).collect();
+            (serde_json::Value::Array(findings).to_string(), "application/json")
+        }
+        DestinationKind::Webhook => {
+            let events: Vec<_> = batch.iter().map(format::webhook).collect();
+            (serde_json::json!({ "events": events }).to_string(), "application/json")
+        }
+    };
+    let mut req = client.post(&dest.url).header("content-type", content_type);
+    let key = batch.first().map(|e| e.idempotency_key()).unwrap_or_default();
+    req = req.header("idempotency-key", &key);
+    match dest.kind {
+        DestinationKind::SplunkHec => {
+            req = req
+                .header("authorization", format!("Splunk {}", dest.token))
+                .header("x-splunk-request-channel", &key);
+        }
+        DestinationKind::OcsfHttp if !dest.token.is_empty() => {
+            req = req.header("authorization", format!("Bearer {}", dest.token));
+        }
+        DestinationKind::OcsfHttp => {}
+        DestinationKind::Webhook => {
+            let ts = chrono::Utc::now().timestamp();
+            req = req
+                .header(TIMESTAMP_HEADER, ts.to_string())
+                .header(SIGNATURE_HEADER, sign(dest.secret.as_bytes(), ts, body.as_bytes()));
+        }
+    }
+    let resp = req.body(body).send().await.map_err(|e| {
+        // reqwest's message names the URL, never headers.
+        let mut s = e.to_string();
+        let mut src = std::error::Error::source(&e);
+        while let Some(inner) = src {
+            s = format!("{s}: {inner}");
+            src = inner.source();
+        }
+        s
+    })?;
+    let status = resp.status();
+    if status.is_success() {
+        return Ok(());
+    }
+    let text = resp.text().await.unwrap_or_default();
+    let text: String = text.chars().take(200).collect();
+    Err(format!("HTTP {status}: {}", text.trim()))
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// Backoff before attempt `attempts + 1`: "equal jitter", between half and all of
+/// min(5 min, 1 s · 2^attempts).
+fn backoff_ms(attempts: i64) -> i64 {
+    let ceiling = (1000i64 << attempts.clamp(0, 20)).min(300_000);
+    let mut b = [0u8; 8];
+    let _ = getrandom::fill(&mut b);
+    ceiling / 2 + (u64::from_le_bytes(b) % (ceiling as u64 / 2 + 1)) as i64
+}
+
+/// Delivers the outbox to `dest` until `cancel`.
+pub async fn run(store: Store, dest: ForwardDestination, cancel: CancellationToken) {
+    let client = match reqwest::Client::builder().timeout(Duration::from_secs(dest.timeout_secs)).build() {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::error!(destination = %dest.name, error = %e, "forward: cannot build an HTTP client");
+            return;
+        }
+    };
+    let idle = Duration::from_millis(500);
+    loop {
+        let pause = match step(&store, &client, &dest).await {
+            Ok(Some(pause)) => pause,
+            Ok(None) => Duration::ZERO,
+            Err(e) => {
+                tracing::warn!(destination = %dest.name, error = %e, "forward: store unavailable");
+                Duration::from_secs(2)
+            }
+        };
+        let pause = if pause.is_zero() { Duration::from_millis(10) } else { pause.min(idle * 600) };
+        tokio::select! {
+            _ = cancel.cancelled() => return,
+            _ = tokio::time::sleep(pause) => {}
+        }
+    }
+}
+
+/// One delivery attempt. `Some(pause)`: nothing to do for that long.
+async fn step(
+    store: &Store,
+    client: &reqwest::Client,
+    dest: &ForwardDestination,
+) -> Result<Option<Duration>, ForwardError> {
+    let mut st: ForwardState = store.forward_state(&dest.name).await?;
+    let now = now_ms();
+    if st.next_attempt_at > now {
+        return Ok(Some(Duration::from_millis((st.next_attempt_at - now) as u64)));
+    }
+    let batch = store.outbox_after(st.delivered_up_to, dest.batch_size as i64).await?;
+    let Some(last) = batch.last() else { return Ok(Some(Duration::from_millis(500))) };
+    // A message that keeps failing is retried alone, so that parking it spares the others.
+    let batch = if st.attempts > 0 { &batch[..1] } else { &batch[..] };
+    match send(client, dest, batch).await {
+        Ok(()) => {
+            let up_to = if st.attempts > 0 { batch[0].id } else { last.id };
+            st.delivered_up_to = up_to;
+            st.attempts = 0;
+            st.last_error = None;
+            st.next_attempt_at = 0;
+            store.set_forward_state(&st).await?;
+            tracing::debug!(destination = %dest.name, delivered_up_to = up_to, "forward: delivered");
+            Ok(None)
+        }
+        Err(reason) => {
+            st.attempts += 1;
+            if st.attempts >= i64::from(dest.max_attempts) {
+                tracing::error!(destination = %dest.name, outbox_id = batch[0].id, attempts = st.attempts, reason = %reason,
+                    "forward: message parked after too many failures");
+                store.park(&dest.name, &batch[0], st.attempts, &reason).await?;
+                return Ok(None);
+            }
+            let wait = backoff_ms(st.attempts - 1);
+            tracing::warn!(destination = %dest.name, attempts = st.attempts, retry_in_ms = wait, reason = %reason, "forward: send failed");
+            st.last_error = Some(reason);
+            st.next_attempt_at = now_ms() + wait;
+            store.set_forward_state(&st).await?;
+            Ok(Some(Duration::from_millis(wait as u64)))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signature_covers_timestamp_and_body() {
+        let a = sign(b"0123456789abcdef", 1_795_478_700, b"{\"x\":1}");
+        assert!(a.starts_with("sha256=") && a.len() == 7 + 64);
+        assert_ne!(a, sign(b"0123456789abcdef", 1_795_478_701, b"{\"x\":1}"));
+        assert_ne!(a, sign(b"0123456789abcdef", 1_795_478_700, b"{\"x\":2}"));
+        assert_eq!(a, sign(b"0123456789abcdef", 1_795_478_700, b"{\"x\":1}"));
+    }
+
+    #[test]
+    fn backoff_grows_and_stays_capped() {
+        assert!(backoff_ms(0) >= 500 && backoff_ms(0) <= 1000);
+        assert!(backoff_ms(5) >= 16_000 && backoff_ms(5) <= 32_000);
+        assert!(backoff_ms(40) <= 300_000);
+    }
+}

@@ -1,0 +1,223 @@
+//! SIEM forwarding end to end: `gatewatch serve` delivers the alert outbox of a replayed store
+//! to real HTTP receivers (a plain HTTP/1.1 server in this process): a webhook that is down for
+//! a while, then refuses, then accepts, with the serving process killed mid-delivery; and a
+//! destination that always refuses, whose messages are parked.
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+mod common;
+use common::*;
+
+const SECRET: &str = "webhook-secret-0123456789";
+
+/// One received request: headers (lower-case names) and body.
+#[derive(Debug, Clone)]
+struct Received {
+    headers: BTreeMap<String, String>,
+    body: Vec<u8>,
+}
+
+/// A minimal HTTP/1.1 server: answers `status(n)` to the n-th request, records the 2xx ones.
+struct Receiver {
+    port: u16,
+    got: Arc<Mutex<Vec<Received>>>,
+    requests: Arc<AtomicUsize>,
+}
+
+impl Receiver {
+    fn start(listener: TcpListener, status: fn(usize) -> u16) -> Receiver {
+        let port = listener.local_addr().unwrap().port();
+        let got = Arc::new(Mutex::new(Vec::new()));
+        let requests = Arc::new(AtomicUsize::new(0));
+        let (g, r) = (got.clone(), requests.clone());
+        std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                let Ok(conn) = conn else { continue };
+                let (g, r) = (g.clone(), r.clone());
+                std::thread::spawn(move || serve_conn(conn, &g, &r, status));
+            }
+        });
+        Receiver { port, got, requests }
+    }
+}
+
+fn serve_conn(
+    conn: std::net::TcpStream,
+    got: &Mutex<Vec<Received>>,
+    n: &AtomicUsize,
+    status: fn(usize) -> u16,
+) {
+    let mut w = conn.try_clone().unwrap();
+    let mut r = BufReader::new(conn);
+    loop {
+        let mut line = String::new();
+        if r.read_line(&mut line).unwrap_or(0) == 0 {
+            return;
+        }
+        let mut headers = BTreeMap::new();
+        loop {
+            let mut h = String::new();
+            r.read_line(&mut h).unwrap();
+            let h = h.trim_end();
+            if h.is_empty() {
+                break;
+            }
+            let (k, v) = h.split_once(':').unwrap();
+            headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
+        }
+        let len: usize = headers.get("content-length").map(|v| v.parse().unwrap()).unwrap_or(0);
+        let mut body = vec![0; len];
+        r.read_exact(&mut body).unwrap();
+        let code = status(n.fetch_add(1, Ordering::SeqCst));
+        if (200..300).contains(&code) {
+            got.lock().unwrap().push(Received { headers, body });
+        }
+        let reply =
+            format!("HTTP/1.1 {code} X\r\ncontent-length: 2\r\ncontent-type: application/json\r\n\r\n{{}}");
+        if w.write_all(reply.as_bytes()).is_err() {
+            return;
+        }
+    }
+}
+
+fn serve(db: &str, config: &std::path::Path) -> Child {
+    let mut c = bin();
+    c.env("GATEWATCH_CONFIG", config)
+        .args(["serve", "--db", db, "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    c.spawn().unwrap()
+}
+
+async fn outbox_len(db: &str) -> usize {
+    let store = gatewatch_core::Store::open(db).await.unwrap();
+    let n = store.outbox_after(0, 1_000_000).await.unwrap().len();
+    store.close().await;
+    n
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_alert_event_reaches_the_siem_through_an_outage_and_a_kill() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sqlite_url(dir.path(), "gw.db");
+    let input = dir.path().join("traffic.ndjson");
+    let gen_args = ["--seed", "11", "--clients", "300", "--minutes", "90", "--rate", "500"];
+    let mut args = vec!["generate", "--out", input.to_str().unwrap()];
+    args.extend_from_slice(&gen_args);
+    run_ok(&args);
+    run_ok(&["replay", "--input", input.to_str().unwrap(), "--db", &db]);
+    let events = outbox_len(&db).await;
+    assert!(events >= 5, "the replay raised alerts: {events} outbox events");
+
+    // The webhook's port is reserved but nothing answers yet (connection refused); the OCSF
+    // destination refuses everything and parks each message after one attempt.
+    let hook_listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let hook_port = hook_listener.local_addr().unwrap().port();
+    drop(hook_listener);
+    let refusing = Receiver::start(TcpListener::bind("127.0.0.1:0").unwrap(), |_| 400);
+    let config = dir.path().join("gatewatch.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[[forward]]\nname = \"soc-webhook\"\nkind = \"webhook\"\nurl = \"http://127.0.0.1:{hook_port}/hook\"\nsecret = \"{SECRET}\"\nbatch_size = 7\nmax_attempts = 1000\n\n\
+             [[forward]]\nname = \"lake\"\nkind = \"ocsf_http\"\nurl = \"http://127.0.0.1:{}/ocsf\"\ntoken = \"lake-token-5521\"\nmax_attempts = 1\n",
+            refusing.port
+        ),
+    )
+    .unwrap();
+    let mut server = serve(&db, &config);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+
+    // The receiver comes up, refuses its first two requests (503), then accepts.
+    let hook =
+        Receiver::start(
+            TcpListener::bind(("127.0.0.1", hook_port)).unwrap(),
+            |n| if n < 2 { 503 } else { 200 },
+        );
+    let deadline = Instant::now() + Duration::from_secs(90);
+    while hook.got.lock().unwrap().is_empty() {
+        assert!(Instant::now() < deadline, "nothing delivered after the outage");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Killed mid-delivery: no chance to record what it sent last.
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let server = serve(&db, &config);
+
+    let distinct = |got: &[Received]| -> BTreeMap<String, serde_json::Value> {
+        let mut m = BTreeMap::new();
+        for r in got {
+            let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+            for e in v["events"].as_array().unwrap() {
+                m.insert(e["id"].as_str().unwrap().to_string(), e.clone());
+            }
+        }
+        m
+    };
+    loop {
+        let n = distinct(&hook.got.lock().unwrap()).len();
+        if n == events {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{n} of {events} events delivered");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let pid = server.id().to_string();
+    Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    let out = server.wait_with_output().unwrap();
+    let log = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{log}");
+    assert!(!log.contains(SECRET) && !log.contains("lake-token-5521"), "a credential reached the log: {log}");
+
+    let got = hook.got.lock().unwrap().clone();
+    // Signed: HMAC-SHA256 over "<timestamp>.<body>" with the shared secret.
+    for r in &got {
+        let ts = &r.headers["x-gatewatch-timestamp"];
+        let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
+        mac.update(format!("{ts}.").as_bytes());
+        mac.update(&r.body);
+        let want = format!("sha256={}", hex::encode(mac.finalize().into_bytes()));
+        assert_eq!(r.headers["x-gatewatch-signature"], want);
+        assert!(r.headers.contains_key("idempotency-key"));
+    }
+    // At least once: a repeat (after the kill) carries the key of the original, and there are
+    // few of them; in order per alert (outbox ids increase).
+    let all: Vec<serde_json::Value> = got
+        .iter()
+        .flat_map(|r| {
+            serde_json::from_slice::<serde_json::Value>(&r.body).unwrap()["events"]
+                .as_array()
+                .unwrap()
+                .clone()
+        })
+        .collect();
+    assert!(all.len() <= events + 7, "{} deliveries for {events} events", all.len());
+    let mut last_seen: BTreeMap<String, i64> = BTreeMap::new();
+    for e in distinct(&got).values() {
+        let (alert, seq) = e["id"].as_str().unwrap().rsplit_once(':').unwrap();
+        let seq: i64 = seq.parse().unwrap();
+        let prev = last_seen.insert(alert.to_string(), seq);
+        assert!(prev.is_none_or(|p| p < seq));
+        assert!(["opened", "updated", "resolved"].contains(&e["event"].as_str().unwrap()));
+    }
+
+    // The OCSF destination refused everything: each message parked with its reason.
+    let out = run_ok(&["--config", config.to_str().unwrap(), "forward", "status", "--db", &db]);
+    let status = String::from_utf8_lossy(&out.stdout).into_owned();
+    let row = |name: &str| -> Vec<String> {
+        status.lines().find(|l| l.starts_with(name)).unwrap().split_whitespace().map(str::to_string).collect()
+    };
+    assert_eq!(row("soc-webhook")[3], "0", "nothing pending: {status}");
+    assert_eq!(row("lake")[4], events.to_string(), "every message parked: {status}");
+    assert!(refusing.requests.load(Ordering::SeqCst) >= events);
+    assert!(!status.contains("lake-token-5521"));
+}
