@@ -221,3 +221,114 @@ async fn every_alert_event_reaches_the_siem_through_an_outage_and_a_kill() {
     assert!(refusing.requests.load(Ordering::SeqCst) >= events);
     assert!(!status.contains("lake-token-5521"));
 }
+
+/// rsyslogd listening on a free TCP port, writing what it receives (app name and message) to a
+/// file; stopped on drop.
+struct Rsyslog {
+    child: Child,
+    port: u16,
+    out: std::path::PathBuf,
+}
+
+impl Rsyslog {
+    fn start(dir: &std::path::Path) -> Rsyslog {
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let out = dir.join("received.log");
+        let conf = dir.join("rsyslog.conf");
+        let work = dir.join("rsyslog-work");
+        std::fs::create_dir_all(&work).unwrap();
+        std::fs::write(
+            &conf,
+            format!(
+                "global(workDirectory=\"{work}\")\n\
+                 module(load=\"imtcp\")\n\
+                 template(name=\"gw\" type=\"string\" string=\"%app-name%|%hostname%|%syslogseverity%|%msg%\\n\")\n\
+                 ruleset(name=\"gw\") {{ action(type=\"omfile\" file=\"{out}\" template=\"gw\") }}\n\
+                 input(type=\"imtcp\" address=\"127.0.0.1\" port=\"{port}\" ruleset=\"gw\")\n",
+                work = work.display(),
+                out = out.display()
+            ),
+        )
+        .unwrap();
+        let exe = std::env::var("GATEWATCH_TEST_RSYSLOGD").unwrap_or_else(|_| "rsyslogd".into());
+        let child = Command::new(&exe)
+            .args(["-n", "-f", conf.to_str().unwrap(), "-i", dir.join("rsyslog.pid").to_str().unwrap()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{exe} is required for this test (Debian package rsyslog): {e}"));
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "rsyslogd did not listen on {port}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Rsyslog { child, port, out }
+    }
+
+    fn lines(&self) -> Vec<String> {
+        std::fs::read_to_string(&self.out).unwrap_or_default().lines().map(str::to_string).collect()
+    }
+}
+
+impl Drop for Rsyslog {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cef_over_tcp_syslog_reaches_rsyslog() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sqlite_url(dir.path(), "gw.db");
+    let input = dir.path().join("traffic.ndjson");
+    run_ok(&[
+        "generate",
+        "--out",
+        input.to_str().unwrap(),
+        "--seed",
+        "5",
+        "--clients",
+        "200",
+        "--minutes",
+        "40",
+    ]);
+    run_ok(&["replay", "--input", input.to_str().unwrap(), "--db", &db]);
+    let events = outbox_len(&db).await;
+    assert!(events >= 3, "{events} outbox events");
+    let rsyslog = Rsyslog::start(dir.path());
+    let config = dir.path().join("gatewatch.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[[forward]]\nname = \"siem\"\nkind = \"syslog\"\nurl = \"tcp://127.0.0.1:{}\"\nhost = \"gw-test\"\nbatch_size = 5\n",
+            rsyslog.port
+        ),
+    )
+    .unwrap();
+    let server = serve(&db, &config);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while rsyslog.lines().len() < events {
+        assert!(
+            Instant::now() < deadline,
+            "{} of {events} messages in rsyslog's file",
+            rsyslog.lines().len()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let pid = server.id().to_string();
+    Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(server.wait_with_output().unwrap().status.success());
+    let lines = rsyslog.lines();
+    assert_eq!(lines.len(), events, "one message per event, none split or merged");
+    for l in &lines {
+        let mut parts = l.splitn(4, '|');
+        let (app, host, severity, msg) =
+            (parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap());
+        assert_eq!((app, host), ("gatewatch", "gw-test"), "{l}");
+        assert!(["2", "3", "4", "5"].contains(&severity), "{l}");
+        // rsyslog parsed the RFC 5424 header, so the message is the CEF line itself.
+        assert!(msg.starts_with("CEF:0|gatewatch|gatewatch|"), "{l}");
+        assert!(msg.contains(" externalId=alt_") && msg.contains(" cs2=alt_"), "{l}");
+    }
+}

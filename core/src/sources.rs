@@ -226,6 +226,9 @@ pub enum DestinationKind {
     OcsfHttp,
     /// Generic JSON with an HMAC-SHA256 signature over timestamp and body.
     Webhook,
+    /// CEF in RFC 5424 syslog messages over TCP, octet-counted (RFC 6587); `url` is
+    /// `tcp://host:port`.
+    Syslog,
 }
 
 /// One `[[forward]]` destination.
@@ -241,7 +244,7 @@ pub struct ForwardDestination {
     pub token: String,
     /// Webhook signing secret (at least 16 bytes).
     pub secret: String,
-    /// HEC envelope fields.
+    /// HEC envelope fields (`host` is also the syslog HOSTNAME; default: this machine's name).
     pub index: String,
     pub sourcetype: String,
     pub host: String,
@@ -281,7 +284,12 @@ pub(crate) fn validate_forward(cfg: &crate::Config) -> Result<()> {
         if !names.insert(d.name.as_str()) {
             return bad(f("name"), "is used by another destination");
         }
-        if !(d.url.starts_with("https://") || d.url.starts_with("http://")) {
+        if d.kind == DestinationKind::Syslog {
+            let addr = d.url.strip_prefix("tcp://").unwrap_or("");
+            if addr.rsplit_once(':').is_none_or(|(h, p)| h.is_empty() || p.parse::<u16>().is_err()) {
+                return bad(f("url"), "a syslog destination is tcp://host:port");
+            }
+        } else if !(d.url.starts_with("https://") || d.url.starts_with("http://")) {
             return bad(f("url"), "must be an http:// or https:// URL");
         }
         if d.kind == DestinationKind::SplunkHec && d.token.is_empty() {

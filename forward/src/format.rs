@@ -209,6 +209,27 @@ pub fn cef(ev: &OutboxEvent) -> String {
     )
 }
 
+/// An RFC 5424 syslog message carrying the CEF line, octet-counted for TCP (RFC 6587):
+/// `LEN <PRI>1 TIMESTAMP HOST gatewatch - alert - CEF:0|…`. Facility 10 (security/authorization);
+/// the syslog severity follows the alert's.
+pub fn syslog_frame(ev: &OutboxEvent, host: &str) -> String {
+    let severity = match ev.alert["severity"].as_str() {
+        Some("critical") => 2,
+        Some("high") => 3,
+        Some("medium") => 4,
+        _ => 5,
+    };
+    let host: String = host.chars().filter(|c| c.is_ascii_graphic()).take(255).collect();
+    let host = if host.is_empty() { "-".to_string() } else { host };
+    let msg = format!(
+        "<{}>1 {} {host} gatewatch - alert - {}",
+        10 * 8 + severity,
+        gatewatch_core::time::rfc3339(ev.created_at),
+        cef(ev)
+    );
+    format!("{} {msg}", msg.len())
+}
+
 /// A Splunk HEC event envelope.
 pub fn hec(ev: &OutboxEvent, host: &str, index: &str, sourcetype: &str) -> Value {
     let mut e = json!({
@@ -283,6 +304,14 @@ mod tests {
         assert!(line.contains(r"msg=203.0.113.9 failed | a\=b \\ 140 times\nnext"), "{line}");
         assert!(!line.contains('\n'));
         assert!(line.contains("src=203.0.113.9") && line.contains("cs2=a1:7"), "{line}");
+    }
+
+    #[test]
+    fn syslog_frames_are_octet_counted_rfc5424() {
+        let f = syslog_frame(&event(), "gw-1");
+        let (len, msg) = f.split_once(' ').unwrap();
+        assert_eq!(len.parse::<usize>().unwrap(), msg.len());
+        assert!(msg.starts_with("<83>1 2026-11-24T00:05:00Z gw-1 gatewatch - alert - CEF:0|"), "{msg}");
     }
 
     #[test]

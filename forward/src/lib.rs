@@ -41,6 +41,35 @@ pub fn sign(secret: &[u8], timestamp: i64, body: &[u8]) -> String {
     format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
 }
 
+/// Writes a batch of octet-counted syslog frames on one TCP connection. TCP syslog has no
+/// acknowledgement: a batch counts as delivered once written and the connection closed cleanly.
+async fn send_syslog(dest: &ForwardDestination, host: &str, batch: &[OutboxEvent]) -> Result<(), String> {
+    use tokio::io::AsyncWriteExt;
+    let addr = dest.url.strip_prefix("tcp://").unwrap_or(&dest.url);
+    let timeout = Duration::from_secs(dest.timeout_secs);
+    let mut conn = tokio::time::timeout(timeout, tokio::net::TcpStream::connect(addr))
+        .await
+        .map_err(|_| format!("connecting to {addr}: timed out"))?
+        .map_err(|e| format!("connecting to {addr}: {e}"))?;
+    let mut data = String::new();
+    for ev in batch {
+        data.push_str(&format::syslog_frame(ev, host));
+    }
+    tokio::time::timeout(timeout, async {
+        conn.write_all(data.as_bytes()).await?;
+        conn.flush().await?;
+        conn.shutdown().await
+    })
+    .await
+    .map_err(|_| format!("writing to {addr}: timed out"))?
+    .map_err(|e| format!("writing to {addr}: {e}"))
+}
+
+/// This machine's name, for syslog HOSTNAME.
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname").map(|h| h.trim().to_string()).unwrap_or_default()
+}
+
 /// Sends one batch; `Err` carries a reason fit for logs and the parked table (no credential).
 async fn send(
     client: &reqwest::Client,
@@ -48,6 +77,10 @@ async fn send(
     batch: &[OutboxEvent],
 ) -> Result<(), String> {
     let (body, content_type) = match dest.kind {
+        DestinationKind::Syslog => {
+            let host = if dest.host.is_empty() { hostname() } else { dest.host.clone() };
+            return send_syslog(dest, &host, batch).await;
+        }
         DestinationKind::SplunkHec => {
             // HEC takes concatenated event objects in one body.
             let mut body = String::new();
@@ -78,7 +111,7 @@ async fn send(
         DestinationKind::OcsfHttp if !dest.token.is_empty() => {
             req = req.header("authorization", format!("Bearer {}", dest.token));
         }
-        DestinationKind::OcsfHttp => {}
+        DestinationKind::OcsfHttp | DestinationKind::Syslog => {}
         DestinationKind::Webhook => {
             let ts = chrono::Utc::now().timestamp();
             req = req
