@@ -332,3 +332,49 @@ async fn cef_over_tcp_syslog_reaches_rsyslog() {
         assert!(msg.contains(" externalId=alt_") && msg.contains(" cs2=alt_"), "{l}");
     }
 }
+
+/// Pipes `alerts --format ocsf` through the OCSF models of PyPI's `ocsf-pydantic`.
+fn validate_ocsf(findings: &[u8]) -> std::process::Output {
+    let python = std::env::var("GATEWATCH_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tools/ocsf_validate.py");
+    let mut child = Command::new(&python)
+        .arg(script)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{python}: {e}"));
+    child.stdin.take().unwrap().write_all(findings).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn findings_are_valid_ocsf_detection_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sqlite_url(dir.path(), "gw.db");
+    let input = dir.path().join("traffic.ndjson");
+    run_ok(&[
+        "generate",
+        "--out",
+        input.to_str().unwrap(),
+        "--seed",
+        "5",
+        "--clients",
+        "200",
+        "--minutes",
+        "40",
+    ]);
+    run_ok(&["replay", "--input", input.to_str().unwrap(), "--db", &db]);
+    let out = run_ok(&["alerts", "--db", &db, "--format", "ocsf"]);
+    assert!(out.stdout.len() > 100);
+    let v = validate_ocsf(&out.stdout);
+    let report = format!("{}{}", String::from_utf8_lossy(&v.stdout), String::from_utf8_lossy(&v.stderr));
+    assert!(v.status.success(), "pip install ocsf-pydantic pydantic-extra-types 'pydantic[email]': {report}");
+    assert!(report.contains("valid OCSF Detection Findings"), "{report}");
+    // The validator can fail: a finding without its finding_info is refused.
+    let first: serde_json::Value =
+        serde_json::from_slice(out.stdout.split(|b| *b == b'\n').next().unwrap()).unwrap();
+    let mut broken = first.clone();
+    broken.as_object_mut().unwrap().remove("finding_info");
+    assert!(!validate_ocsf(broken.to_string().as_bytes()).status.success());
+}
