@@ -645,6 +645,12 @@ async fn no_canary_reaches_the_store_the_logs_or_the_api() {
     let out = run(&["alerts", "--db", &pg.url, "--format", "table"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("probing"));
     seen.push(("pg alerts table".into(), out.stdout));
+    // What the SIEM destinations receive, and the outbox they read from (in the files below).
+    for format in ["ocsf", "cef", "hec"] {
+        let out = run(&["alerts", "--db", &db, "--format", format]);
+        assert!(String::from_utf8_lossy(&out.stdout).contains("probing"), "{format}");
+        seen.push((format!("alerts {format}"), out.stdout));
+    }
 
     for f in std::fs::read_dir(dir.path()).unwrap() {
         let p = f.unwrap().path();

@@ -123,13 +123,15 @@ async fn every_alert_event_reaches_the_siem_through_an_outage_and_a_kill() {
     let hook_port = hook_listener.local_addr().unwrap().port();
     drop(hook_listener);
     let refusing = Receiver::start(TcpListener::bind("127.0.0.1:0").unwrap(), |_| 400);
+    let splunk = Receiver::start(TcpListener::bind("127.0.0.1:0").unwrap(), |_| 200);
     let config = dir.path().join("gatewatch.toml");
     std::fs::write(
         &config,
         format!(
             "[[forward]]\nname = \"soc-webhook\"\nkind = \"webhook\"\nurl = \"http://127.0.0.1:{hook_port}/hook\"\nsecret = \"{SECRET}\"\nbatch_size = 7\nmax_attempts = 1000\n\n\
-             [[forward]]\nname = \"lake\"\nkind = \"ocsf_http\"\nurl = \"http://127.0.0.1:{}/ocsf\"\ntoken = \"lake-token-5521\"\nmax_attempts = 1\n",
-            refusing.port
+             [[forward]]\nname = \"lake\"\nkind = \"ocsf_http\"\nurl = \"http://127.0.0.1:{}/ocsf\"\ntoken = \"lake-token-5521\"\nmax_attempts = 1\n\n\
+             [[forward]]\nname = \"splunk\"\nkind = \"splunk_hec\"\nurl = \"http://127.0.0.1:{}/services/collector/event\"\ntoken = \"hec-token-8832\"\nindex = \"security\"\n",
+            refusing.port, splunk.port
         ),
     )
     .unwrap();
@@ -176,7 +178,25 @@ async fn every_alert_event_reaches_the_siem_through_an_outage_and_a_kill() {
     let out = server.wait_with_output().unwrap();
     let log = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(out.status.success(), "{log}");
-    assert!(!log.contains(SECRET) && !log.contains("lake-token-5521"), "a credential reached the log: {log}");
+    for secret in [SECRET, "lake-token-5521", "hec-token-8832"] {
+        assert!(!log.contains(secret), "a credential reached the log: {log}");
+    }
+
+    // Splunk HEC: the token in the Authorization header, concatenated event envelopes.
+    let mut hec_ids = std::collections::BTreeSet::new();
+    for r in splunk.got.lock().unwrap().iter() {
+        assert_eq!(r.headers["authorization"], "Splunk hec-token-8832");
+        for e in serde_json::Deserializer::from_slice(&r.body).into_iter::<serde_json::Value>() {
+            let e = e.unwrap();
+            assert!(e["time"].as_f64().unwrap() > 1.7e9, "{e}");
+            assert_eq!(
+                (e["index"].as_str(), e["sourcetype"].as_str()),
+                (Some("security"), Some("gatewatch:alert"))
+            );
+            hec_ids.insert(e["event"]["id"].as_str().unwrap().to_string());
+        }
+    }
+    assert_eq!(hec_ids.len(), events, "every event reached HEC");
 
     let got = hook.got.lock().unwrap().clone();
     // Signed: HMAC-SHA256 over "<timestamp>.<body>" with the shared secret.
