@@ -250,8 +250,71 @@ struct Rsyslog {
     out: std::path::PathBuf,
 }
 
+/// A private CA and a server certificate for 127.0.0.1 it signed (openssl CLI): (ca.pem,
+/// cert.pem, key.pem).
+fn test_pki(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
+    let p = |n: &str| dir.join(n);
+    let openssl = |args: &[&str]| {
+        let out = Command::new("openssl").args(args).output().expect("openssl");
+        assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    let s = |p: &std::path::PathBuf| p.to_str().unwrap().to_string();
+    let (ca_key, ca, key, csr, cert, ext) =
+        (p("ca.key"), p("ca.pem"), p("key.pem"), p("srv.csr"), p("cert.pem"), p("srv.ext"));
+    openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        &s(&ca_key),
+        "-out",
+        &s(&ca),
+        "-days",
+        "2",
+        "-subj",
+        "/CN=gatewatch test CA",
+    ]);
+    openssl(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        &s(&key),
+        "-out",
+        &s(&csr),
+        "-subj",
+        "/CN=127.0.0.1",
+    ]);
+    std::fs::write(&ext, "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n").unwrap();
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        &s(&csr),
+        "-CA",
+        &s(&ca),
+        "-CAkey",
+        &s(&ca_key),
+        "-CAcreateserial",
+        "-out",
+        &s(&cert),
+        "-days",
+        "2",
+        "-extfile",
+        &s(&ext),
+    ]);
+    (ca, cert, key)
+}
+
 impl Rsyslog {
-    fn start(dir: &std::path::Path) -> Rsyslog {
+    /// `tls`: (ca, cert, key) PEM files; the listener then speaks TLS (gtls driver).
+    fn start(
+        dir: &std::path::Path,
+        tls: Option<(&std::path::Path, &std::path::Path, &std::path::Path)>,
+    ) -> Rsyslog {
         let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let out = dir.join("received.log");
         let conf = dir.join("rsyslog.conf");
@@ -260,13 +323,26 @@ impl Rsyslog {
         std::fs::write(
             &conf,
             format!(
-                "global(workDirectory=\"{work}\")\n\
-                 module(load=\"imtcp\")\n\
+                "global(workDirectory=\"{work}\"{tls_global})\n\
+                 module(load=\"imtcp\"{tls_module})\n\
                  template(name=\"gw\" type=\"string\" string=\"%app-name%|%hostname%|%syslogseverity%|%msg%\\n\")\n\
                  ruleset(name=\"gw\") {{ action(type=\"omfile\" file=\"{out}\" template=\"gw\") }}\n\
                  input(type=\"imtcp\" address=\"127.0.0.1\" port=\"{port}\" ruleset=\"gw\")\n",
                 work = work.display(),
-                out = out.display()
+                out = out.display(),
+                tls_global = tls
+                    .map(|(ca, cert, key)| format!(
+                        " DefaultNetstreamDriver=\"gtls\" DefaultNetstreamDriverCAFile=\"{}\" DefaultNetstreamDriverCertFile=\"{}\" DefaultNetstreamDriverKeyFile=\"{}\"",
+                        ca.display(),
+                        cert.display(),
+                        key.display()
+                    ))
+                    .unwrap_or_default(),
+                tls_module = if tls.is_some() {
+                    " StreamDriver.Name=\"gtls\" StreamDriver.Mode=\"1\" StreamDriver.AuthMode=\"anon\""
+                } else {
+                    ""
+                },
             ),
         )
         .unwrap();
@@ -299,6 +375,15 @@ impl Drop for Rsyslog {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cef_over_tcp_syslog_reaches_rsyslog() {
+    cef_over_syslog(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cef_over_tls_syslog_reaches_rsyslog() {
+    cef_over_syslog(true).await;
+}
+
+async fn cef_over_syslog(tls: bool) {
     let dir = tempfile::tempdir().unwrap();
     let db = sqlite_url(dir.path(), "gw.db");
     let input = dir.path().join("traffic.ndjson");
@@ -316,12 +401,20 @@ async fn cef_over_tcp_syslog_reaches_rsyslog() {
     run_ok(&["replay", "--input", input.to_str().unwrap(), "--db", &db]);
     let events = outbox_len(&db).await;
     assert!(events >= 3, "{events} outbox events");
-    let rsyslog = Rsyslog::start(dir.path());
+    let pki = tls.then(|| test_pki(dir.path()));
+    let rsyslog = Rsyslog::start(
+        dir.path(),
+        pki.as_ref().map(|(ca, cert, key)| (ca.as_path(), cert.as_path(), key.as_path())),
+    );
     let config = dir.path().join("gatewatch.toml");
+    let (scheme, ca) = match &pki {
+        Some((ca, _, _)) => ("tls", format!("ca_file = \"{}\"\n", ca.display())),
+        None => ("tcp", String::new()),
+    };
     std::fs::write(
         &config,
         format!(
-            "[[forward]]\nname = \"siem\"\nkind = \"syslog\"\nurl = \"tcp://127.0.0.1:{}\"\nhost = \"gw-test\"\nbatch_size = 5\n",
+            "[[forward]]\nname = \"siem\"\nkind = \"syslog\"\nurl = \"{scheme}://127.0.0.1:{}\"\nhost = \"gw-test\"\nbatch_size = 5\n{ca}",
             rsyslog.port
         ),
     )

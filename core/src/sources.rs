@@ -227,7 +227,7 @@ pub enum DestinationKind {
     /// Generic JSON with an HMAC-SHA256 signature over timestamp and body.
     Webhook,
     /// CEF in RFC 5424 syslog messages over TCP, octet-counted (RFC 6587); `url` is
-    /// `tcp://host:port`.
+    /// `tcp://host:port`, or `tls://host:port` for TLS (RFC 5425).
     Syslog,
 }
 
@@ -248,6 +248,8 @@ pub struct ForwardDestination {
     pub index: String,
     pub sourcetype: String,
     pub host: String,
+    /// PEM file of extra CA certificates to trust (a private PKI), besides the system's.
+    pub ca_file: String,
     /// Events per request.
     pub batch_size: usize,
     /// Failed attempts before a message is parked with its reason.
@@ -266,6 +268,7 @@ impl Default for ForwardDestination {
             index: String::new(),
             sourcetype: "gatewatch:alert".into(),
             host: String::new(),
+            ca_file: String::new(),
             batch_size: 50,
             max_attempts: 10,
             timeout_secs: 10,
@@ -285,9 +288,9 @@ pub(crate) fn validate_forward(cfg: &crate::Config) -> Result<()> {
             return bad(f("name"), "is used by another destination");
         }
         if d.kind == DestinationKind::Syslog {
-            let addr = d.url.strip_prefix("tcp://").unwrap_or("");
+            let addr = d.url.strip_prefix("tcp://").or_else(|| d.url.strip_prefix("tls://")).unwrap_or("");
             if addr.rsplit_once(':').is_none_or(|(h, p)| h.is_empty() || p.parse::<u16>().is_err()) {
-                return bad(f("url"), "a syslog destination is tcp://host:port");
+                return bad(f("url"), "a syslog destination is tcp://host:port or tls://host:port");
             }
         } else if !(d.url.starts_with("https://") || d.url.starts_with("http://")) {
             return bad(f("url"), "must be an http:// or https:// URL");
@@ -297,6 +300,9 @@ pub(crate) fn validate_forward(cfg: &crate::Config) -> Result<()> {
         }
         if d.kind == DestinationKind::Webhook && d.secret.len() < 16 {
             return bad(f("secret"), "a webhook needs a signing secret of at least 16 bytes");
+        }
+        if !d.ca_file.is_empty() && !std::path::Path::new(&d.ca_file).is_file() {
+            return bad(f("ca_file"), "is not a readable file");
         }
         if !(1..=1000).contains(&d.batch_size) {
             return bad(f("batch_size"), "must be between 1 and 1000");

@@ -41,13 +41,17 @@ pub fn sign(secret: &[u8], timestamp: i64, body: &[u8]) -> String {
     format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
 }
 
-/// Writes a batch of octet-counted syslog frames on one TCP connection. TCP syslog has no
-/// acknowledgement: a batch counts as delivered once written and the connection closed cleanly.
+/// Writes a batch of octet-counted syslog frames on one TCP (or TLS) connection. TCP syslog
+/// has no acknowledgement: a batch counts as delivered once written and the connection closed
+/// cleanly.
 async fn send_syslog(dest: &ForwardDestination, host: &str, batch: &[OutboxEvent]) -> Result<(), String> {
     use tokio::io::AsyncWriteExt;
-    let addr = dest.url.strip_prefix("tcp://").unwrap_or(&dest.url);
+    let (tls, addr) = match dest.url.strip_prefix("tls://") {
+        Some(a) => (true, a),
+        None => (false, dest.url.strip_prefix("tcp://").unwrap_or(&dest.url)),
+    };
     let timeout = Duration::from_secs(dest.timeout_secs);
-    let mut conn = tokio::time::timeout(timeout, tokio::net::TcpStream::connect(addr))
+    let conn = tokio::time::timeout(timeout, tokio::net::TcpStream::connect(addr))
         .await
         .map_err(|_| format!("connecting to {addr}: timed out"))?
         .map_err(|e| format!("connecting to {addr}: {e}"))?;
@@ -55,14 +59,51 @@ async fn send_syslog(dest: &ForwardDestination, host: &str, batch: &[OutboxEvent
     for ev in batch {
         data.push_str(&format::syslog_frame(ev, host));
     }
-    tokio::time::timeout(timeout, async {
-        conn.write_all(data.as_bytes()).await?;
-        conn.flush().await?;
-        conn.shutdown().await
+    async fn write_all<S: tokio::io::AsyncWrite + Unpin>(mut s: S, data: &[u8]) -> std::io::Result<()> {
+        s.write_all(data).await?;
+        s.flush().await?;
+        s.shutdown().await
+    }
+    let written = tokio::time::timeout(timeout, async {
+        if tls {
+            let server = addr.rsplit_once(':').map(|(h, _)| h.trim_matches(['[', ']'])).unwrap_or(addr);
+            let name = rustls_pki_types::ServerName::try_from(server.to_string())
+                .map_err(|e| std::io::Error::other(format!("server name `{server}`: {e}")))?;
+            let config = tls_config(&dest.ca_file).map_err(std::io::Error::other)?;
+            let stream = tokio_rustls::TlsConnector::from(config).connect(name, conn).await?;
+            write_all(stream, data.as_bytes()).await
+        } else {
+            write_all(conn, data.as_bytes()).await
+        }
     })
-    .await
-    .map_err(|_| format!("writing to {addr}: timed out"))?
-    .map_err(|e| format!("writing to {addr}: {e}"))
+    .await;
+    written
+        .map_err(|_| format!("writing to {addr}: timed out"))?
+        .map_err(|e| format!("writing to {addr}: {e}"))
+}
+
+/// TLS client settings: the system's trust store plus the PEM certificates of `ca_file`.
+fn tls_config(ca_file: &str) -> Result<std::sync::Arc<tokio_rustls::rustls::ClientConfig>, String> {
+    use rustls_pki_types::CertificateDer;
+    use rustls_pki_types::pem::PemObject as _;
+    use tokio_rustls::rustls;
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in rustls_native_certs::load_native_certs().certs {
+        let _ = roots.add(cert);
+    }
+    if !ca_file.is_empty() {
+        for cert in CertificateDer::pem_file_iter(ca_file).map_err(|e| format!("ca_file `{ca_file}`: {e}"))? {
+            let cert = cert.map_err(|e| format!("ca_file `{ca_file}`: {e}"))?;
+            roots.add(cert).map_err(|e| format!("ca_file `{ca_file}`: {e}"))?;
+        }
+    }
+    let provider = std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(std::sync::Arc::new(config))
 }
 
 /// This machine's name, for syslog HOSTNAME.
@@ -153,7 +194,24 @@ fn backoff_ms(attempts: i64) -> i64 {
 
 /// Delivers the outbox to `dest` until `cancel`.
 pub async fn run(store: Store, dest: ForwardDestination, cancel: CancellationToken) {
-    let client = match reqwest::Client::builder().timeout(Duration::from_secs(dest.timeout_secs)).build() {
+    let mut builder = reqwest::Client::builder().timeout(Duration::from_secs(dest.timeout_secs));
+    if !dest.ca_file.is_empty() {
+        match std::fs::read(&dest.ca_file)
+            .map_err(|e| e.to_string())
+            .and_then(|pem| reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| e.to_string()))
+        {
+            Ok(certs) => {
+                for c in certs {
+                    builder = builder.add_root_certificate(c);
+                }
+            }
+            Err(e) => {
+                tracing::error!(destination = %dest.name, ca_file = %dest.ca_file, error = %e, "forward: cannot read ca_file");
+                return;
+            }
+        }
+    }
+    let client = match builder.build() {
         Ok(c) => c,
         Err(e) => {
             tracing::error!(destination = %dest.name, error = %e, "forward: cannot build an HTTP client");
