@@ -483,6 +483,54 @@ async fn findings_are_valid_ocsf_detection_findings() {
     let v = validate_ocsf(&out.stdout);
     let report = format!("{}{}", String::from_utf8_lossy(&v.stdout), String::from_utf8_lossy(&v.stderr));
     assert!(v.status.success(), "pip install ocsf-pydantic pydantic-extra-types 'pydantic[email]': {report}");
+
+    // The ocsf_file destination writes the same findings as JSON Lines files.
+    let lake = dir.path().join("lake");
+    let config = dir.path().join("gatewatch.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[[forward]]\nname = \"lake\"\nkind = \"ocsf_file\"\nurl = \"file://{}\"\nbatch_size = 4\n",
+            lake.display()
+        ),
+    )
+    .unwrap();
+    let events = outbox_len(&db).await;
+    let server = serve(&db, &config);
+    let files = || -> Vec<std::path::PathBuf> {
+        let mut v: Vec<_> = std::fs::read_dir(&lake)
+            .map(|d| {
+                d.map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|x| x == "jsonl")).collect()
+            })
+            .unwrap_or_default();
+        v.sort();
+        v
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut written = Vec::new();
+    while written.len() < events {
+        assert!(Instant::now() < deadline, "{} of {events} findings written", written.len());
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        written = files()
+            .iter()
+            .flat_map(|f| {
+                std::fs::read(f)
+                    .unwrap()
+                    .split(|b| *b == b'\n')
+                    .filter(|l| !l.is_empty())
+                    .map(<[u8]>::to_vec)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+    }
+    let pid = server.id().to_string();
+    Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(server.wait_with_output().unwrap().status.success());
+    assert_eq!(written.len(), events);
+    assert_eq!(files().len(), events.div_ceil(4), "one file per batch of four");
+    let v = validate_ocsf(&written.join(&b'\n'));
+    let report = format!("{}{}", String::from_utf8_lossy(&v.stdout), String::from_utf8_lossy(&v.stderr));
+    assert!(v.status.success(), "pip install ocsf-pydantic pydantic-extra-types 'pydantic[email]': {report}");
     assert!(report.contains("valid OCSF Detection Findings"), "{report}");
     // The validator can fail: a finding without its finding_info is refused.
     let first: serde_json::Value =

@@ -226,6 +226,10 @@ pub enum DestinationKind {
     OcsfHttp,
     /// Generic JSON with an HMAC-SHA256 signature over timestamp and body.
     Webhook,
+    /// OCSF Detection Findings as JSON Lines files in a directory (`url = "file:///path"`), one
+    /// file per batch, written whole then renamed into place, named by outbox ids (a repeat
+    /// overwrites the same file): for Amazon Security Lake custom-source jobs or any OCSF reader.
+    OcsfFile,
     /// CEF in RFC 5424 syslog messages over TCP, octet-counted (RFC 6587); `url` is
     /// `tcp://host:port`, or `tls://host:port` for TLS (RFC 5425).
     Syslog,
@@ -287,7 +291,11 @@ pub(crate) fn validate_forward(cfg: &crate::Config) -> Result<()> {
         if !names.insert(d.name.as_str()) {
             return bad(f("name"), "is used by another destination");
         }
-        if d.kind == DestinationKind::Syslog {
+        if d.kind == DestinationKind::OcsfFile {
+            if d.url.strip_prefix("file://").is_none_or(|p| !p.starts_with('/')) {
+                return bad(f("url"), "an ocsf_file destination is file:///absolute/directory");
+            }
+        } else if d.kind == DestinationKind::Syslog {
             let addr = d.url.strip_prefix("tcp://").or_else(|| d.url.strip_prefix("tls://")).unwrap_or("");
             if addr.rsplit_once(':').is_none_or(|(h, p)| h.is_empty() || p.parse::<u16>().is_err()) {
                 return bad(f("url"), "a syslog destination is tcp://host:port or tls://host:port");

@@ -106,6 +106,31 @@ fn tls_config(ca_file: &str) -> Result<std::sync::Arc<tokio_rustls::rustls::Clie
     Ok(std::sync::Arc::new(config))
 }
 
+/// Writes a batch as `gatewatch-ocsf-<first id>-<last id>.jsonl` in the destination directory:
+/// to a temporary name first, synced, then renamed, so a reader never sees half a file.
+async fn write_ocsf_file(dest: &ForwardDestination, batch: &[OutboxEvent]) -> Result<(), String> {
+    let dir = std::path::PathBuf::from(dest.url.strip_prefix("file://").unwrap_or(&dest.url));
+    let (Some(first), Some(last)) = (batch.first(), batch.last()) else { return Ok(()) };
+    let name = format!("gatewatch-ocsf-{:012}-{:012}.jsonl", first.id, last.id);
+    let mut body = String::new();
+    for ev in batch {
+        body.push_str(&format::ocsf(ev).to_string());
+        body.push('\n');
+    }
+    tokio::task::spawn_blocking(move || -> std::io::Result<()> {
+        use std::io::Write as _;
+        std::fs::create_dir_all(&dir)?;
+        let tmp = dir.join(format!(".{name}.tmp"));
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(body.as_bytes())?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, dir.join(&name))
+    })
+    .await
+    .map_err(|e| e.to_string())?
+    .map_err(|e| format!("writing {}: {e}", dest.url))
+}
+
 /// This machine's name, for syslog HOSTNAME.
 fn hostname() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname").map(|h| h.trim().to_string()).unwrap_or_default()
@@ -118,6 +143,7 @@ async fn send(
     batch: &[OutboxEvent],
 ) -> Result<(), String> {
     let (body, content_type) = match dest.kind {
+        DestinationKind::OcsfFile => return write_ocsf_file(dest, batch).await,
         DestinationKind::Syslog => {
             let host = if dest.host.is_empty() { hostname() } else { dest.host.clone() };
             return send_syslog(dest, &host, batch).await;
@@ -152,7 +178,7 @@ async fn send(
         DestinationKind::OcsfHttp if !dest.token.is_empty() => {
             req = req.header("authorization", format!("Bearer {}", dest.token));
         }
-        DestinationKind::OcsfHttp | DestinationKind::Syslog => {}
+        DestinationKind::OcsfHttp | DestinationKind::Syslog | DestinationKind::OcsfFile => {}
         DestinationKind::Webhook => {
             let ts = chrono::Utc::now().timestamp();
             req = req
