@@ -101,6 +101,13 @@ pub async fn run(cfg: Config, api: Option<SocketAddr>) -> Result<()> {
     let detector = crate::build_detector(&cfg, &store).await?;
     let detecting = detector.is_some();
     let (committer, pipeline) = live::start(store.clone(), detector);
+    let shared = live::Shared {
+        store: store.clone(),
+        settings: settings.clone(),
+        progress: progress.clone(),
+        committer: committer.clone(),
+        detecting,
+    };
     let cancel = CancellationToken::new();
     let mut tasks: Vec<(String, tokio::task::JoinHandle<Result<(), gatewatch_ingest::IngestError>>)> =
         Vec::new();
@@ -121,11 +128,7 @@ pub async fn run(cfg: Config, api: Option<SocketAddr>) -> Result<()> {
         let sdk = sdk.as_ref().expect("loaded above");
         let ctx = Arc::new(kinesis::Context {
             client: gatewatch_ingest::aws::kinesis_client(sdk),
-            store: store.clone(),
-            settings: settings.clone(),
-            progress: progress.clone(),
-            committer: committer.clone(),
-            detecting,
+            shared: shared.clone(),
             worker: worker.clone(),
             lease_duration: Duration::from_secs(cfg.leases.duration_secs),
         });
@@ -137,11 +140,7 @@ pub async fn run(cfg: Config, api: Option<SocketAddr>) -> Result<()> {
         let sdk = sdk.as_ref().expect("loaded above");
         let ctx = Arc::new(cwl::Context {
             client: gatewatch_ingest::aws::logs_client(sdk),
-            store: store.clone(),
-            settings: settings.clone(),
-            progress: progress.clone(),
-            committer: committer.clone(),
-            detecting,
+            shared: shared.clone(),
         });
         let mut what = src.log_groups.join(", ");
         if !src.log_group_prefix.is_empty() {
@@ -153,11 +152,7 @@ pub async fn run(cfg: Config, api: Option<SocketAddr>) -> Result<()> {
     if !cfg.firehose.listen.is_empty() {
         let addr: SocketAddr = cfg.firehose.listen.parse().context("firehose.listen")?;
         let receiver = Arc::new(firehose::Receiver::new(
-            committer.clone(),
-            store.clone(),
-            settings.clone(),
-            progress.clone(),
-            detecting,
+            shared.clone(),
             cfg.firehose.access_key.clone(),
             cfg.firehose.max_body_bytes,
         ));
@@ -172,6 +167,7 @@ pub async fn run(cfg: Config, api: Option<SocketAddr>) -> Result<()> {
     }
     let stats = committer.stats.clone();
     drop(committer);
+    drop(shared);
     // The pipeline ends early only if its detector stage died: then nothing can commit.
     let pipeline_watch = tokio::spawn(async move {
         pipeline.await.map_err(|e| gatewatch_ingest::IngestError::Io {

@@ -26,9 +26,10 @@ pub fn logs_client(sdk: &aws_config::SdkConfig) -> aws_sdk_cloudwatchlogs::Clien
     aws_sdk_cloudwatchlogs::Client::new(sdk)
 }
 
-/// A short description of an SDK error: the service's error code and message when there is
-/// one, else the transport failure (the full debug form repeats request details).
-pub fn describe<E, R>(e: &aws_sdk_kinesis::error::SdkError<E, R>) -> String
+/// A short description of an SDK error of any AWS service (they share one error type): the
+/// service's error code (also returned) and message when there is one, else the transport
+/// failure (the full debug form repeats request details).
+pub fn describe<E, R>(e: &aws_sdk_kinesis::error::SdkError<E, R>) -> (Option<String>, String)
 where
     E: aws_sdk_kinesis::error::ProvideErrorMetadata + std::error::Error + 'static,
     R: std::fmt::Debug + 'static,
@@ -37,10 +38,13 @@ where
     match e {
         SdkError::ServiceError(s) => {
             let err = s.err();
-            format!("{}: {}", err.code().unwrap_or("service error"), err.message().unwrap_or(""))
+            (
+                err.code().map(str::to_string),
+                format!("{}: {}", err.code().unwrap_or("service error"), err.message().unwrap_or("")),
+            )
         }
         // The whole chain: "dispatch failure: … : no credentials in the chain" says what to fix.
-        other => error_chain(other),
+        other => (None, error_chain(other)),
     }
 }
 

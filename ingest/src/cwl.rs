@@ -11,10 +11,9 @@
 //! later than `settle_secs` after their own timestamp are missed. A subscription filter to
 //! Kinesis or Firehose has no such gap.
 
-use crate::live::{Backoff, Committer, sleep_or_cancel};
-use crate::pipeline::{IngestError, Progress, Reader, Settings};
+use crate::live::{Backoff, Shared, sleep_or_cancel};
+use crate::pipeline::IngestError;
 use aws_sdk_cloudwatchlogs::Client;
-use gatewatch_core::Store;
 use gatewatch_core::config::CloudWatchLogsSource;
 use gatewatch_core::store::CommitOutcome;
 use std::collections::{BTreeSet, HashSet};
@@ -24,11 +23,7 @@ use tokio_util::sync::CancellationToken;
 
 pub struct Context {
     pub client: Client,
-    pub store: Store,
-    pub settings: Arc<Settings>,
-    pub progress: Arc<Progress>,
-    pub committer: Committer,
-    pub detecting: bool,
+    pub shared: Shared,
 }
 
 /// Store key (checkpoint source) of a log group.
@@ -38,24 +33,6 @@ pub fn group_key(group: &str) -> String {
 
 fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
-}
-
-fn describe<E, R>(e: &aws_sdk_cloudwatchlogs::error::SdkError<E, R>) -> (Option<String>, String)
-where
-    E: aws_sdk_cloudwatchlogs::error::ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug + 'static,
-{
-    use aws_sdk_cloudwatchlogs::error::SdkError;
-    match e {
-        SdkError::ServiceError(s) => {
-            let err = s.err();
-            (
-                err.code().map(str::to_string),
-                format!("{}: {}", err.code().unwrap_or("service error"), err.message().unwrap_or("")),
-            )
-        }
-        other => (None, crate::aws::error_chain(other)),
-    }
 }
 
 async fn groups_with_prefix(client: &Client, prefix: &str) -> Result<Vec<String>, String> {
@@ -68,7 +45,7 @@ async fn groups_with_prefix(client: &Client, prefix: &str) -> Result<Vec<String>
             .set_next_token(token.clone())
             .send()
             .await
-            .map_err(|e| describe(&e).1)?;
+            .map_err(|e| crate::aws::describe(&e).1)?;
         out.extend(resp.log_groups().iter().filter_map(|g| g.log_group_name().map(str::to_string)));
         match resp.next_token() {
             Some(t) if !t.is_empty() => token = Some(t.to_string()),
@@ -154,7 +131,7 @@ async fn poll_window(
     cancel: &CancellationToken,
 ) -> Result<Poll, IngestError> {
     let key = group_key(group);
-    let prev = ctx.store.checkpoint(&key).await?.map(|c| c.position);
+    let prev = ctx.shared.store.checkpoint(&key).await?.map(|c| c.position);
     let from = match prev.as_deref() {
         Some(p) => p
             .strip_prefix("t=")
@@ -167,7 +144,7 @@ async fn poll_window(
     if to <= from {
         return Ok(Poll::Nothing);
     }
-    let mut reader = Reader::new(&ctx.settings, key.clone(), &ctx.progress).with_observations(ctx.detecting);
+    let mut reader = ctx.shared.reader(key.clone());
     let mut seen: HashSet<String> = HashSet::new();
     let mut token: Option<String> = None;
     loop {
@@ -184,7 +161,7 @@ async fn poll_window(
             r = req.send() => r,
         };
         let resp = resp.map_err(|e| {
-            let (code, why) = describe(&e);
+            let (code, why) = crate::aws::describe(&e);
             let why = format!("FilterLogEvents on `{group}`: {why}");
             match code.as_deref() {
                 Some("ResourceNotFoundException") => {
@@ -214,9 +191,9 @@ async fn poll_window(
     }
     let position = format!("t={to}");
     let batch = reader.take_batch(position);
-    match ctx.committer.commit(&key, prev, batch).await? {
+    match ctx.shared.committer.commit(&key, prev, batch).await? {
         CommitOutcome::Committed => {
-            ctx.committer.stats.set_lag(&key, Some(now_ms() - to));
+            ctx.shared.committer.stats.set_lag(&key, Some(now_ms() - to));
             Ok(Poll::Read { caught_up: to >= horizon })
         }
         // Another poller of the same group committed first: its window stands, ours is dropped.

@@ -16,8 +16,8 @@
 //!   by the store's optimistic lock and answered 200 without counting anything twice.
 //! - Request ids are remembered for `firehose.dedup_hours` (Firehose retries for at most 2 h).
 
-use crate::live::Committer;
-use crate::pipeline::{IngestError, Progress, Reader, Settings};
+use crate::live::Shared;
+use crate::pipeline::IngestError;
 use axum::Router;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
@@ -39,37 +39,15 @@ pub const MAX_CONCURRENT: usize = 4;
 pub const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(180);
 
 pub struct Receiver {
-    pub committer: Committer,
-    pub settings: Arc<Settings>,
-    pub progress: Arc<Progress>,
-    pub detecting: bool,
+    pub shared: Shared,
     pub access_key: String,
     pub max_body_bytes: usize,
-    pub store: Store,
-    pub permits: tokio::sync::Semaphore,
+    permits: tokio::sync::Semaphore,
 }
 
 impl Receiver {
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        committer: Committer,
-        store: Store,
-        settings: Arc<Settings>,
-        progress: Arc<Progress>,
-        detecting: bool,
-        access_key: String,
-        max_body_bytes: usize,
-    ) -> Self {
-        Self {
-            committer,
-            settings,
-            progress,
-            detecting,
-            access_key,
-            max_body_bytes,
-            store,
-            permits: tokio::sync::Semaphore::new(MAX_CONCURRENT),
-        }
+    pub fn new(shared: Shared, access_key: String, max_body_bytes: usize) -> Self {
+        Self { shared, access_key, max_body_bytes, permits: tokio::sync::Semaphore::new(MAX_CONCURRENT) }
     }
 }
 
@@ -164,7 +142,7 @@ async fn deliver(State(rx): State<Arc<Receiver>>, request: Request) -> Response 
     let source = format!("{SOURCE_PREFIX}{request_id}");
     // A retry of a request already committed: answered without reading it again (the detector
     // must not see its records twice either).
-    match rx.store.checkpoint(&source).await {
+    match rx.shared.store.checkpoint(&source).await {
         Ok(Some(_)) => return answer(StatusCode::OK, &request_id, None),
         Ok(None) => {}
         Err(e) => {
@@ -223,7 +201,7 @@ async fn deliver(State(rx): State<Arc<Receiver>>, request: Request) -> Response 
             );
         }
     };
-    match rx.committer.commit(&source, None, batch).await {
+    match rx.shared.committer.commit(&source, None, batch).await {
         Ok(CommitOutcome::Committed) => answer(StatusCode::OK, &request_id, None),
         Ok(CommitOutcome::Stale) => {
             tracing::debug!(request_id = %request_id, "firehose: retry of a committed request; not counted again");
@@ -277,7 +255,7 @@ fn fold(
         return Err("body requestId differs from X-Amz-Firehose-Request-Id".into());
     }
     let source = format!("{SOURCE_PREFIX}{request_id}");
-    let mut reader = Reader::new(&rx.settings, source, &rx.progress).with_observations(rx.detecting);
+    let mut reader = rx.shared.reader(source);
     for (i, r) in req.records.iter().enumerate() {
         let pos = format!("record {}", i + 1);
         match base64::engine::general_purpose::STANDARD.decode(r.data.trim()) {

@@ -16,11 +16,10 @@
 //!   shard. Exactly-once does not rest on leases: a commit whose previous position is not the
 //!   stored one is refused (`Stale`), and the task re-reads from the stored checkpoint.
 
-use crate::live::{Backoff, Committer, sleep_or_cancel};
-use crate::pipeline::{IngestError, Progress, Reader, Settings};
+use crate::live::{Backoff, Shared, sleep_or_cancel};
+use crate::pipeline::IngestError;
 use aws_sdk_kinesis::Client;
 use aws_sdk_kinesis::types::ShardIteratorType;
-use gatewatch_core::Store;
 use gatewatch_core::config::{KinesisSource, StartPosition};
 use gatewatch_core::store::{CommitOutcome, Lease};
 use std::collections::{BTreeMap, HashMap};
@@ -40,11 +39,7 @@ pub fn shard_key(stream: &str, shard: &str) -> String {
 /// What every shard task shares.
 pub struct Context {
     pub client: Client,
-    pub store: Store,
-    pub settings: Arc<Settings>,
-    pub progress: Arc<Progress>,
-    pub committer: Committer,
-    pub detecting: bool,
+    pub shared: Shared,
     pub worker: String,
     pub lease_duration: Duration,
 }
@@ -86,7 +81,7 @@ async fn list_shards(client: &Client, stream: &str) -> Result<Vec<ShardInfo>, St
             Some(t) => client.list_shards().next_token(t),
             None => client.list_shards().stream_name(stream),
         };
-        let resp = req.send().await.map_err(|e| crate::aws::describe(&e))?;
+        let resp = req.send().await.map_err(|e| crate::aws::describe(&e).1)?;
         for s in resp.shards() {
             let parents = [s.parent_shard_id(), s.adjacent_parent_shard_id()]
                 .into_iter()
@@ -142,7 +137,7 @@ pub async fn run(
         }
         if last_report.elapsed() >= Duration::from_secs(30) {
             last_report = std::time::Instant::now();
-            for (source, s) in ctx.committer.stats.snapshot() {
+            for (source, s) in ctx.shared.committer.stats.snapshot() {
                 if source.starts_with("kinesis:") && running.contains_key(&source) {
                     tracing::info!(%source, events = s.events, lag_ms = ?s.lag_ms, "kinesis shard");
                 }
@@ -162,7 +157,7 @@ pub async fn run(
             Ok(Err(e)) => tracing::warn!(shard = %key, error = %e, "kinesis: shard task failed"),
             Err(e) => tracing::warn!(shard = %key, error = %e, "kinesis: shard task panicked"),
         }
-        if let Err(e) = ctx.store.release_lease(&key, &ctx.worker).await {
+        if let Err(e) = ctx.shared.store.release_lease(&key, &ctx.worker).await {
             tracing::warn!(shard = %key, error = %e, "kinesis: could not release lease");
         }
     }
@@ -188,7 +183,7 @@ async fn balance(
             Ok(Err(e)) => tracing::warn!(shard = %key, error = %e, "kinesis: shard task failed; will retry"),
             Err(e) => tracing::error!(shard = %key, error = %e, "kinesis: shard task panicked; will retry"),
         }
-        ctx.store.release_lease(&key, &ctx.worker).await?;
+        ctx.shared.store.release_lease(&key, &ctx.worker).await?;
     }
 
     // Renew first, before anything that may fail (listing shards): a worker that cannot reach
@@ -197,7 +192,7 @@ async fn balance(
     let until = now_ms() + ctx.lease_duration.as_millis() as i64;
     let held: Vec<String> = running.keys().cloned().collect();
     for key in held {
-        if !ctx.store.renew_lease(&key, &ctx.worker, until).await? {
+        if !ctx.shared.store.renew_lease(&key, &ctx.worker, until).await? {
             tracing::info!(shard = %key, "kinesis: lease taken by another worker; stopping this shard");
             if let Some(r) = running.remove(&key) {
                 r.cancel.cancel();
@@ -214,7 +209,7 @@ async fn balance(
             .map_err(|e| IngestError::Config(format!("listing the shards of stream `{stream}`: {e}")))?;
         let mut finished: HashMap<String, bool> = HashMap::new();
         for s in &shards {
-            let cp = ctx.store.checkpoint(&shard_key(stream, &s.id)).await?;
+            let cp = ctx.shared.store.checkpoint(&shard_key(stream, &s.id)).await?;
             finished.insert(s.id.clone(), cp.is_some_and(|c| c.position == SHARD_END));
         }
         for s in eligible_shards(&shards, &finished) {
@@ -224,7 +219,7 @@ async fn balance(
         }
     }
     let keys: Vec<String> = eligible.keys().cloned().collect();
-    ctx.store.ensure_leases(&keys).await?;
+    ctx.shared.store.ensure_leases(&keys).await?;
 
     for (key, (_, info)) in &eligible {
         if let (Some(r), Some(end)) = (running.get(key), &info.ending) {
@@ -234,8 +229,14 @@ async fn balance(
 
     // Take a fair share: free or expired leases first, then one stolen from the busiest worker.
     let now = now_ms();
-    let leases: Vec<Lease> =
-        ctx.store.leases("kinesis:").await?.into_iter().filter(|l| eligible.contains_key(&l.key)).collect();
+    let leases: Vec<Lease> = ctx
+        .shared
+        .store
+        .leases("kinesis:")
+        .await?
+        .into_iter()
+        .filter(|l| eligible.contains_key(&l.key))
+        .collect();
     let mut per_owner: BTreeMap<String, Vec<&Lease>> = BTreeMap::new();
     for l in &leases {
         if l.is_held(now) {
@@ -250,7 +251,7 @@ async fn balance(
         if mine >= target {
             break;
         }
-        if ctx.store.take_lease(l, &ctx.worker, until).await? {
+        if ctx.shared.store.take_lease(l, &ctx.worker, until).await? {
             mine += 1;
             taken.push(l.key.clone());
         }
@@ -263,7 +264,7 @@ async fn balance(
             .filter(|(_, v)| v.len() > target)
     {
         let victim = theirs[0];
-        if ctx.store.take_lease(victim, &ctx.worker, until).await? {
+        if ctx.shared.store.take_lease(victim, &ctx.worker, until).await? {
             tracing::info!(shard = %victim.key, from = %owner, "kinesis: took a lease to balance the workers");
             taken.push(victim.key.clone());
         }
@@ -298,9 +299,9 @@ async fn shard_task(
     ending: Arc<OnceLock<String>>,
     cancel: CancellationToken,
 ) -> Result<ShardExit, IngestError> {
-    ctx.committer.source_started(&key);
+    ctx.shared.committer.source_started(&key);
     let exit = read_shard(&ctx, &source, &shard, &key, &ending, &cancel).await;
-    ctx.committer.source_stopped(&key);
+    ctx.shared.committer.source_stopped(&key);
     exit
 }
 
@@ -312,10 +313,9 @@ async fn read_shard(
     ending: &OnceLock<String>,
     cancel: &CancellationToken,
 ) -> Result<ShardExit, IngestError> {
-    use aws_sdk_kinesis::error::ProvideErrorMetadata as _;
     let stream = source.stream.as_str();
-    let mut prev = ctx.store.checkpoint(key).await?.map(|c| c.position);
-    let mut reader = Reader::new(&ctx.settings, key, &ctx.progress).with_observations(ctx.detecting);
+    let mut prev = ctx.shared.store.checkpoint(key).await?.map(|c| c.position);
+    let mut reader = ctx.shared.reader(key);
     let mut iterator: Option<String> = None;
     let mut backoff = Backoff::new(Duration::from_millis(200), Duration::from_secs(20));
     let min_interval = Duration::from_millis(200); // 5 reads/s/shard
@@ -360,8 +360,7 @@ async fn read_shard(
                         None => String::new(),
                     },
                     Err(e) => {
-                        let code = e.code().map(str::to_string);
-                        let why = crate::aws::describe(&e);
+                        let (code, why) = crate::aws::describe(&e);
                         if !retryable(code.as_deref()) {
                             return Err(IngestError::Config(format!("GetShardIterator on {key}: {why}")));
                         }
@@ -386,8 +385,7 @@ async fn read_shard(
                     (r.records.drain(..).collect::<Vec<_>>(), r.next_shard_iterator, r.millis_behind_latest)
                 }
                 Err(e) => {
-                    let code = e.code().map(str::to_string);
-                    let why = crate::aws::describe(&e);
+                    let (code, why) = crate::aws::describe(&e);
                     if code.as_deref() == Some("ExpiredIteratorException") {
                         tracing::debug!(shard = %key, "kinesis: iterator expired; fetching a new one from the checkpoint");
                         continue;
@@ -406,7 +404,7 @@ async fn read_shard(
             }
         };
         backoff.reset();
-        ctx.committer.stats.set_lag(key, lag);
+        ctx.shared.committer.stats.set_lag(key, lag);
         // A closed shard ends where GetRecords stops giving an iterator. Emulators keep giving
         // one, so an empty read also ends a closed shard once the checkpoint has reached its
         // ending sequence number (or, never read, once it is not behind).
@@ -431,13 +429,13 @@ async fn read_shard(
                 (false, None) => unreachable!("a batch has records or ends the shard"),
             };
             let batch = reader.take_batch(position.clone());
-            match ctx.committer.commit(key, prev.clone(), batch).await {
+            match ctx.shared.committer.commit(key, prev.clone(), batch).await {
                 Ok(CommitOutcome::Committed) => prev = Some(position),
                 Ok(CommitOutcome::Stale) => {
                     // Another worker advanced this shard (it had the lease meanwhile): re-read
                     // from what it committed. Nothing of this batch was written.
                     tracing::info!(shard = %key, "kinesis: checkpoint moved under this worker; re-reading from it");
-                    prev = ctx.store.checkpoint(key).await?.map(|c| c.position);
+                    prev = ctx.shared.store.checkpoint(key).await?.map(|c| c.position);
                     iterator = None;
                     continue;
                 }

@@ -69,6 +69,25 @@ impl Committer {
     }
 }
 
+/// What every live source needs to fold and commit: built once by the binary, cloned into
+/// each source.
+#[derive(Clone)]
+pub struct Shared {
+    pub store: Store,
+    pub settings: std::sync::Arc<crate::pipeline::Settings>,
+    pub progress: std::sync::Arc<crate::pipeline::Progress>,
+    pub committer: Committer,
+    /// Whether batches carry their records for the detector.
+    pub detecting: bool,
+}
+
+impl Shared {
+    /// A reader for one source, borrowing the shared settings and counters.
+    pub fn reader(&self, source: impl Into<String>) -> crate::pipeline::Reader<'_> {
+        crate::pipeline::Reader::new(&self.settings, source, &self.progress).with_observations(self.detecting)
+    }
+}
+
 /// What each live source did: the figures behind logs (and, later, `/v1/stats`).
 #[derive(Debug, Default)]
 pub struct SourceStats {
