@@ -614,6 +614,16 @@ async fn firehose_receiver_acknowledges_after_commit_and_drops_retries() {
     assert_eq!(resp.status().as_u16(), 200);
     let v: serde_json::Value = serde_json::from_str(&resp.text().await.unwrap()).unwrap();
     assert_eq!(v["clients"].as_array().map(Vec::len), Some(3), "{v}");
+    // Pipeline health as the store sees it.
+    let get = |path: &str| reqwest::get(format!("http://127.0.0.1:{api_port}{path}"));
+    assert_eq!(get("/readyz").await.unwrap().status().as_u16(), 200);
+    let stats: serde_json::Value =
+        serde_json::from_str(&get("/v1/stats").await.unwrap().text().await.unwrap()).unwrap();
+    assert_eq!(stats["firehose"]["requests"], 2, "{stats}");
+    assert_eq!(stats["firehose"]["events"], lines.len() as u64, "{stats}");
+    assert_eq!(stats["dead_letters"], 0, "{stats}");
+    assert!(stats["last_event_minute"].as_str().unwrap().starts_with("2026-11-24T"), "{stats}");
+    assert_eq!(get("/v1/stats?x=1").await.unwrap().status().as_u16(), 400);
     terminate(child);
     assert_equals_replay(&db, &input, dir.path()).await;
 }

@@ -3,7 +3,7 @@
 //! Handlers stay thin: validate the query (every rejection names its parameter), one store
 //! call, shape the JSON of DESIGN.md. Errors become problem+json in `error.rs` only.
 //! Not yet here (tracked separately): authentication, rate limits, alert acknowledgement,
-//! dashboard, metrics.
+//! dashboard, Prometheus metrics. `/v1/stats` reports pipeline health as the store sees it.
 
 mod error;
 
@@ -37,6 +37,8 @@ struct Ctx {
 pub fn router(store: Store) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/v1/stats", get(stats))
         .route("/v1/clients", get(top_clients))
         .route("/v1/clients/{client}/series", get(series))
         .route("/v1/alerts", get(list_alerts))
@@ -69,6 +71,61 @@ pub async fn serve(
 
 async fn healthz() -> Json<Value> {
     Json(json!({"status": "ok"}))
+}
+
+/// Ready when the store answers.
+async fn readyz(State(ctx): State<Ctx>) -> Response {
+    match ctx.store.ping().await {
+        Ok(()) => Json(json!({"status": "ready"})).into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "readyz: store unreachable");
+            ApiError {
+                status: axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                detail: "the store does not answer".into(),
+                param: None,
+            }
+            .into_response()
+        }
+    }
+}
+
+/// Pipeline health from the store: sources (position, events, last commit), dead letters,
+/// newest event minute, alerts by status, SIEM delivery per destination.
+async fn stats(State(ctx): State<Ctx>, Query(q): Params) -> Result<Json<Value>, ApiError> {
+    if let Some(k) = q.keys().next() {
+        return Err(ApiError::bad_param(k, "this route takes no parameters"));
+    }
+    let s = ctx.store.pipeline_stats().await?;
+    let now = chrono::Utc::now().timestamp_millis();
+    let sources: Vec<Value> = s
+        .sources
+        .iter()
+        .map(|x| {
+            json!({
+                "source": x.source, "position": x.position, "events": x.events,
+                "last_commit": rfc3339(x.updated_at), "seconds_since_commit": (now - x.updated_at).max(0) / 1000,
+            })
+        })
+        .collect();
+    let forward: Vec<Value> = s
+        .forward
+        .iter()
+        .map(|f| {
+            json!({
+                "destination": f.destination, "delivered_up_to": f.delivered_up_to, "pending": f.pending,
+                "parked": f.parked, "attempts": f.attempts, "last_error": f.last_error,
+            })
+        })
+        .collect();
+    Ok(Json(json!({
+        "sources": sources,
+        "firehose": {"requests": s.firehose_requests, "events": s.firehose_events},
+        "dead_letters": s.dead_letters,
+        "last_event_minute": s.last_event_minute.map(rfc3339),
+        "alerts": {"open": s.alerts_open, "acknowledged": s.alerts_acknowledged, "resolved": s.alerts_resolved},
+        "outbox_events": s.outbox_events,
+        "forward": forward,
+    })))
 }
 
 type Params = Query<HashMap<String, String>>;

@@ -44,8 +44,10 @@ macro_rules! on_pool {
 
 mod lease;
 mod outbox;
+mod stats;
 pub use lease::Lease;
 pub use outbox::{ForwardState, OutboxEvent};
+pub use stats::{PipelineStats, SourceStat};
 
 /// Reads the counter, latency and sketch columns of a `client_minutes` row.
 macro_rules! agg_from_row {

@@ -1,0 +1,97 @@
+//! Pipeline health as the store sees it, for `/v1/stats`: what each source committed and when,
+//! dead letters, the newest event minute, alerts by status and SIEM delivery per destination.
+
+use super::{Result, Store};
+use sqlx::Row;
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SourceStat {
+    pub source: String,
+    pub position: String,
+    pub events: i64,
+    /// Wall clock of the last commit, epoch ms.
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PipelineStats {
+    /// Every source but the per-request Firehose keys, which are summed into `firehose`.
+    pub sources: Vec<SourceStat>,
+    /// Firehose requests remembered and the events they carried.
+    pub firehose_requests: i64,
+    pub firehose_events: i64,
+    pub dead_letters: i64,
+    /// Start of the newest stored minute (event time), epoch ms.
+    pub last_event_minute: Option<i64>,
+    pub alerts_open: i64,
+    pub alerts_acknowledged: i64,
+    pub alerts_resolved: i64,
+    /// Alert events written to the outbox so far (its highest id).
+    pub outbox_events: i64,
+    pub forward: Vec<super::ForwardState>,
+}
+
+impl Store {
+    /// Answers `SELECT 1`: the store is reachable.
+    pub async fn ping(&self) -> Result<()> {
+        on_pool!(self, p => {
+            sqlx::query("SELECT 1").execute(p).await?;
+            Ok(())
+        })
+    }
+
+    pub async fn pipeline_stats(&self) -> Result<PipelineStats> {
+        let fh = format!("{}%", "firehose:");
+        let (sources, fh_row, dead, alerts, outbox, dests) = on_pool!(self, p => {
+            let sources = sqlx::query(
+                "SELECT source, position, events, updated_at FROM checkpoints WHERE source NOT LIKE $1 ORDER BY source",
+            )
+            .bind(&fh)
+            .fetch_all(p)
+            .await?;
+            let sources: Vec<SourceStat> = sources
+                .iter()
+                .map(|r| {
+                    Ok(SourceStat {
+                        source: r.try_get("source")?,
+                        position: r.try_get("position")?,
+                        events: r.try_get("events")?,
+                        updated_at: r.try_get("updated_at")?,
+                    })
+                })
+                .collect::<Result<_>>()?;
+            let fh_row = sqlx::query(
+                "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(events), 0) AS BIGINT) AS e FROM checkpoints WHERE source LIKE $1",
+            )
+            .bind(&fh)
+            .fetch_one(p)
+            .await?;
+            let fh_row: (i64, i64) = (fh_row.try_get("n")?, fh_row.try_get("e")?);
+            let dead: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM dead_letters").fetch_one(p).await?;
+            let alerts: Vec<(String, i64)> =
+                sqlx::query_as("SELECT status, COUNT(*) FROM alerts GROUP BY status").fetch_all(p).await?;
+            let outbox: i64 =
+                sqlx::query_scalar("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM outbox").fetch_one(p).await?;
+            let dests: Vec<String> =
+                sqlx::query_scalar("SELECT destination FROM forward_state ORDER BY destination").fetch_all(p).await?;
+            Ok::<_, crate::Error>((sources, fh_row, dead, alerts, outbox, dests))
+        })?;
+        let count = |s: &str| alerts.iter().find(|(k, _)| k == s).map_or(0, |(_, n)| *n);
+        let mut forward = Vec::with_capacity(dests.len());
+        for d in dests {
+            forward.push(self.forward_state(&d).await?);
+        }
+        Ok(PipelineStats {
+            sources,
+            firehose_requests: fh_row.0,
+            firehose_events: fh_row.1,
+            dead_letters: dead,
+            last_event_minute: self.time_range().await?.map(|(_, hi)| hi),
+            alerts_open: count("open"),
+            alerts_acknowledged: count("acknowledged"),
+            alerts_resolved: count("resolved"),
+            outbox_events: outbox,
+            forward,
+        })
+    }
+}
