@@ -176,6 +176,11 @@ pub async fn run(cfg: Config, api: Option<SocketAddr>) -> Result<()> {
         })
     });
     let forwarders = if api.is_some() { crate::start_forwarders(&cfg, &store, &cancel) } else { Vec::new() };
+    if api.is_none() && !cfg.forward.is_empty() {
+        eprintln!(
+            "gatewatch ingest: [[forward]] destinations are delivered by `gatewatch serve` or `gatewatch run`, not by ingest"
+        );
+    }
     if let Some(addr) = api {
         let (s, c) = (store.clone(), cancel.clone());
         tasks.push((
@@ -194,6 +199,25 @@ pub async fn run(cfg: Config, api: Option<SocketAddr>) -> Result<()> {
     }
 
     tasks.push(("the commit pipeline".into(), pipeline_watch));
+    // A progress line every 10 s: throughput, dead letters, the furthest lag.
+    let ticker = {
+        let (progress, stats) = (progress.clone(), stats.clone());
+        tokio::spawn(async move {
+            let mut last = 0u64;
+            loop {
+                tokio::time::sleep(Duration::from_secs(10)).await;
+                let now = progress.events.load(std::sync::atomic::Ordering::Relaxed);
+                let lag = stats.snapshot().values().filter_map(|s| s.lag_ms).max();
+                let lag = lag.map(|l| format!(", max lag {:.1} s", l as f64 / 1000.0)).unwrap_or_default();
+                eprintln!(
+                    "gatewatch ingest: {} ({:.0} events/s){lag}",
+                    summary(&progress, &stats),
+                    (now - last) as f64 / 10.0
+                );
+                last = now;
+            }
+        })
+    };
     // Run until a signal, or until a source gives up (its error ends the process).
     let mut failure = None;
     {
@@ -218,6 +242,7 @@ pub async fn run(cfg: Config, api: Option<SocketAddr>) -> Result<()> {
         }
     }
     cancel.cancel();
+    ticker.abort();
     for (name, t) in tasks {
         match t.await {
             Ok(Ok(())) => {}
@@ -239,11 +264,12 @@ pub async fn run(cfg: Config, api: Option<SocketAddr>) -> Result<()> {
 fn summary(p: &Progress, stats: &live::SourceStats) -> String {
     use std::sync::atomic::Ordering::Relaxed;
     let snap = stats.snapshot();
+    let sources = snap.values().filter(|s| s.batches > 0).count();
     format!(
-        "{} events read, {} committed from {} sources, {} dead letters",
+        "{} events read, {} committed from {sources} source{}, dead letters: {}",
         p.events.load(Relaxed),
         snap.values().map(|s| s.events).sum::<u64>(),
-        snap.len(),
+        if sources == 1 { "" } else { "s" },
         p.dead_letters.load(Relaxed),
     )
 }

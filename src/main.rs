@@ -336,11 +336,12 @@ async fn run(cli: Cli) -> Result<()> {
             require_existing_sqlite(&cfg.db)?;
             let store = Store::open(&cfg.db).await?;
             if cfg.forward.is_empty() {
-                println!("no [[forward]] destinations configured");
+                println!("no [[forward]] destinations configured (see --config)");
+                return Ok(());
             }
             println!(
                 "{:<20} {:<11} {:>10} {:>8} {:>7} {:>8}  LAST ERROR",
-                "DESTINATION", "KIND", "DELIVERED", "PENDING", "PARKED", "ATTEMPTS"
+                "DESTINATION", "KIND", "DELIVERED", "PENDING", "PARKED", "RETRIES"
             );
             for d in &cfg.forward {
                 let st = store.forward_state(&d.name).await?;
@@ -349,7 +350,7 @@ async fn run(cli: Cli) -> Result<()> {
                     "{:<20} {:<11} {:>10} {:>8} {:>7} {:>8}  {}",
                     d.name,
                     kind.as_str().unwrap_or(""),
-                    st.delivered_up_to,
+                    st.delivered,
                     st.pending,
                     st.parked,
                     st.attempts,

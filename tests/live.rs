@@ -11,6 +11,7 @@ use std::io::Write;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 mod common;
@@ -231,6 +232,24 @@ async fn assert_equals_replay(live_db: &str, input: &Path, dir: &Path) {
     assert_same(&got, &want, "live ingest vs replay");
 }
 
+/// (rule, subject, last_seen, evidence summary) of every stored alert.
+async fn alerts(db: &str) -> Vec<(String, String, i64, String)> {
+    let store = gatewatch_core::Store::connect(db).await.unwrap();
+    let filter = gatewatch_core::store::AlertFilter { limit: 1000, ..Default::default() };
+    let v = store
+        .alerts(&filter)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| {
+            let summary = a.evidence["summary"].as_str().unwrap_or_default().to_string();
+            (a.rule.as_str().to_string(), a.subject.to_string(), a.last_seen, summary)
+        })
+        .collect();
+    store.close().await;
+    v
+}
+
 async fn checkpoints(db: &str, prefix: &str) -> Vec<(String, String)> {
     let store = gatewatch_core::Store::connect(db).await.unwrap();
     let q = "SELECT source, position FROM checkpoints WHERE source LIKE $1 ORDER BY source";
@@ -345,24 +364,8 @@ async fn kinesis_two_shards_split_mid_stream_and_restart_equal_a_replay() {
 
     // The same alerts as the replay raised for the first half, which ran without a restart
     // (the restart starts new windows: partial windows are not persisted), and none it did not.
-    let alerts = |db: String| async move {
-        let store = gatewatch_core::Store::connect(&db).await.unwrap();
-        let filter = gatewatch_core::store::AlertFilter { limit: 1000, ..Default::default() };
-        let v: Vec<(String, String, i64, String)> = store
-            .alerts(&filter)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|a| {
-                let summary = a.evidence["summary"].as_str().unwrap_or_default().to_string();
-                (a.rule.as_str().to_string(), a.subject.to_string(), a.last_seen, summary)
-            })
-            .collect();
-        store.close().await;
-        v
-    };
-    let live = alerts(db.clone()).await;
-    let replayed = alerts(sqlite_url(dir.path(), "reference.db")).await;
+    let live = alerts(&db).await;
+    let replayed = alerts(&sqlite_url(dir.path(), "reference.db")).await;
     let cut = first_time(&lines[half..]) - 2 * 60_000;
     let key = |a: &(String, String, i64, String)| (a.0.clone(), a.1.clone());
     let live_keys: std::collections::BTreeSet<_> = live.iter().map(key).collect();
@@ -695,16 +698,67 @@ async fn kinesis_worker_backs_off_while_the_endpoint_is_down_and_catches_up() {
     // The worker starts first, against an endpoint where nothing listens yet.
     let port = free_port();
     let down = Moto { child: Command::new("true").spawn().unwrap(), url: format!("http://127.0.0.1:{port}") };
-    let mut child = ingest_cmd(&down, &db, &["--kinesis-stream", "apigw"]).spawn().unwrap();
-    tokio::time::sleep(Duration::from_secs(3)).await;
-    assert!(child.try_wait().unwrap().is_none(), "ingest gave up while the endpoint was down");
+    let mut child = ingest_cmd(&down, &db, &["--kinesis-stream", "apigw"])
+        .env("GATEWATCH_DETECT__ENABLED", "true")
+        .spawn()
+        .unwrap();
+    // Collect its log as it goes; the emulator starts once the worker has said it is retrying.
+    let log = Arc::new(Mutex::new(String::new()));
+    let reader = {
+        let (log, err) = (log.clone(), child.stderr.take().unwrap());
+        std::thread::spawn(move || {
+            for line in std::io::BufRead::lines(std::io::BufReader::new(err)).map_while(Result::ok) {
+                let mut l = log.lock().unwrap();
+                l.push_str(&line);
+                l.push('\n');
+            }
+        })
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !log.lock().unwrap().contains("retrying") {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "ingest gave up while the endpoint was down: {}",
+            log.lock().unwrap()
+        );
+        assert!(Instant::now() < deadline, "no retry logged: {}", log.lock().unwrap());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     let moto = Moto::start_on(port);
     let k = aws_sdk_kinesis::Client::new(&moto.sdk().await);
     k.create_stream().stream_name("apigw").shard_count(2).send().await.unwrap();
     put_lines(&k, "apigw", &lines, 0).await;
     wait_committed(&db, "kinesis:", lines.len() as u64, &mut child).await;
-    let log = terminate(child);
-    assert!(log.contains("backing off") || log.contains("retrying"), "the outage is logged: {log}");
+    terminate(child);
+    reader.join().unwrap();
+    let log = log.lock().unwrap().clone();
+    assert!(log.contains("stopped;"), "{log}");
     assert!(!log.contains("testing"), "no credential in the log");
     assert_equals_replay(&db, &input, dir.path()).await;
+    // Live detection raised alerts, all of them ones the replay raised too (the replay also
+    // evaluates its last minutes at the end of its input; a stopped live pipeline does not, and
+    // one batch spanning more than `detect.lateness_secs` may find its first minutes closed).
+    let key = |a: &(String, String, i64, String)| (a.0.clone(), a.1.clone());
+    let live: std::collections::BTreeSet<_> = alerts(&db).await.iter().map(key).collect();
+    let replayed: std::collections::BTreeSet<_> =
+        alerts(&sqlite_url(dir.path(), "reference.db")).await.iter().map(key).collect();
+    assert!(!live.is_empty() && live.is_subset(&replayed), "live {live:?} vs replay {replayed:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_stream_or_log_group_stops_ingest_with_its_name() {
+    let moto = Moto::start();
+    let dir = tempfile::tempdir().unwrap();
+    let db = sqlite_url(dir.path(), "live.db");
+    for (args, name) in [
+        (["--kinesis-stream", "no-such-stream"], "no-such-stream"),
+        (["--log-group", "no-such-group"], "no-such-group"),
+    ] {
+        let started = Instant::now();
+        let out = ingest_cmd(&moto, &db, &args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{err}");
+        assert!(err.contains(name) && err.contains("error:"), "{err}");
+        assert!(started.elapsed() < Duration::from_secs(30), "gave up only after {:?}", started.elapsed());
+    }
 }

@@ -289,7 +289,7 @@ pub(crate) fn validate_forward(cfg: &crate::Config) -> Result<()> {
             return bad(f("name"), "must name the destination");
         }
         if !names.insert(d.name.as_str()) {
-            return bad(f("name"), "is used by another destination");
+            return bad(f("name"), &format!("`{}` is already the name of another destination", d.name));
         }
         if d.kind == DestinationKind::OcsfFile {
             if d.url.strip_prefix("file://").is_none_or(|p| !p.starts_with('/')) {

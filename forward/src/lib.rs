@@ -141,12 +141,12 @@ async fn send(
     client: &reqwest::Client,
     dest: &ForwardDestination,
     batch: &[OutboxEvent],
-) -> Result<(), String> {
+) -> Result<(), Failure> {
     let (body, content_type) = match dest.kind {
-        DestinationKind::OcsfFile => return write_ocsf_file(dest, batch).await,
+        DestinationKind::OcsfFile => return Ok(write_ocsf_file(dest, batch).await?),
         DestinationKind::Syslog => {
             let host = if dest.host.is_empty() { hostname() } else { dest.host.clone() };
-            return send_syslog(dest, &host, batch).await;
+            return Ok(send_syslog(dest, &host, batch).await?);
         }
         DestinationKind::SplunkHec => {
             // HEC takes concatenated event objects in one body.
@@ -202,7 +202,25 @@ async fn send(
     }
     let text = resp.text().await.unwrap_or_default();
     let text: String = text.chars().take(200).collect();
-    Err(format!("HTTP {status}: {}", text.trim()))
+    let reason = format!("HTTP {status}: {}", text.trim());
+    // 4xx is the receiver refusing this message (counted towards parking); 408, 429 and 5xx
+    // are the receiver being unwell (retried for as long as it takes).
+    let refused = status.is_client_error() && status != 408 && status != 429;
+    Err(Failure { reason, refused })
+}
+
+/// A failed delivery: `refused` when the receiver rejected the message itself, as opposed to
+/// being unreachable or unwell. Only refusals count towards parking.
+#[derive(Debug)]
+struct Failure {
+    reason: String,
+    refused: bool,
+}
+
+impl From<String> for Failure {
+    fn from(reason: String) -> Self {
+        Failure { reason, refused: false }
+    }
 }
 
 fn now_ms() -> i64 {
@@ -288,14 +306,16 @@ async fn step(
             tracing::debug!(destination = %dest.name, delivered_up_to = up_to, "forward: delivered");
             Ok(None)
         }
-        Err(reason) => {
+        Err(Failure { reason, refused }) => {
             st.attempts += 1;
-            if st.attempts >= i64::from(dest.max_attempts) {
+            if refused && st.attempts >= i64::from(dest.max_attempts) {
                 tracing::error!(destination = %dest.name, outbox_id = batch[0].id, attempts = st.attempts, reason = %reason,
-                    "forward: message parked after too many failures");
+                    "forward: message parked: the receiver refused it too often");
                 store.park(&dest.name, &batch[0], st.attempts, &reason).await?;
                 return Ok(None);
             }
+            // An unreachable or unwell receiver holds the whole destination: nothing is parked
+            // for an outage, however long.
             let wait = backoff_ms(st.attempts - 1);
             tracing::warn!(destination = %dest.name, attempts = st.attempts, retry_in_ms = wait, reason = %reason, "forward: send failed");
             st.last_error = Some(reason);

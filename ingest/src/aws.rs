@@ -62,3 +62,21 @@ pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     }
     parts.join(": ")
 }
+
+/// Errors that retrying will not mend: a missing resource, refused access, bad or missing
+/// credentials. Everything else (throttling, an unreachable endpoint) is worth retrying.
+pub fn is_permanent(code: Option<&str>, message: &str) -> bool {
+    matches!(
+        code,
+        Some(
+            "ResourceNotFoundException"
+                | "AccessDeniedException"
+                | "AccessDenied"
+                | "UnrecognizedClientException"
+                | "InvalidSignatureException"
+                | "ExpiredTokenException"
+                | "InvalidClientTokenId"
+        )
+    ) || message.contains("no credentials")
+        || message.contains("failed to load credentials")
+}

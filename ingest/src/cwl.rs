@@ -69,6 +69,29 @@ pub async fn run(
     let settle = src.settle_secs as i64 * 1000;
     let max_window = src.max_window_secs as i64 * 1000;
     let mut groups: BTreeSet<String> = src.log_groups.iter().cloned().collect();
+    // A named group that does not exist, refused access or missing credentials will not mend
+    // by retrying: say so and stop. An unreachable endpoint is retried below.
+    for group in &groups {
+        let probe = ctx.client.describe_log_groups().log_group_name_prefix(group).limit(50).send();
+        let probe = tokio::select! {
+            _ = cancel.cancelled() => return Ok(()),
+            r = probe => r,
+        };
+        match probe {
+            Ok(r) if !r.log_groups().iter().any(|g| g.log_group_name() == Some(group.as_str())) => {
+                return Err(IngestError::Config(format!(
+                    "log group `{group}` does not exist in this region (or is not visible to these credentials)"
+                )));
+            }
+            Ok(_) => {}
+            Err(e) => {
+                let (code, why) = crate::aws::describe(&e);
+                if crate::aws::is_permanent(code.as_deref(), &why) {
+                    return Err(IngestError::Config(format!("CloudWatch Logs group `{group}`: {why}")));
+                }
+            }
+        }
+    }
     let mut backoff = Backoff::new(Duration::from_millis(500), Duration::from_secs(60));
     let mut polls = 0u64;
     loop {

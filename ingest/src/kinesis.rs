@@ -73,7 +73,7 @@ fn now_ms() -> i64 {
 }
 
 /// Lists every shard of `stream` (all pages).
-async fn list_shards(client: &Client, stream: &str) -> Result<Vec<ShardInfo>, String> {
+async fn list_shards(client: &Client, stream: &str) -> Result<Vec<ShardInfo>, (Option<String>, String)> {
     let mut out = Vec::new();
     let mut token: Option<String> = None;
     loop {
@@ -81,7 +81,7 @@ async fn list_shards(client: &Client, stream: &str) -> Result<Vec<ShardInfo>, St
             Some(t) => client.list_shards().next_token(t),
             None => client.list_shards().stream_name(stream),
         };
-        let resp = req.send().await.map_err(|e| crate::aws::describe(&e).1)?;
+        let resp = req.send().await.map_err(|e| crate::aws::describe(&e))?;
         for s in resp.shards() {
             let parents = [s.parent_shard_id(), s.adjacent_parent_shard_id()]
                 .into_iter()
@@ -124,6 +124,19 @@ pub async fn run(
     let mut list_backoff = Backoff::new(Duration::from_millis(500), Duration::from_secs(30));
     let sources: BTreeMap<String, KinesisSource> =
         streams.into_iter().map(|s| (s.stream.clone(), s)).collect();
+    // A stream that does not exist or may not be read, or no credentials at all, will not mend
+    // by retrying: say so and stop. An unreachable endpoint is retried below.
+    for stream in sources.keys() {
+        let first = tokio::select! {
+            _ = cancel.cancelled() => return Ok(()),
+            r = list_shards(&ctx.client, stream) => r,
+        };
+        if let Err((code, why)) = first
+            && crate::aws::is_permanent(code.as_deref(), &why)
+        {
+            return Err(IngestError::Config(format!("Kinesis stream `{stream}`: {why}")));
+        }
+    }
     loop {
         match balance(&ctx, &sources, &mut running, &cancel).await {
             Ok(()) => list_backoff.reset(),
@@ -206,7 +219,7 @@ async fn balance(
     for stream in sources.keys() {
         let shards = list_shards(&ctx.client, stream)
             .await
-            .map_err(|e| IngestError::Config(format!("listing the shards of stream `{stream}`: {e}")))?;
+            .map_err(|(_, e)| IngestError::Config(format!("listing the shards of stream `{stream}`: {e}")))?;
         let mut finished: HashMap<String, bool> = HashMap::new();
         for s in &shards {
             let cp = ctx.shared.store.checkpoint(&shard_key(stream, &s.id)).await?;

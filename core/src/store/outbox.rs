@@ -30,8 +30,11 @@ impl OutboxEvent {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ForwardState {
     pub destination: String,
+    /// Outbox id the destination has got past (delivered or parked).
     pub delivered_up_to: i64,
-    /// Failed attempts at the message after `delivered_up_to`.
+    /// Events delivered (passed and not parked).
+    pub delivered: i64,
+    /// Failed attempts at the next message (the receiver refusing it, or unreachable).
     pub attempts: i64,
     pub last_error: Option<String>,
     /// Wall clock, epoch ms, before which the next attempt waits (backoff).
@@ -90,6 +93,11 @@ impl Store {
                 .bind(destination)
                 .fetch_one(p)
                 .await?;
+            let passed = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM outbox WHERE id <= $1")
+                .bind(st.delivered_up_to)
+                .fetch_one(p)
+                .await?;
+            st.delivered = (passed - st.parked).max(0);
             Ok(st)
         })
     }
