@@ -134,7 +134,7 @@ async fn every_alert_event_reaches_the_siem_through_an_outage_and_a_kill() {
     std::fs::write(
         &config,
         format!(
-            "[[forward]]\nname = \"soc-webhook\"\nkind = \"webhook\"\nurl = \"http://127.0.0.1:{hook_port}/hook\"\nsecret = \"{SECRET}\"\nbatch_size = 7\nmax_attempts = 1000\n\n\
+            "[[forward]]\nname = \"soc-webhook\"\nkind = \"webhook\"\nurl = \"http://127.0.0.1:{hook_port}/hook\"\nsecret = \"{SECRET}\"\nbatch_size = 7\nmax_attempts = 2\n\n\
              [[forward]]\nname = \"lake\"\nkind = \"ocsf_http\"\nurl = \"http://127.0.0.1:{}/ocsf\"\ntoken = \"lake-token-5521\"\nmax_attempts = 1\n\n\
              [[forward]]\nname = \"splunk\"\nkind = \"splunk_hec\"\nurl = \"http://127.0.0.1:{}/services/collector/event\"\ntoken = \"hec-token-8832\"\nindex = \"security\"\n",
             refusing.port, splunk.port
@@ -255,6 +255,9 @@ async fn every_alert_event_reaches_the_siem_through_an_outage_and_a_kill() {
         status.lines().find(|l| l.starts_with(name)).unwrap().split_whitespace().map(str::to_string).collect()
     };
     assert_eq!(row("soc-webhook")[3], "0", "nothing pending: {status}");
+    // The outage and the 503s were retried, never parked (max_attempts = 2 counts refusals only).
+    assert_eq!(row("soc-webhook")[4], "0", "nothing parked for an outage: {status}");
+    assert_eq!(row("soc-webhook")[2], events.to_string(), "all delivered: {status}");
     assert_eq!(row("lake")[4], events.to_string(), "every message parked: {status}");
     assert!(refusing.requests.load(Ordering::SeqCst) >= events);
     assert!(!status.contains("lake-token-5521"));
