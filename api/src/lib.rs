@@ -112,8 +112,8 @@ async fn stats(State(ctx): State<Ctx>, Query(q): Params) -> Result<Json<Value>, 
         .iter()
         .map(|f| {
             json!({
-                "destination": f.destination, "delivered_up_to": f.delivered_up_to, "pending": f.pending,
-                "parked": f.parked, "attempts": f.attempts, "last_error": f.last_error,
+                "destination": f.destination, "delivered": f.delivered, "pending": f.pending,
+                "parked": f.parked, "retries": f.attempts, "last_error": f.last_error,
             })
         })
         .collect();
