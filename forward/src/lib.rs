@@ -286,7 +286,7 @@ async fn step(
     client: &reqwest::Client,
     dest: &ForwardDestination,
 ) -> Result<Option<Duration>, ForwardError> {
-    let mut st: ForwardState = store.forward_state(&dest.name).await?;
+    let mut st: ForwardState = store.forward_cursor(&dest.name).await?;
     let now = now_ms();
     if st.next_attempt_at > now {
         return Ok(Some(Duration::from_millis((st.next_attempt_at - now) as u64)));

@@ -53,7 +53,6 @@ impl Committer {
     ) -> Result<CommitOutcome, IngestError> {
         let (done, wait) = oneshot::channel();
         let events = batch.events;
-        let dead = batch.dead_letters.len() as u64;
         self.tx
             .send(Job { source: source.to_string(), prev, batch, done })
             .await
@@ -63,7 +62,7 @@ impl Committer {
             .map_err(|_| IngestError::Aborted)?
             .map_err(|e| IngestError::Store(gatewatch_core::Error::Config(e)))?;
         if outcome == CommitOutcome::Committed {
-            self.stats.committed(EventTimeProgress::stream_of(source), events, dead);
+            self.stats.committed(EventTimeProgress::stream_of(source), events);
         }
         Ok(outcome)
     }
@@ -97,22 +96,17 @@ pub struct SourceStats {
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct SourceStat {
     pub events: u64,
-    pub dead_letters: u64,
     pub batches: u64,
     /// How far behind the newest record the source reads (Kinesis MillisBehindLatest).
     pub lag_ms: Option<i64>,
-    /// Wall clock of the last commit, epoch ms.
-    pub last_commit_ms: i64,
 }
 
 impl SourceStats {
-    fn committed(&self, source: &str, events: u64, dead: u64) {
+    fn committed(&self, source: &str, events: u64) {
         let mut m = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         let s = m.entry(source.to_string()).or_default();
         s.events += events;
-        s.dead_letters += dead;
         s.batches += 1;
-        s.last_commit_ms = chrono::Utc::now().timestamp_millis();
     }
 
     pub fn set_lag(&self, source: &str, lag_ms: Option<i64>) {
@@ -300,10 +294,6 @@ impl Backoff {
 
     pub fn reset(&mut self) {
         self.attempt = 0;
-    }
-
-    pub fn attempts(&self) -> u32 {
-        self.attempt
     }
 }
 

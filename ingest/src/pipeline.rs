@@ -582,19 +582,13 @@ impl<'s> Reader<'s> {
         self.now_ms = chrono::Utc::now().timestamp_millis();
     }
 
-    /// Events and dead letters folded since the last [`Reader::take_batch`].
-    pub fn pending(&self) -> (u64, usize) {
-        (self.agg.events(), self.dead.len())
-    }
-
     /// Closes the batch folded so far at `position` (live sources commit one batch per read).
     pub fn take_batch(&mut self, position: String) -> PendingBatch {
         let events = self.agg.events();
         self.progress.events.fetch_add(events, Ordering::Relaxed);
         self.summary.batches += 1;
         self.dirty = false;
-        // A live reader runs for days: the clock-skew check follows the wall clock.
-        self.now_ms = chrono::Utc::now().timestamp_millis();
+        // A live reader runs for days: its set of distinct clients (for the summary) restarts.
         self.clients.clear();
         PendingBatch {
             rows: self.agg.take(),

@@ -69,8 +69,30 @@ impl Store {
         })
     }
 
-    /// The destination's state (a new destination starts at the beginning of the outbox).
+    /// The destination's state with its counts (delivered, pending, parked), for status pages.
     pub async fn forward_state(&self, destination: &str) -> Result<ForwardState> {
+        let mut st = self.forward_cursor(destination).await?;
+        on_pool!(self, p => {
+            st.pending = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM outbox WHERE id > $1")
+                .bind(st.delivered_up_to)
+                .fetch_one(p)
+                .await?;
+            st.parked = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM forward_parked WHERE destination = $1")
+                .bind(destination)
+                .fetch_one(p)
+                .await?;
+            let passed = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM outbox WHERE id <= $1")
+                .bind(st.delivered_up_to)
+                .fetch_one(p)
+                .await?;
+            st.delivered = (passed - st.parked).max(0);
+            Ok(st)
+        })
+    }
+
+    /// Where the destination's delivery stands, without counting (the forwarder's every step;
+    /// a new destination starts at the beginning of the outbox).
+    pub async fn forward_cursor(&self, destination: &str) -> Result<ForwardState> {
         on_pool!(self, p => {
             let row = sqlx::query(
                 "SELECT delivered_up_to, attempts, last_error, next_attempt_at FROM forward_state WHERE destination = $1",
@@ -85,19 +107,6 @@ impl Store {
                 st.last_error = r.try_get("last_error")?;
                 st.next_attempt_at = r.try_get("next_attempt_at")?;
             }
-            st.pending = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM outbox WHERE id > $1")
-                .bind(st.delivered_up_to)
-                .fetch_one(p)
-                .await?;
-            st.parked = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM forward_parked WHERE destination = $1")
-                .bind(destination)
-                .fetch_one(p)
-                .await?;
-            let passed = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM outbox WHERE id <= $1")
-                .bind(st.delivered_up_to)
-                .fetch_one(p)
-                .await?;
-            st.delivered = (passed - st.parked).max(0);
             Ok(st)
         })
     }
