@@ -95,6 +95,17 @@ impl SourceArgs {
 
 /// Runs the configured sources (and the API on `api`, for `run`) until a shutdown signal.
 pub async fn run(cfg: Config, api: Option<SocketAddr>) -> Result<()> {
+    // One recorder for the process: the API's /metrics renders what the sources count.
+    gatewatch_api::metrics::install();
+    for (on, kind) in [
+        (!cfg.kinesis.is_empty(), "kinesis"),
+        (!cfg.cloudwatch_logs.is_empty(), "cloudwatch_logs"),
+        (!cfg.firehose.listen.is_empty(), "firehose"),
+    ] {
+        if on {
+            gatewatch_ingest::metrics::init(kind);
+        }
+    }
     let store = Store::open(&cfg.db).await?;
     let settings = Arc::new(Settings::from_config(&cfg)?);
     let progress = Arc::new(Progress::default());
@@ -182,12 +193,13 @@ pub async fn run(cfg: Config, api: Option<SocketAddr>) -> Result<()> {
         );
     }
     if let Some(addr) = api {
-        let (s, c) = (store.clone(), cancel.clone());
+        let (s, c, api_cfg) = (store.clone(), cancel.clone(), cfg.api.clone());
         tasks.push((
             "api".into(),
             tokio::spawn(async move {
                 gatewatch_api::serve(
                     s,
+                    &api_cfg,
                     addr,
                     |a| eprintln!("gatewatch API listening on http://{a}"),
                     async move { c.cancelled().await },

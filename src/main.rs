@@ -201,6 +201,36 @@ enum Cmd {
         #[command(subcommand)]
         cmd: ForwardCmd,
     },
+    /// API tokens: create (printed once, only a hash is stored), list, revoke.
+    Token {
+        #[command(subcommand)]
+        cmd: TokenCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCmd {
+    /// Create a token; it is the last line of stdout, shown this once.
+    Create {
+        #[arg(long, value_parser = ["read", "admin"])]
+        scope: String,
+        /// A label to recognise it by (who or what uses it).
+        #[arg(long, default_value = "")]
+        name: String,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// List tokens (ids, names, scopes, last use; never the tokens).
+    List {
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Revoke a token by id (tok_…); it stops working within 5 seconds.
+    Revoke {
+        id: String,
+        #[command(flatten)]
+        db: DbArg,
+    },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -324,13 +354,14 @@ async fn run(cli: Cli) -> Result<()> {
             let store = Store::open(&cfg.db).await?;
             let cancel = tokio_util::sync::CancellationToken::new();
             let forwarders = start_forwarders(&cfg, &store, &cancel);
-            let result = serve(store, listen).await;
+            let result = serve(store, &cfg, listen).await;
             cancel.cancel();
             for f in forwarders {
                 let _ = f.await;
             }
             result
         }
+        Cmd::Token { cmd } => token_cmd(config, cmd).await,
         Cmd::Forward { cmd: ForwardCmd::Status { db } } => {
             let cfg = load_config(config, Some(&db))?;
             require_existing_sqlite(&cfg.db)?;
@@ -594,6 +625,55 @@ async fn replay_with_progress(
     Ok(summary)
 }
 
+async fn token_cmd(config: Option<&std::path::Path>, cmd: TokenCmd) -> Result<()> {
+    let now = chrono::Utc::now().timestamp_millis();
+    match cmd {
+        TokenCmd::Create { scope, name, db } => {
+            let cfg = load_config(config, Some(&db))?;
+            let store = Store::open(&cfg.db).await?;
+            let (id, token, hash) = gatewatch_api::auth::new_token();
+            store.create_token(&id, &name, &scope, &hash, now).await?;
+            store.close().await;
+            eprintln!("created {scope} token {id}; it is shown only now (the store keeps a hash):");
+            println!("{token}");
+        }
+        TokenCmd::List { db } => {
+            let cfg = load_config(config, Some(&db))?;
+            require_existing_sqlite(&cfg.db)?;
+            let store = Store::open(&cfg.db).await?;
+            let t = |ms: Option<i64>| ms.map_or("-".to_string(), gatewatch_core::time::rfc3339);
+            println!(
+                "{:<18} {:<6} {:<20} {:<20} {:<20}  NAME",
+                "ID", "SCOPE", "CREATED", "LAST USED", "REVOKED"
+            );
+            for k in store.tokens().await? {
+                println!(
+                    "{:<18} {:<6} {:<20} {:<20} {:<20}  {}",
+                    k.id,
+                    k.scope,
+                    t(Some(k.created_at)),
+                    t(k.last_used),
+                    t(k.revoked_at),
+                    k.name
+                );
+            }
+            store.close().await;
+        }
+        TokenCmd::Revoke { id, db } => {
+            let cfg = load_config(config, Some(&db))?;
+            require_existing_sqlite(&cfg.db)?;
+            let store = Store::open(&cfg.db).await?;
+            let done = store.revoke_token(&id, now).await?;
+            store.close().await;
+            if !done {
+                bail!("no active token {id} (see `gatewatch token list`)");
+            }
+            println!("revoked {id}");
+        }
+    }
+    Ok(())
+}
+
 /// The detector for a replay or ingest: resumes from the store's profiles and open alerts.
 /// Without GeoIP databases it still runs, minus the geographic rules and network grouping.
 async fn build_detector(cfg: &Config, store: &Store) -> Result<Option<Box<dyn gatewatch_core::Observer>>> {
@@ -613,7 +693,10 @@ async fn build_detector(cfg: &Config, store: &Store) -> Result<Option<Box<dyn ga
     };
     let profiles = store.profiles().await?;
     let unresolved = store.unresolved_alerts().await?;
-    let d = gatewatch_detect::Detector::new(&cfg.detect, geo, profiles, unresolved)?;
+    let mut d = gatewatch_detect::Detector::new(&cfg.detect, geo, profiles, unresolved)?;
+    // Suppressions made through the API apply too (live detectors re-read them every minute).
+    let stored: Vec<_> = store.suppressions().await?.iter().map(|s| s.to_config()).collect();
+    gatewatch_core::Observer::set_store_suppressions(&mut d, &stored);
     Ok(Some(Box::new(d)))
 }
 
@@ -709,9 +792,10 @@ fn print_alerts(alerts: &[gatewatch_core::Alert], format: AlertFormat) -> Result
     Ok(())
 }
 
-async fn serve(store: Store, listen: SocketAddr) -> Result<()> {
+async fn serve(store: Store, cfg: &Config, listen: SocketAddr) -> Result<()> {
     gatewatch_api::serve(
         store,
+        &cfg.api,
         listen,
         |addr| {
             println!("gatewatch API listening on http://{addr}");
@@ -817,23 +901,34 @@ async fn demo(
         println!("  {a}");
     }
     let base = format!("http://{listen}");
-    println!("\ntry:");
-    println!("  curl -s '{base}/v1/alerts?limit=5'");
-    println!("  curl -s '{base}/v1/alerts?rule=brute_force'");
+    // The demo's own admin token: the API refuses callers without one.
+    let (id, token, hash) = gatewatch_api::auth::new_token();
+    store.create_token(&id, "demo", "admin", &hash, chrono::Utc::now().timestamp_millis()).await?;
+    println!("\ndashboard: {base}/#token={token}");
+    println!("\ntry (the demo made an admin token; `gatewatch token create` makes more):");
+    println!("  export GATEWATCH_TOKEN={token}");
+    println!("  curl -s -H \"Authorization: Bearer $GATEWATCH_TOKEN\" '{base}/v1/alerts?limit=5'");
+    println!("  curl -s -H \"Authorization: Bearer $GATEWATCH_TOKEN\" '{base}/v1/alerts?rule=brute_force'");
     if let Some(a) = alerts.first() {
-        println!("  curl -s '{base}/v1/alerts/{}'", a.id);
+        println!("  curl -s -H \"Authorization: Bearer $GATEWATCH_TOKEN\" '{base}/v1/alerts/{}'", a.id);
     }
-    println!("  curl -s '{base}/v1/clients?metric=s401&from={from}&to={to}&limit=5'");
-    println!("  curl -s '{base}/v1/clients?metric=s404&from={from}&to={to}&limit=5'");
-    println!("  curl -s '{base}/v1/clients?metric=distinct_paths&from={from}&to={to}&limit=5'");
+    println!(
+        "  curl -s -H \"Authorization: Bearer $GATEWATCH_TOKEN\" '{base}/v1/clients?metric=s401&from={from}&to={to}&limit=5'"
+    );
+    println!(
+        "  curl -s -H \"Authorization: Bearer $GATEWATCH_TOKEN\" '{base}/v1/clients?metric=s404&from={from}&to={to}&limit=5'"
+    );
+    println!(
+        "  curl -s -H \"Authorization: Bearer $GATEWATCH_TOKEN\" '{base}/v1/clients?metric=distinct_paths&from={from}&to={to}&limit=5'"
+    );
     if let Some(a) = attacks.first() {
         println!(
-            "  curl -s '{base}/v1/clients/{}/series?from={}&to={}'",
+            "  curl -s -H \"Authorization: Bearer $GATEWATCH_TOKEN\" '{base}/v1/clients/{}/series?from={}&to={}'",
             a.subject,
             gatewatch_core::time::rfc3339(a.start_ms - 300_000),
             gatewatch_core::time::rfc3339(a.end_ms + 300_000)
         );
     }
     println!("  curl -s '{base}/healthz'\n");
-    serve(store, listen).await
+    serve(store, &cfg, listen).await
 }

@@ -291,8 +291,13 @@ async fn hostile_input_goes_to_dead_letters_and_the_replay_goes_on() {
 
 /// Minimal HTTP/1.1 GET: (status, body).
 fn http_get(addr: &str, path: &str) -> (u16, String) {
+    http_get_as(addr, path, None)
+}
+
+fn http_get_as(addr: &str, path: &str, token: Option<&str>) -> (u16, String) {
     let mut s = std::net::TcpStream::connect(addr).unwrap();
-    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    let auth = token.map_or(String::new(), |t| format!("Authorization: Bearer {t}\r\n"));
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\n{auth}Connection: close\r\n\r\n").unwrap();
     let mut resp = String::new();
     s.read_to_string(&mut resp).unwrap();
     let status = resp.split(' ').nth(1).unwrap().parse().unwrap();
@@ -305,7 +310,8 @@ fn http_get(addr: &str, path: &str) -> (u16, String) {
     (status, body)
 }
 
-struct Server(Child, String);
+/// A running `serve` or `demo`: the process, its address, and a read token for its store.
+struct Server(Child, String, String);
 
 impl Server {
     fn start(args: &[&str]) -> Server {
@@ -317,18 +323,29 @@ impl Server {
         for (k, v) in env {
             cmd.env(k, v);
         }
+        // `serve --db URL` gets a token made for the test; the demo prints its own.
+        let mut token =
+            args.iter().position(|a| *a == "--db").map(|i| common::create_token(args[i + 1], "read"));
         let mut child = cmd.args(args).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
         let stdout = child.stdout.take().unwrap();
         let mut lines = BufReader::new(stdout).lines();
         let addr = loop {
             let line = lines.next().expect("server exited before listening").unwrap();
+            if let Some(rest) = line.split("#token=").nth(1) {
+                token = Some(rest.trim().to_string());
+            }
             if let Some(rest) = line.split("listening on http://").nth(1) {
                 break rest.trim().to_string();
             }
         };
         // Keep draining stdout so the server never blocks on a full pipe.
         std::thread::spawn(move || for _ in lines {});
-        Server(child, addr)
+        Server(child, addr, token.expect("a token for the server's store"))
+    }
+
+    /// GET with the server's token.
+    fn get(&self, path: &str) -> (u16, String) {
+        http_get_as(&self.1, path, Some(&self.2))
     }
 }
 
@@ -352,9 +369,12 @@ fn serve_answers_top_clients_and_series_for_the_injected_brute_force() {
 
     let (s, body) = http_get(addr, "/healthz");
     assert_eq!((s, body.as_str()), (200, r#"{"status":"ok"}"#));
+    // Data needs a token; a made-up one is refused like none.
+    assert_eq!(http_get(addr, "/v1/clients").0, 401);
+    assert_eq!(http_get_as(addr, "/v1/clients", Some("gwt_madeup")).0, 401);
 
     let (s, body) =
-        http_get(addr, "/v1/clients?metric=s401&from=2026-11-24T00:00:00Z&to=2026-11-25T00:00:00Z&limit=3");
+        server.get("/v1/clients?metric=s401&from=2026-11-24T00:00:00Z&to=2026-11-25T00:00:00Z&limit=3");
     assert_eq!(s, 200, "{body}");
     let v: Value = serde_json::from_str(&body).unwrap();
     let top = &v["clients"][0];
@@ -364,10 +384,9 @@ fn serve_answers_top_clients_and_series_for_the_injected_brute_force() {
     assert!(top["s401"].as_u64().unwrap() > 100, "{v}");
     assert!(top["s401"].as_u64() <= top["total"].as_u64());
 
-    let (s, body) = http_get(
-        addr,
-        &format!("/v1/clients/{subject}/series?from=2026-11-24T00:00:00Z&to=2026-11-24T01:30:00Z&step=1h"),
-    );
+    let (s, body) = server.get(&format!(
+        "/v1/clients/{subject}/series?from=2026-11-24T00:00:00Z&to=2026-11-24T01:30:00Z&step=1h"
+    ));
     assert_eq!(s, 200, "{body}");
     let v: Value = serde_json::from_str(&body).unwrap();
     let points = v["points"].as_array().unwrap();
@@ -375,10 +394,10 @@ fn serve_answers_top_clients_and_series_for_the_injected_brute_force() {
     let sum: u64 = points.iter().map(|p| p["s401"].as_u64().unwrap()).sum();
     assert_eq!(sum, top["s401"].as_u64().unwrap(), "series sums to the top-N figure");
 
-    let (s, body) = http_get(addr, "/v1/clients?metric=nope");
+    let (s, body) = server.get("/v1/clients?metric=nope");
     assert_eq!(s, 400);
     assert!(body.contains("\"name\":\"metric\""), "{body}");
-    let (s, _) = http_get(addr, "/nothing-here");
+    let (s, _) = server.get("/nothing-here");
     assert_eq!(s, 404);
 }
 
@@ -399,11 +418,11 @@ fn demo_generates_replays_and_serves() {
             dir.path().to_str().unwrap(),
         ],
     );
-    let (s, body) = http_get(&server.1, "/v1/clients?metric=total&limit=5");
+    let (s, body) = server.get("/v1/clients?metric=total&limit=5");
     assert_eq!(s, 200, "{body}");
     let v: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(v["clients"].as_array().unwrap().len(), 5, "{v}");
-    let (s, body) = http_get(&server.1, "/v1/alerts");
+    let (s, body) = server.get("/v1/alerts");
     assert_eq!(s, 200, "{body}");
     let v: Value = serde_json::from_str(&body).unwrap();
     assert!(!v["alerts"].as_array().unwrap().is_empty(), "the demo opens onto alerts: {v}");
@@ -599,7 +618,7 @@ async fn no_canary_reaches_the_store_the_logs_or_the_api() {
 
     let server = Server::start(&["serve", "--listen", "127.0.0.1:0", "--db", &db]);
     let range = "from=2026-11-24T14:00:00Z&to=2026-11-24T15:00:00Z";
-    let (s, body) = http_get(&server.1, &format!("/v1/clients?metric=total&limit=100&{range}"));
+    let (s, body) = server.get(&format!("/v1/clients?metric=total&limit=100&{range}"));
     assert_eq!(s, 200);
     let v: Value = serde_json::from_str(&body).unwrap();
     let clients = v["clients"].as_array().unwrap();
@@ -622,7 +641,7 @@ async fn no_canary_reaches_the_store_the_logs_or_the_api() {
                 }
             })
             .collect();
-        let (s, series) = http_get(&server.1, &format!("/v1/clients/{enc}/series?{range}"));
+        let (s, series) = server.get(&format!("/v1/clients/{enc}/series?{range}"));
         assert_eq!(s, 200, "{key}: {series}");
         seen.push((format!("series of {key}"), series.into_bytes()));
     }
@@ -837,7 +856,7 @@ async fn alerts_are_explained_deduplicated_and_survive_a_restart() {
     let mut paged = Vec::new();
     let mut cursor = String::new();
     loop {
-        let (s, body) = http_get(&server.1, &format!("/v1/alerts?limit=2{cursor}"));
+        let (s, body) = server.get(&format!("/v1/alerts?limit=2{cursor}"));
         assert_eq!(s, 200, "{body}");
         let v: Value = serde_json::from_str(&body).unwrap();
         paged.extend(v["alerts"].as_array().unwrap().iter().cloned());
@@ -848,12 +867,11 @@ async fn alerts_are_explained_deduplicated_and_survive_a_restart() {
         assert!(paged.len() <= whole.len(), "pagination does not end");
     }
     assert_eq!(ids(&paged), ids(&whole));
-    let (s, body) = http_get(&server.1, &format!("/v1/alerts/{}", bf["id"].as_str().unwrap()));
+    let (s, body) = server.get(&format!("/v1/alerts/{}", bf["id"].as_str().unwrap()));
     assert_eq!(s, 200, "{body}");
     assert_eq!(serde_json::from_str::<Value>(&body).unwrap(), *bf);
     let status = bf["status"].as_str().unwrap();
-    let (s, body) =
-        http_get(&server.1, &format!("/v1/alerts?kind=credential_abuse&rule=brute_force&status={status}"));
+    let (s, body) = server.get(&format!("/v1/alerts?kind=credential_abuse&rule=brute_force&status={status}"));
     assert_eq!(s, 200);
     assert_eq!(
         serde_json::from_str::<Value>(&body).unwrap()["alerts"].as_array().unwrap().len(),
@@ -869,14 +887,14 @@ async fn alerts_are_explained_deduplicated_and_survive_a_restart() {
         ("colour=red", "colour"),
         ("since=2026-11-25T00:00:00Z&until=2026-11-24T00:00:00Z", "since"),
     ] {
-        let (s, body) = http_get(&server.1, &format!("/v1/alerts?{query}"));
+        let (s, body) = server.get(&format!("/v1/alerts?{query}"));
         assert_eq!(s, 400, "{query}: {body}");
         assert!(body.contains(&format!("\"name\":\"{param}\"")), "{query}: {body}");
     }
-    assert_eq!(http_get(&server.1, "/v1/alerts/alt_0000").0, 404);
-    let (s, body) = http_get(&server.1, &format!("/v1/alerts/{}?x=1", bf["id"].as_str().unwrap()));
+    assert_eq!(server.get("/v1/alerts/alt_0000").0, 404);
+    let (s, body) = server.get(&format!("/v1/alerts/{}?x=1", bf["id"].as_str().unwrap()));
     assert_eq!(s, 400, "{body}");
-    assert_eq!(http_get(&server.1, "/v1/alerts/..%2F..%2Fetc").0, 400);
+    assert_eq!(server.get("/v1/alerts/..%2F..%2Fetc").0, 400);
     drop(server);
 
     // Filters.

@@ -558,6 +558,7 @@ async fn firehose_receiver_acknowledges_after_commit_and_drops_retries() {
     let port = free_port();
     let key = "firehose-access-key-0123456789";
     let api_port = free_port();
+    let token = create_token(&db, "read");
     // `run`: the receiver, the detector and the API in one process.
     let mut c = bin();
     c.env("GATEWATCH_FIREHOSE__ACCESS_KEY", key)
@@ -612,13 +613,13 @@ async fn firehose_receiver_acknowledges_after_commit_and_drops_retries() {
     }
     assert_eq!(committed(&db, "firehose:").await, lines.len() as u64);
     // The API of the same process answers from what was delivered.
-    let resp =
-        reqwest::get(format!("http://127.0.0.1:{api_port}/v1/clients?metric=total&limit=3")).await.unwrap();
+    let http = reqwest::Client::new();
+    let get = |path: &str| http.get(format!("http://127.0.0.1:{api_port}{path}")).bearer_auth(&token).send();
+    let resp = get("/v1/clients?metric=total&limit=3").await.unwrap();
     assert_eq!(resp.status().as_u16(), 200);
     let v: serde_json::Value = serde_json::from_str(&resp.text().await.unwrap()).unwrap();
     assert_eq!(v["clients"].as_array().map(Vec::len), Some(3), "{v}");
     // Pipeline health as the store sees it.
-    let get = |path: &str| reqwest::get(format!("http://127.0.0.1:{api_port}{path}"));
     assert_eq!(get("/readyz").await.unwrap().status().as_u16(), 200);
     let stats: serde_json::Value =
         serde_json::from_str(&get("/v1/stats").await.unwrap().text().await.unwrap()).unwrap();
@@ -627,6 +628,21 @@ async fn firehose_receiver_acknowledges_after_commit_and_drops_retries() {
     assert_eq!(stats["dead_letters"], 0, "{stats}");
     assert!(stats["last_event_minute"].as_str().unwrap().starts_with("2026-11-24T"), "{stats}");
     assert_eq!(get("/v1/stats?x=1").await.unwrap().status().as_u16(), 400);
+    // Prometheus: what the receiver counted, and every metric the Grafana dashboards query.
+    let metrics = get("/metrics").await.unwrap().text().await.unwrap();
+    let ingested = format!("gatewatch_events_ingested_total{{source=\"firehose\"}} {}", lines.len());
+    assert!(metrics.lines().any(|l| l == ingested), "{ingested} missing:\n{metrics}");
+    let queried = dashboard_metrics();
+    assert!(queried.len() >= 10, "the dashboards query {queried:?}");
+    for name in &queried {
+        let exported = [name.clone(), format!("{name}_bucket"), format!("{name}_count")];
+        assert!(
+            metrics.lines().any(|l| exported
+                .iter()
+                .any(|e| l.starts_with(&format!("{e}{{")) || l.starts_with(&format!("{e} ")))),
+            "dashboards query {name}, which /metrics does not export:\n{metrics}"
+        );
+    }
     terminate(child);
     assert_equals_replay(&db, &input, dir.path()).await;
 }
@@ -760,5 +776,49 @@ async fn a_missing_stream_or_log_group_stops_ingest_with_its_name() {
         assert!(!out.status.success(), "{err}");
         assert!(err.contains(name) && err.contains("error:"), "{err}");
         assert!(started.elapsed() < Duration::from_secs(30), "gave up only after {:?}", started.elapsed());
+    }
+}
+
+/// Every `gatewatch_…` metric name the Grafana dashboards in `dashboards/` query (histogram
+/// suffixes stripped).
+fn dashboard_metrics() -> std::collections::BTreeSet<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("dashboards");
+    let mut names = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let dash: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let mut exprs = Vec::new();
+        collect_exprs(&dash, &mut exprs);
+        for e in exprs {
+            let mut rest = e.as_str();
+            while let Some(i) = rest.find("gatewatch_") {
+                let tail = &rest[i..];
+                let end = tail.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(tail.len());
+                let name = &tail[..end];
+                let base =
+                    ["_bucket", "_sum", "_count"].iter().fold(name, |n, s| n.strip_suffix(s).unwrap_or(n));
+                names.insert(base.to_string());
+                rest = &tail[end..];
+            }
+        }
+    }
+    names
+}
+
+fn collect_exprs(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m {
+                match (k.as_str(), x) {
+                    ("expr" | "query", serde_json::Value::String(s)) => out.push(s.clone()),
+                    _ => collect_exprs(x, out),
+                }
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| collect_exprs(x, out)),
+        _ => {}
     }
 }

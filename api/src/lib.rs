@@ -1,52 +1,222 @@
-//! gatewatch HTTP API (axum): per-client series and top-N queries over the store, health.
+//! gatewatch HTTP API (axum): alerts, client series, suppressions, dead letters, pipeline
+//! health, Prometheus metrics, the OpenAPI document and the web dashboard.
 //!
-//! Handlers stay thin: validate the query (every rejection names its parameter), one store
+//! Handlers stay thin: validate the input (every rejection names its parameter), one store
 //! call, shape the JSON of DESIGN.md. Errors become problem+json in `error.rs` only.
-//! Not yet here (tracked separately): authentication, rate limits, alert acknowledgement,
-//! dashboard, Prometheus metrics. `/v1/stats` reports pipeline health as the store sees it.
+//!
+//! The API practises what gatewatch preaches (DESIGN.md invariant 6): every data route needs a
+//! bearer token (`auth.rs`; read or admin scope, checked per route), each caller is rate-limited
+//! (429 + Retry-After), bodies are capped, requests time out, unknown routes and methods get
+//! 404/405, unknown query parameters are refused by name, CORS is closed unless origins are
+//! configured, and no header is ever logged.
 
+mod admin;
+mod alerts;
+pub mod auth;
+mod clients;
 mod error;
+pub mod metrics;
+pub mod openapi;
 
+pub use auth::{Caller, JwtVerifier, Scope};
 pub use error::ApiError;
 
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, header};
+use axum::extract::{ConnectInfo, Query, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
-use gatewatch_core::time::{HOUR_MS, MINUTE_MS, floor_to, parse_time_param, rfc3339};
-use gatewatch_core::{ClientKey, Metric, MinuteAgg, Store};
-use serde_json::{Map, Value, json};
+use gatewatch_core::Store;
+use gatewatch_core::config::ApiConfig;
+use gatewatch_core::time::{parse_time_param, rfc3339};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use metrics_exporter_prometheus::PrometheusHandle;
+use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::future::Future;
-use std::net::SocketAddr;
-
-/// Most clients one top-N answer lists.
-const MAX_LIMIT: usize = 1000;
-/// Most points one series answer holds (a week of minutes).
-const MAX_POINTS: i64 = 10_080;
-/// Longest range a top-N query may cover.
-const MAX_RANGE_MS: i64 = 31 * 24 * HOUR_MS;
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
 
 #[derive(Clone)]
-struct Ctx {
-    store: Store,
+pub(crate) struct Ctx {
+    pub store: Store,
+    auth: Arc<auth::Authenticator>,
+    /// Requests per caller (token id or SSO subject).
+    limiter: Arc<DefaultKeyedRateLimiter<String>>,
+    /// Failed authentications per address: a token-guessing flood gets 429, not a store query.
+    failures: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    metrics: PrometheusHandle,
+    metrics_public: bool,
 }
 
-/// The API router over `store`.
-pub fn router(store: Store) -> Router {
-    Router::new()
+/// The API router over `store`. `jwt` enables SSO tokens beside the API's own.
+pub fn router(store: Store, cfg: &ApiConfig, jwt: Option<Arc<JwtVerifier>>) -> Router {
+    let per_minute = NonZeroU32::new(cfg.rate_limit_per_minute.max(1)).expect("max(1) is not zero");
+    let burst = NonZeroU32::new(cfg.rate_limit_burst.max(1)).expect("max(1) is not zero");
+    let ctx = Ctx {
+        auth: Arc::new(auth::Authenticator::new(store.clone(), jwt)),
+        store,
+        limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute).allow_burst(burst))),
+        failures: Arc::new(RateLimiter::keyed(
+            Quota::per_minute(NonZeroU32::new(30).expect("30")).allow_burst(NonZeroU32::new(10).expect("10")),
+        )),
+        metrics: metrics::install(),
+        metrics_public: cfg.metrics_public,
+    };
+    let read = Router::new()
+        .route("/v1/stats", get(stats))
+        .route("/v1/clients", get(clients::top_clients))
+        .route("/v1/clients/{client}/series", get(clients::series))
+        .route("/v1/alerts", get(alerts::list_alerts))
+        .route("/v1/alerts/{id}", get(alerts::get_alert))
+        .route("/v1/suppressions", get(admin::list_suppressions))
+        .route_layer(middleware::from_fn_with_state(ctx.clone(), require_read));
+    let admin = Router::new()
+        .route("/v1/alerts/{id}/ack", post(alerts::ack))
+        .route("/v1/alerts/{id}/resolve", post(alerts::resolve))
+        .route("/v1/suppressions", post(admin::create_suppression))
+        .route("/v1/suppressions/{id}", axum::routing::delete(admin::delete_suppression))
+        .route("/v1/dead-letters", get(admin::dead_letters))
+        .route_layer(middleware::from_fn_with_state(ctx.clone(), require_admin));
+    let mut app = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-        .route("/v1/stats", get(stats))
-        .route("/v1/clients", get(top_clients))
-        .route("/v1/clients/{client}/series", get(series))
-        .route("/v1/alerts", get(list_alerts))
-        .route("/v1/alerts/{id}", get(get_alert))
+        .route("/metrics", get(metrics_route))
+        .route("/openapi.json", get(openapi_json))
+        .merge(read)
+        .merge(admin)
         .fallback(|| async { ApiError::not_found("no such route") })
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
-        .layer(axum::middleware::map_response(security_headers))
-        .with_state(Ctx { store })
+        .layer(axum::extract::DefaultBodyLimit::max(cfg.max_body_bytes))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(cfg.max_body_bytes))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(cfg.request_timeout_secs),
+        ))
+        .layer(middleware::map_response(problem_for_bare_errors))
+        .layer(middleware::map_response(security_headers));
+    if !cfg.cors_origins.is_empty() {
+        let origins: Vec<HeaderValue> = cfg.cors_origins.iter().filter_map(|o| o.parse().ok()).collect();
+        app = app.layer(
+            tower_http::cors::CorsLayer::new()
+                .allow_origin(origins)
+                .allow_methods([Method::GET, Method::POST, Method::DELETE])
+                .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+                .max_age(Duration::from_secs(600)),
+        );
+    }
+    let limiter = Arc::clone(&ctx.limiter);
+    let failures = Arc::clone(&ctx.failures);
+    // Keyed limiters forget idle keys, so memory follows active callers, not history.
+    if tokio::runtime::Handle::try_current().is_ok() {
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(60));
+            loop {
+                tick.tick().await;
+                limiter.retain_recent();
+                failures.retain_recent();
+                limiter.shrink_to_fit();
+                failures.shrink_to_fit();
+            }
+        });
+    }
+    app.layer(middleware::from_fn(metrics::track)).with_state(ctx)
+}
+
+async fn require_read(State(ctx): State<Ctx>, req: Request, next: Next) -> Response {
+    authorize(ctx, Scope::Read, req, next).await
+}
+
+async fn require_admin(State(ctx): State<Ctx>, req: Request, next: Next) -> Response {
+    authorize(ctx, Scope::Admin, req, next).await
+}
+
+/// Authenticates, rate-limits, then checks the scope; the caller rides in the request.
+async fn authorize(ctx: Ctx, need: Scope, mut req: Request, next: Next) -> Response {
+    let caller = match caller(&ctx, &req).await {
+        Ok(c) => c,
+        Err(e) => return e,
+    };
+    if caller.scope < need {
+        return ApiError {
+            status: StatusCode::FORBIDDEN,
+            detail: format!("this route needs a token with the {} scope", need.as_str()),
+            param: None,
+        }
+        .into_response();
+    }
+    req.extensions_mut().insert(caller);
+    next.run(req).await
+}
+
+/// The request's caller, rate-limited. Reads what it needs before awaiting (a request body is
+/// not `Sync`, so a borrowed request cannot live across an await).
+fn caller(ctx: &Ctx, req: &Request) -> impl Future<Output = Result<Caller, Response>> + Send + 'static {
+    let header = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let ip = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let ctx = ctx.clone();
+    async move { caller_from(&ctx, header, ip).await }
+}
+
+async fn caller_from(ctx: &Ctx, header: Option<String>, ip: Option<IpAddr>) -> Result<Caller, Response> {
+    match ctx.auth.authenticate(header.as_deref()).await {
+        Ok(c) => match ctx.limiter.check_key(&c.id) {
+            Ok(()) => Ok(c),
+            Err(not_until) => {
+                let wait = not_until
+                    .wait_time_from(governor::clock::Clock::now(&governor::clock::DefaultClock::default()));
+                Err(too_many(wait))
+            }
+        },
+        Err(e) => {
+            if let Some(ip) = ip
+                && let Err(not_until) = ctx.failures.check_key(&ip)
+            {
+                let wait = not_until
+                    .wait_time_from(governor::clock::Clock::now(&governor::clock::DefaultClock::default()));
+                return Err(too_many(wait));
+            }
+            Err(e.into_response())
+        }
+    }
+}
+
+fn too_many(wait: Duration) -> Response {
+    ::metrics::counter!(metrics::RATE_LIMITED).increment(1);
+    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    let mut res = ApiError {
+        status: StatusCode::TOO_MANY_REQUESTS,
+        detail: format!("rate limit reached; retry in {secs} s"),
+        param: None,
+    }
+    .into_response();
+    res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs.max(1)));
+    res
+}
+
+/// Layers and extractors that answer on their own (body too large, timeout, an undecodable
+/// path or query) send plain text: give them the problem+json body every other error has.
+async fn problem_for_bare_errors(res: Response) -> Response {
+    let status = res.status();
+    let problem = res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v == "application/problem+json");
+    if (status.is_client_error() || status.is_server_error()) && !problem {
+        let detail = match status {
+            StatusCode::PAYLOAD_TOO_LARGE => "request body too large",
+            StatusCode::SERVICE_UNAVAILABLE | StatusCode::REQUEST_TIMEOUT => "the request took too long",
+            StatusCode::BAD_REQUEST => "the request's path, query string or body could not be decoded",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => "send the body as application/json",
+            s => s.canonical_reason().unwrap_or("error"),
+        };
+        let mut out = ApiError { status, detail: detail.into(), param: None }.into_response();
+        if let Some(v) = res.headers().get(header::RETRY_AFTER) {
+            out.headers_mut().insert(header::RETRY_AFTER, v.clone());
+        }
+        return out;
+    }
+    res
 }
 
 async fn security_headers(mut res: Response) -> Response {
@@ -54,33 +224,59 @@ async fn security_headers(mut res: Response) -> Response {
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        );
+    }
     res
 }
 
 /// Serves the API on `listen` until `shutdown` resolves. Calls `ready` with the bound address.
+/// Loads the SSO key set first when `[api.jwt]` is configured.
 pub async fn serve(
     store: Store,
+    cfg: &ApiConfig,
     listen: SocketAddr,
     ready: impl FnOnce(SocketAddr),
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let jwt = if cfg.jwt.issuer.is_empty() {
+        None
+    } else {
+        let v = JwtVerifier::load(&cfg.jwt).await.map_err(std::io::Error::other)?;
+        if !cfg.jwt.jwks_url.is_empty() {
+            v.spawn_refresh();
+        }
+        Some(v)
+    };
     let listener = tokio::net::TcpListener::bind(listen).await?;
     ready(listener.local_addr()?);
-    axum::serve(listener, router(store)).with_graceful_shutdown(shutdown).await
+    let app = router(store, cfg, jwt);
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
+#[utoipa::path(get, path = "/healthz", tag = "health",
+    responses((status = 200, description = "The process is up", body = openapi::Status)))]
 async fn healthz() -> Json<Value> {
     Json(json!({"status": "ok"}))
 }
 
 /// Ready when the store answers.
+#[utoipa::path(get, path = "/readyz", tag = "health", responses(
+    (status = 200, description = "The store answers", body = openapi::Status),
+    (status = 503, description = "The store does not answer", body = openapi::Problem, content_type = "application/problem+json")))]
 async fn readyz(State(ctx): State<Ctx>) -> Response {
     match ctx.store.ping().await {
         Ok(()) => Json(json!({"status": "ready"})).into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "readyz: store unreachable");
             ApiError {
-                status: axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                status: StatusCode::SERVICE_UNAVAILABLE,
                 detail: "the store does not answer".into(),
                 param: None,
             }
@@ -89,12 +285,36 @@ async fn readyz(State(ctx): State<Ctx>) -> Response {
     }
 }
 
+/// Prometheus text exposition. Needs a read token unless `api.metrics_public` is set.
+#[utoipa::path(get, path = "/metrics", tag = "health", security(("bearer" = [])), responses(
+    (status = 200, description = "Prometheus text format", body = String, content_type = "text/plain"),
+    (status = 401, description = "No valid token", body = openapi::Problem, content_type = "application/problem+json"),
+    (status = 429, description = "Rate limited", body = openapi::Problem, content_type = "application/problem+json")))]
+async fn metrics_route(State(ctx): State<Ctx>, req: Request) -> Response {
+    if !ctx.metrics_public
+        && let Err(res) = caller(&ctx, &req).await
+    {
+        return res;
+    }
+    match metrics::render(&ctx.metrics, &ctx.store).await {
+        Ok(text) => ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response(),
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
+async fn openapi_json() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], openapi::document()).into_response()
+}
+
 /// Pipeline health from the store: sources (position, events, last commit), dead letters,
 /// newest event minute, alerts by status, SIEM delivery per destination.
+#[utoipa::path(get, path = "/v1/stats", tag = "health", security(("bearer" = [])), responses(
+    (status = 200, description = "Pipeline health", body = openapi::Stats),
+    (status = 400, description = "A parameter was given", body = openapi::Problem, content_type = "application/problem+json"),
+    (status = 401, description = "No valid token", body = openapi::Problem, content_type = "application/problem+json"),
+    (status = 429, description = "Rate limited", body = openapi::Problem, content_type = "application/problem+json")))]
 async fn stats(State(ctx): State<Ctx>, Query(q): Params) -> Result<Json<Value>, ApiError> {
-    if let Some(k) = q.keys().next() {
-        return Err(ApiError::bad_param(k, "this route takes no parameters"));
-    }
+    reject_unknown(&q, &[])?;
     let s = ctx.store.pipeline_stats().await?;
     let now = chrono::Utc::now().timestamp_millis();
     let sources: Vec<Value> = s
@@ -128,10 +348,11 @@ async fn stats(State(ctx): State<Ctx>, Query(q): Params) -> Result<Json<Value>, 
     })))
 }
 
-type Params = Query<HashMap<String, String>>;
+pub(crate) type Params = Query<HashMap<String, String>>;
 
-fn reject_unknown(q: &HashMap<String, String>, allowed: &[&str]) -> Result<(), ApiError> {
+pub(crate) fn reject_unknown(q: &HashMap<String, String>, allowed: &[&str]) -> Result<(), ApiError> {
     match q.keys().find(|k| !allowed.contains(&k.as_str())) {
+        Some(k) if allowed.is_empty() => Err(ApiError::bad_param(k, "this route takes no parameters")),
         Some(k) => {
             Err(ApiError::bad_param(k, format!("unknown parameter; this route takes {}", allowed.join(", "))))
         }
@@ -140,7 +361,7 @@ fn reject_unknown(q: &HashMap<String, String>, allowed: &[&str]) -> Result<(), A
 }
 
 /// A time parameter: RFC 3339 or epoch milliseconds; the error names the parameter.
-fn time_param(q: &HashMap<String, String>, name: &str) -> Result<Option<i64>, ApiError> {
+pub(crate) fn time_param(q: &HashMap<String, String>, name: &str) -> Result<Option<i64>, ApiError> {
     q.get(name)
         .map(|v| {
             parse_time_param(v).ok_or_else(|| {
@@ -150,306 +371,23 @@ fn time_param(q: &HashMap<String, String>, name: &str) -> Result<Option<i64>, Ap
         .transpose()
 }
 
-/// `from`/`to` (RFC 3339 or epoch ms); by default the last hour of stored data.
-async fn time_range(store: &Store, q: &HashMap<String, String>) -> Result<(i64, i64), ApiError> {
-    let parse = |name: &str| time_param(q, name);
-    let (from, to) = (parse("from")?, parse("to")?);
-    let to = match to {
-        Some(t) => t,
-        None => match store.time_range().await? {
-            Some((_, last)) => last + MINUTE_MS,
-            None => chrono::Utc::now().timestamp_millis(),
-        },
-    };
-    let from = from.unwrap_or(to - HOUR_MS);
-    if from >= to {
-        return Err(ApiError::bad_param("from", "must be before `to`"));
-    }
-    Ok((from, to))
-}
-
-fn num(v: Option<f64>) -> Value {
-    v.map_or(Value::Null, |x| json!((x * 10.0).round() / 10.0))
-}
-
-/// The metrics of DESIGN.md, by name, for one aggregate.
-fn metrics(a: &MinuteAgg, out: &mut Map<String, Value>) {
-    let c = &a.counts;
-    for (name, v) in [
-        ("total", c.total),
-        ("s2xx", c.s2xx),
-        ("s3xx", c.s3xx),
-        ("s4xx", c.s4xx),
-        ("s401", c.s401),
-        ("s403", c.s403),
-        ("s404", c.s404),
-        ("s429", c.s429),
-        ("s5xx", c.s5xx),
-        ("bytes", c.bytes),
-    ] {
-        out.insert(name.into(), json!(v));
-    }
-    out.insert("latency_p50_ms".into(), num(a.latency_p50_ms()));
-    out.insert("latency_p95_ms".into(), num(a.latency_p95_ms()));
-    out.insert("latency_max_ms".into(), num(a.latency_max_ms));
-    out.insert("distinct_paths".into(), json!(a.distinct_paths()));
-    out.insert("distinct_ips".into(), json!(a.distinct_ips()));
-}
-
-async fn top_clients(State(ctx): State<Ctx>, Query(q): Params) -> Result<Json<Value>, ApiError> {
-    reject_unknown(&q, &["metric", "from", "to", "limit"])?;
-    let metric: Metric = q
-        .get("metric")
-        .map_or(Ok(Metric::Total), |m| m.parse())
-        .map_err(|e| ApiError::bad_param("metric", e))?;
-    let limit = match q.get("limit") {
-        None => 10,
-        Some(l) => l.parse::<usize>().ok().filter(|l| (1..=MAX_LIMIT).contains(l)).ok_or_else(|| {
-            ApiError::bad_param("limit", format!("expected an integer from 1 to {MAX_LIMIT}"))
-        })?,
-    };
-    let (from, to) = time_range(&ctx.store, &q).await?;
-    if to - from > MAX_RANGE_MS {
-        return Err(ApiError::bad_param("from", "range longer than 31 days"));
-    }
-    let top = ctx.store.top_clients(metric, from, to, limit).await?;
-    let clients: Vec<Value> = top
-        .iter()
-        .map(|(k, a)| {
-            let mut m = Map::new();
-            m.insert("client".into(), json!(k));
-            metrics(a, &mut m);
-            Value::Object(m)
-        })
-        .collect();
-    Ok(Json(json!({
-        "metric": metric.as_str(),
-        "from": rfc3339(from),
-        "to": rfc3339(to),
-        "clients": clients,
-    })))
-}
-
-async fn series(
-    State(ctx): State<Ctx>,
-    Path(client): Path<String>,
-    Query(q): Params,
-) -> Result<Response, ApiError> {
-    reject_unknown(&q, &["from", "to", "step"])?;
-    let client: ClientKey = client.parse().map_err(|e: String| ApiError::bad_param("client", e))?;
-    let step = match q.get("step").map(String::as_str) {
-        None | Some("1m") => MINUTE_MS,
-        Some("1h") => HOUR_MS,
-        Some(_) => return Err(ApiError::bad_param("step", "expected 1m or 1h")),
-    };
-    let (from, to) = time_range(&ctx.store, &q).await?;
-    let (from, to) = (floor_to(from, step), floor_to(to - 1, step) + step);
-    if (to - from) / step > MAX_POINTS {
-        return Err(ApiError::bad_param(
-            "step",
-            format!("range holds more than {MAX_POINTS} points; use step=1h or a shorter range"),
-        ));
-    }
-    let rows = ctx.store.series(&client, from, to).await?;
-    // Zero-filled, one point per step, so charts need no gap logic.
-    let n = ((to - from) / step) as usize;
-    let mut buckets: Vec<MinuteAgg> = (0..n).map(|_| MinuteAgg::new()).collect();
-    for (minute, agg) in &rows {
-        let i = ((minute - from) / step) as usize;
-        if let Some(b) = buckets.get_mut(i) {
-            b.merge(agg);
-        }
-    }
-    let points: Vec<Value> = buckets
-        .iter()
-        .enumerate()
-        .map(|(i, a)| {
-            let mut m = Map::new();
-            m.insert("t".into(), json!(rfc3339(from + i as i64 * step)));
-            metrics(a, &mut m);
-            Value::Object(m)
-        })
-        .collect();
-    Ok(Json(json!({
-        "client": client,
-        "step": if step == MINUTE_MS { "1m" } else { "1h" },
-        "from": rfc3339(from),
-        "to": rfc3339(to),
-        "points": points,
-    }))
-    .into_response())
-}
-
-/// Most alerts one page holds.
-const MAX_ALERTS_PAGE: i64 = 500;
-
-/// `GET /v1/alerts?kind=&rule=&severity=&status=&subject=&since=&until=&limit=&cursor=`:
-/// newest `last_seen` first; `next_cursor` continues the listing.
-async fn list_alerts(State(ctx): State<Ctx>, Query(q): Params) -> Result<Json<Value>, ApiError> {
-    reject_unknown(
-        &q,
-        &["kind", "rule", "severity", "status", "subject", "since", "until", "limit", "cursor"],
-    )?;
-    fn parsed<T: std::str::FromStr<Err = String>>(
-        q: &HashMap<String, String>,
-        name: &str,
-    ) -> Result<Option<T>, ApiError> {
-        q.get(name).map(|v| v.parse::<T>().map_err(|e| ApiError::bad_param(name, e))).transpose()
-    }
-    let time = |name: &str| time_param(&q, name);
-    let limit = match q.get("limit") {
-        None => 100,
-        Some(v) => match v.parse::<i64>() {
-            Ok(n) if (1..=MAX_ALERTS_PAGE).contains(&n) => n,
-            _ => {
-                return Err(ApiError::bad_param(
-                    "limit",
-                    format!("must be an integer from 1 to {MAX_ALERTS_PAGE}"),
-                ));
-            }
-        },
-    };
-    let after = match q.get("cursor") {
-        None => None,
-        Some(c) => {
-            let bad = || {
-                ApiError::bad_param("cursor", "not a cursor returned by this API (use next_cursor as given)")
-            };
-            let (t, id) = c.split_once('~').ok_or_else(bad)?;
-            Some((t.parse::<i64>().map_err(|_| bad())?, id.to_string()))
-        }
-    };
-    let (since, until) = (time("since")?, time("until")?);
-    if let (Some(s), Some(u)) = (since, until)
-        && s >= u
-    {
-        return Err(ApiError::bad_param("since", "must be before `until`"));
-    }
-    let filter = gatewatch_core::store::AlertFilter {
-        kind: parsed(&q, "kind")?,
-        rule: parsed(&q, "rule")?,
-        severity: parsed(&q, "severity")?,
-        status: parsed(&q, "status")?,
-        subject: parsed(&q, "subject")?,
-        since,
-        until,
-        after,
-        limit: limit + 1,
-    };
-    let mut alerts = ctx.store.alerts(&filter).await?;
-    let more = alerts.len() as i64 > limit;
-    alerts.truncate(limit as usize);
-    let next = if more { alerts.last().map(|a| format!("{}~{}", a.last_seen, a.id)) } else { None };
-    Ok(Json(json!({
-        "alerts": alerts.iter().map(|a| a.to_json()).collect::<Vec<_>>(),
-        "next_cursor": next,
-    })))
-}
-
-async fn get_alert(
-    State(ctx): State<Ctx>,
-    Path(id): Path<String>,
-    Query(q): Params,
-) -> Result<Json<Value>, ApiError> {
-    reject_unknown(&q, &[])?;
-    if id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-        return Err(ApiError::bad_param("id", "alert ids look like alt_3f2a…"));
-    }
-    match ctx.store.alert(&id).await? {
-        Some(a) => Ok(Json(a.to_json())),
-        None => Err(ApiError::not_found(format!("no alert {id}"))),
+/// An integer parameter within `range`, or `default`.
+pub(crate) fn int_param(
+    q: &HashMap<String, String>,
+    name: &str,
+    default: i64,
+    range: std::ops::RangeInclusive<i64>,
+) -> Result<i64, ApiError> {
+    match q.get(name) {
+        None => Ok(default),
+        Some(v) => v.parse::<i64>().ok().filter(|n| range.contains(n)).ok_or_else(|| {
+            ApiError::bad_param(
+                name,
+                format!("expected an integer from {} to {}", range.start(), range.end()),
+            )
+        }),
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use axum::body::Body;
-    use axum::http::{Request, StatusCode};
-    use gatewatch_core::ClientKind;
-    use gatewatch_core::store::{BatchWrite, MinuteRow};
-    use tower::ServiceExt;
-
-    async fn store_with_data() -> Store {
-        let store = Store::open("sqlite::memory:").await.unwrap();
-        let mut rows = vec![];
-        for (ip, n403) in [("198.51.100.1", 5u16), ("198.51.100.2", 9), ("198.51.100.3", 1)] {
-            let mut agg = MinuteAgg::new();
-            for i in 0..10u16 {
-                let status = if i < n403 { 403 } else { 200 };
-                agg.observe(status, 100, Some(i as f64), &format!("/p/{i}"), Some(ip));
-            }
-            rows.push(MinuteRow {
-                client: ClientKey::new(ClientKind::Ip, ip),
-                minute: 1_795_531_200_000,
-                agg,
-            });
-        }
-        let w = BatchWrite { source: "t".into(), position: "lines=1".into(), rows, ..Default::default() };
-        store.commit_batch(w).await.unwrap();
-        store
-    }
-
-    async fn get(app: &Router, uri: &str) -> (StatusCode, Value) {
-        let res = app.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
-        let status = res.status();
-        let bytes = axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap();
-        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
-    }
-
-    #[tokio::test]
-    async fn top_clients_orders_by_metric() {
-        let app = router(store_with_data().await);
-        let (s, v) = get(&app, "/v1/clients?metric=s403&limit=2").await;
-        assert_eq!(s, StatusCode::OK, "{v}");
-        let c = v["clients"].as_array().unwrap();
-        assert_eq!(c.len(), 2);
-        assert_eq!(c[0]["client"], json!({"type": "ip", "value": "198.51.100.2"}));
-        assert_eq!(c[0]["s403"], 9);
-        assert_eq!(c[0]["s4xx"], 9);
-        assert_eq!(c[0]["total"], 10);
-        assert_eq!(c[0]["distinct_paths"], 10);
-        assert_eq!(c[1]["s403"], 5);
-    }
-
-    #[tokio::test]
-    async fn series_is_zero_filled_and_rolls_up() {
-        let app = router(store_with_data().await);
-        let uri = "/v1/clients/ip:198.51.100.1/series?from=2026-11-24T14:40:00Z&to=2026-11-24T14:45:00Z";
-        let (s, v) = get(&app, uri).await;
-        assert_eq!(s, StatusCode::OK, "{v}");
-        let p = v["points"].as_array().unwrap();
-        assert_eq!(p.len(), 5);
-        assert_eq!(p[0]["t"], "2026-11-24T14:40:00Z");
-        assert_eq!(p[0]["total"], 10);
-        assert_eq!(p[1]["total"], 0);
-        let (_, v) =
-            get(&app, "/v1/clients/ip:198.51.100.1/series?from=1795528800000&to=1795536000000&step=1h").await;
-        assert_eq!(v["points"].as_array().unwrap().len(), 2);
-        assert_eq!(v["points"][0]["total"], 10);
-    }
-
-    #[tokio::test]
-    async fn bad_input_names_the_parameter() {
-        let app = router(store_with_data().await);
-        for (uri, param) in [
-            ("/v1/clients?metric=s418", "metric"),
-            ("/v1/clients?limit=0", "limit"),
-            ("/v1/clients?from=yesterday", "from"),
-            ("/v1/clients?from=2000&to=1000", "from"),
-            ("/v1/clients?bogus=1", "bogus"),
-            ("/v1/clients/nobody/series", "client"),
-            ("/v1/clients/ip:1.2.3.4/series?step=5m", "step"),
-        ] {
-            let (s, v) = get(&app, uri).await;
-            assert_eq!(s, StatusCode::BAD_REQUEST, "{uri}");
-            assert_eq!(v["invalid_params"][0]["name"], param, "{uri}: {v}");
-        }
-        let (s, _) = get(&app, "/v2/nothing").await;
-        assert_eq!(s, StatusCode::NOT_FOUND);
-        let res =
-            app.clone().oneshot(Request::post("/v1/clients").body(Body::empty()).unwrap()).await.unwrap();
-        assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
-        assert_eq!(res.headers()["content-type"], "application/problem+json");
-    }
-}
+mod tests;

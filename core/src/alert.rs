@@ -334,6 +334,9 @@ pub trait Observer: Send {
     /// may close only up to `floor`, the event time every active source has reached, not up to
     /// the newest event of the fastest one. `None` lifts the limit (one source, a replay).
     fn set_progress_floor(&mut self, _floor: Option<i64>) {}
+    /// The suppressions made through the API (stored), replacing the previous such list; the
+    /// config file's suppressions stay.
+    fn set_store_suppressions(&mut self, _list: &[crate::config::Suppression]) {}
 }
 
 /// A batch of observations in one buffer: the reader fills it, the detector (on its own

@@ -42,6 +42,132 @@ pub struct Config {
     pub leases: LeaseConfig,
     /// SIEM destinations the alert outbox is delivered to (`[[forward]]`).
     pub forward: Vec<ForwardDestination>,
+    pub api: ApiConfig,
+}
+
+/// The REST API's own protection (`[api]`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ApiConfig {
+    /// Requests a minute one token may make (callers without a valid token: per address).
+    pub rate_limit_per_minute: u32,
+    /// Requests one token may make at once above the steady rate.
+    pub rate_limit_burst: u32,
+    /// Largest request body accepted (413 above it).
+    pub max_body_bytes: usize,
+    /// A request that takes longer is answered 503.
+    pub request_timeout_secs: u64,
+    /// Browser origins allowed to call the API (CORS); empty: none (closed).
+    pub cors_origins: Vec<String>,
+    /// Serve `/metrics` without a token (for scrapers that cannot send one).
+    pub metrics_public: bool,
+    /// SSO: accept JWTs from an identity provider beside the API's own tokens.
+    pub jwt: JwtConfig,
+}
+
+/// JWT validation for SSO (`[api.jwt]`); off while `issuer` is empty.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct JwtConfig {
+    /// Expected `iss`.
+    pub issuer: String,
+    /// Expected `aud`.
+    pub audience: String,
+    /// A JWKS file holding the signing keys…
+    pub jwks_file: String,
+    /// …or the issuer's JWKS URL (fetched at start and every `jwks_refresh_secs`).
+    pub jwks_url: String,
+    pub jwks_refresh_secs: u64,
+    /// The claim holding scopes (space-separated string or array).
+    pub scope_claim: String,
+    /// Scope values granting read and admin access.
+    pub read_scope: String,
+    pub admin_scope: String,
+    /// Clock skew tolerated on `exp` and `nbf`.
+    pub leeway_secs: u64,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        Self {
+            rate_limit_per_minute: 600,
+            rate_limit_burst: 60,
+            max_body_bytes: 64 * 1024,
+            request_timeout_secs: 30,
+            cors_origins: Vec::new(),
+            metrics_public: false,
+            jwt: JwtConfig::default(),
+        }
+    }
+}
+
+impl Default for JwtConfig {
+    fn default() -> Self {
+        Self {
+            issuer: String::new(),
+            audience: String::new(),
+            jwks_file: String::new(),
+            jwks_url: String::new(),
+            jwks_refresh_secs: 900,
+            scope_claim: "scope".into(),
+            read_scope: "gatewatch:read".into(),
+            admin_scope: "gatewatch:admin".into(),
+            leeway_secs: 60,
+        }
+    }
+}
+
+impl ApiConfig {
+    pub fn validate(&self) -> Result<()> {
+        let bad = |field: &str, why: &str| Err(Error::Config(format!("`api.{field}`: {why}")));
+        if self.rate_limit_per_minute == 0 {
+            return bad("rate_limit_per_minute", "must be at least 1");
+        }
+        if self.rate_limit_burst == 0 {
+            return bad("rate_limit_burst", "must be at least 1");
+        }
+        if !(1024..=16 << 20).contains(&self.max_body_bytes) {
+            return bad("max_body_bytes", "must be from 1024 to 16777216");
+        }
+        if !(1..=600).contains(&self.request_timeout_secs) {
+            return bad("request_timeout_secs", "must be from 1 to 600");
+        }
+        for (i, o) in self.cors_origins.iter().enumerate() {
+            let rest = o.strip_prefix("https://").or_else(|| o.strip_prefix("http://"));
+            if o == "*" || rest.is_none_or(|r| r.is_empty() || r.contains('/')) {
+                return bad(
+                    &format!("cors_origins[{i}]"),
+                    "must be an origin like https://grafana.example.com (no path, no wildcard)",
+                );
+            }
+        }
+        let j = &self.jwt;
+        let any = [&j.issuer, &j.audience, &j.jwks_file, &j.jwks_url].iter().any(|v| !v.is_empty());
+        if any {
+            if j.issuer.is_empty() {
+                return bad("jwt.issuer", "is required when any api.jwt key is set");
+            }
+            if j.audience.is_empty() {
+                return bad("jwt.audience", "is required when api.jwt.issuer is set");
+            }
+            if j.jwks_file.is_empty() == j.jwks_url.is_empty() {
+                return bad("jwt.jwks_file", "set exactly one of jwks_file and jwks_url");
+            }
+            if !j.jwks_url.is_empty()
+                && !j.jwks_url.starts_with("https://")
+                && !j.jwks_url.starts_with("http://")
+            {
+                return bad("jwt.jwks_url", "must be an http(s) URL");
+            }
+            if j.scope_claim.is_empty() || j.read_scope.is_empty() || j.admin_scope.is_empty() {
+                return bad("jwt.scope_claim", "scope_claim, read_scope and admin_scope must not be empty");
+            }
+            if j.jwks_refresh_secs < 10 {
+                return bad("jwt.jwks_refresh_secs", "must be at least 10");
+            }
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -162,6 +288,7 @@ impl Default for Config {
             firehose: FirehoseConfig::default(),
             leases: LeaseConfig::default(),
             forward: Vec::new(),
+            api: ApiConfig::default(),
         }
     }
 }
@@ -226,6 +353,7 @@ impl Config {
             return bad("ingest.max_future_skew_secs", "must not be negative");
         }
         self.detect.validate()?;
+        self.api.validate()?;
         crate::sources::validate(self)?;
         crate::sources::validate_forward(self)?;
         if self.listen.parse::<std::net::SocketAddr>().is_err() {
@@ -518,6 +646,31 @@ pub struct Suppression {
     pub reason: String,
 }
 
+impl Suppression {
+    /// `Err((field, why))` when a field is not usable; field is empty when the whole is at fault.
+    pub fn check(&self) -> std::result::Result<(), (String, String)> {
+        let bad = |f: &str, why: &str| Err((f.to_string(), why.to_string()));
+        if !self.rule.is_empty() && self.rule.parse::<crate::alert::Rule>().is_err() {
+            return bad("rule", "is not a rule name");
+        }
+        if !self.subject.is_empty()
+            && let Err(e) = self.subject.parse::<crate::alert::Subject>()
+        {
+            return bad("subject", &e);
+        }
+        if !self.cidr.is_empty() && crate::net::parse_cidr(&self.cidr).is_none() {
+            return bad("cidr", "must be a network like 10.0.0.0/8 or 2001:db8::/32");
+        }
+        if !self.until.is_empty() && crate::time::parse_time_param(&self.until).is_none() {
+            return bad("until", "must be RFC 3339, e.g. 2026-12-01T00:00:00Z");
+        }
+        if self.rule.is_empty() && self.subject.is_empty() && self.cidr.is_empty() {
+            return bad("", "names no rule, subject or cidr (it would hide every alert)");
+        }
+        Ok(())
+    }
+}
+
 impl Default for DetectConfig {
     fn default() -> Self {
         let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
@@ -783,31 +936,13 @@ impl DetectConfig {
             }
         }
         for (i, s) in self.suppressions.iter().enumerate() {
-            if !s.rule.is_empty() && s.rule.parse::<crate::alert::Rule>().is_err() {
-                return bad(format!("suppressions[{i}].rule"), "is not a rule name");
-            }
-            if !s.subject.is_empty()
-                && let Err(e) = s.subject.parse::<crate::alert::Subject>()
-            {
-                return Err(Error::Config(format!("`detect.suppressions[{i}].subject`: {e}")));
-            }
-            if !s.cidr.is_empty() && crate::net::parse_cidr(&s.cidr).is_none() {
-                return bad(
-                    format!("suppressions[{i}].cidr"),
-                    "must be a network like 10.0.0.0/8 or 2001:db8::/32",
-                );
-            }
-            if !s.until.is_empty() && crate::time::parse_time_param(&s.until).is_none() {
-                return bad(
-                    format!("suppressions[{i}].until"),
-                    "must be RFC 3339, e.g. 2026-12-01T00:00:00Z",
-                );
-            }
-            if s.rule.is_empty() && s.subject.is_empty() && s.cidr.is_empty() {
-                return bad(
-                    format!("suppressions[{i}]"),
-                    "names no rule, subject or cidr (it would hide every alert)",
-                );
+            if let Err((field, why)) = s.check() {
+                let field = if field.is_empty() {
+                    format!("suppressions[{i}]")
+                } else {
+                    format!("suppressions[{i}].{field}")
+                };
+                return bad(field, &why);
             }
         }
         Ok(())

@@ -15,6 +15,15 @@ struct CompiledSuppression {
     until: Option<i64>,
 }
 
+fn compile(s: &Suppression) -> CompiledSuppression {
+    CompiledSuppression {
+        rule: s.rule.parse().ok(),
+        subject: s.subject.parse().ok(),
+        cidr: parse_cidr(&s.cidr),
+        until: gatewatch_core::time::parse_time_param(&s.until),
+    }
+}
+
 /// What a rule found, before the lifecycle decides whether it opens or updates an alert.
 pub struct Finding {
     pub rule: Rule,
@@ -44,15 +53,7 @@ impl AlertBook {
     /// `unresolved`: the store's alerts that are still open or acknowledged.
     pub fn new(suppressions: &[Suppression], resolve_after_minutes: i64, unresolved: Vec<Alert>) -> Self {
         let mut book = AlertBook {
-            suppressions: suppressions
-                .iter()
-                .map(|s| CompiledSuppression {
-                    rule: s.rule.parse().ok(),
-                    subject: s.subject.parse().ok(),
-                    cidr: parse_cidr(&s.cidr),
-                    until: gatewatch_core::time::parse_time_param(&s.until),
-                })
-                .collect(),
+            suppressions: suppressions.iter().map(compile).collect(),
             resolve_after_ms: resolve_after_minutes * 60_000,
             ..Default::default()
         };
@@ -61,6 +62,13 @@ impl AlertBook {
             book.open.insert((a.rule, a.subject.clone()), a);
         }
         book
+    }
+
+    /// Replaces the suppressions that came from the store (made through the API); those of the
+    /// config file (`fixed`, the first ones given to `new`) stay.
+    pub fn set_store_suppressions(&mut self, fixed: usize, list: &[Suppression]) {
+        self.suppressions.truncate(fixed);
+        self.suppressions.extend(list.iter().map(compile));
     }
 
     fn suppressed_by(&self, f: &Finding) -> bool {
@@ -111,6 +119,8 @@ impl AlertBook {
             count: 1,
             evidence: f.evidence,
         };
+        metrics::counter!("gatewatch_alerts_raised_total", "rule" => alert.rule.as_str(), "severity" => alert.severity.as_str())
+            .increment(1);
         self.by_id.insert(id.clone(), key.clone());
         self.open.insert(key, alert);
         self.mark(id);

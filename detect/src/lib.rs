@@ -88,6 +88,8 @@ pub struct Detector {
     dirty_clients: HashSet<String>,
     dirty_groups: HashSet<String>,
     book: AlertBook,
+    /// How many suppressions came from the config file (the store's follow them in the book).
+    config_suppressions: usize,
     stats: DetectStats,
     /// Event time of the last profile flush (profiles are written every
     /// [`PROFILE_FLUSH_MS`] of event time and at the end of an input, not with every batch).
@@ -184,6 +186,7 @@ impl Detector {
             dirty_clients: HashSet::default(),
             dirty_groups: HashSet::default(),
             book: AlertBook::new(&cfg.suppressions, cfg.resolve_after_minutes, unresolved),
+            config_suppressions: cfg.suppressions.len(),
             stats: DetectStats::default(),
             profiles_flushed_at: i64::MIN,
             forget: Vec::new(),
@@ -483,6 +486,10 @@ impl Observer for Detector {
             self.max_time = o.time_ms;
             self.close_due();
         }
+    }
+
+    fn set_store_suppressions(&mut self, list: &[gatewatch_core::config::Suppression]) {
+        self.book.set_store_suppressions(self.config_suppressions, list);
     }
 
     fn set_progress_floor(&mut self, floor: Option<i64>) {

@@ -201,8 +201,17 @@ async fn deliver(State(rx): State<Arc<Receiver>>, request: Request) -> Response 
             );
         }
     };
+    // How far behind the delivered events are (to the minute): Firehose buffers, CloudWatch
+    // Logs batches, a backlog after an outage all show here.
+    let newest_minute = batch.rows.iter().map(|r| r.minute).max();
     match rx.shared.committer.commit(&source, None, batch).await {
-        Ok(CommitOutcome::Committed) => answer(StatusCode::OK, &request_id, None),
+        Ok(CommitOutcome::Committed) => {
+            if let Some(m) = newest_minute {
+                let behind = chrono::Utc::now().timestamp_millis() - (m + 60_000);
+                crate::metrics::lag("firehose", "receiver", behind.max(0) as f64 / 1000.0);
+            }
+            answer(StatusCode::OK, &request_id, None)
+        }
         Ok(CommitOutcome::Stale) => {
             tracing::debug!(request_id = %request_id, "firehose: retry of a committed request; not counted again");
             answer(StatusCode::OK, &request_id, None)

@@ -12,6 +12,7 @@ pub mod firehose;
 pub mod kinesis;
 pub mod lines;
 pub mod live;
+pub mod metrics;
 pub mod parse;
 pub mod pipeline;
 pub mod replay;

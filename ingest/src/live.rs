@@ -11,6 +11,7 @@
 use crate::pipeline::{IngestError, PendingBatch};
 use gatewatch_core::Store;
 use gatewatch_core::alert::Observer;
+use gatewatch_core::config::Suppression;
 use gatewatch_core::store::{BatchWrite, CommitOutcome};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -110,6 +111,10 @@ impl SourceStats {
     }
 
     pub fn set_lag(&self, source: &str, lag_ms: Option<i64>) {
+        if let Some(ms) = lag_ms {
+            let partition = source.split_once(':').map_or(source, |(_, p)| p);
+            crate::metrics::lag(crate::metrics::source_kind(source), partition, ms.max(0) as f64 / 1000.0);
+        }
         let mut m = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         m.entry(source.to_string()).or_default().lag_ms = lag_ms;
     }
@@ -117,6 +122,32 @@ impl SourceStats {
     pub fn snapshot(&self) -> BTreeMap<String, SourceStat> {
         self.inner.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
+}
+
+/// How often a live detector re-reads the suppressions made through the API.
+const SUPPRESSION_REFRESH: Duration = Duration::from_secs(60);
+
+/// Reads the stored suppressions now and every [`SUPPRESSION_REFRESH`] into a slot the
+/// detector stage takes from before its next batch.
+fn refresh_suppressions(store: Store) -> Arc<Mutex<Option<Vec<Suppression>>>> {
+    let slot = Arc::new(Mutex::new(None));
+    let weak = Arc::downgrade(&slot);
+    tokio::spawn(async move {
+        while let Some(slot) = weak.upgrade() {
+            match store.suppressions().await {
+                Ok(list) => {
+                    let list = list.iter().map(|s| s.to_config()).collect();
+                    *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(list);
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not read the stored suppressions; keeping the last ones")
+                }
+            }
+            drop(slot);
+            tokio::time::sleep(SUPPRESSION_REFRESH).await;
+        }
+    });
+    slot
 }
 
 /// Starts the detector stage (if any) and the committer. The returned task ends once every
@@ -131,8 +162,12 @@ pub fn start(store: Store, observer: Option<Box<dyn Observer>>) -> (Committer, t
         Some(mut det) => {
             let (tx2, rx2) = mpsc::channel::<Job>(2);
             let mut rx = rx;
+            let suppressions = refresh_suppressions(store.clone());
             let stage = tokio::task::spawn_blocking(move || {
                 while let Some(mut job) = rx.blocking_recv() {
+                    if let Some(list) = suppressions.lock().unwrap_or_else(|e| e.into_inner()).take() {
+                        det.set_store_suppressions(&list);
+                    }
                     let floor = {
                         let mut p = shared_progress.lock().unwrap_or_else(|e| e.into_inner());
                         let now = std::time::Instant::now();
@@ -158,6 +193,7 @@ pub fn start(store: Store, observer: Option<Box<dyn Observer>>) -> (Committer, t
         let mut carry = DetectorOutput::default();
         while let Some(job) = rx.recv().await {
             let b = job.batch;
+            let figures = crate::metrics::BatchFigures::of(&job.source, &b);
             let mut alerts = std::mem::take(&mut carry.alerts);
             alerts.extend(b.alerts);
             let mut profiles = std::mem::take(&mut carry.profiles);
@@ -177,7 +213,7 @@ pub fn start(store: Store, observer: Option<Box<dyn Observer>>) -> (Committer, t
             };
             let outcome = store.commit_batch(write).await.map_err(|e| e.to_string());
             match &outcome {
-                Ok(CommitOutcome::Committed) => {}
+                Ok(CommitOutcome::Committed) => figures.committed(),
                 Ok(CommitOutcome::Stale) => carry = DetectorOutput { alerts, profiles, forget },
                 Err(e) => {
                     tracing::warn!(source = %job.source, error = %e, "commit failed; the source re-reads from its checkpoint");

@@ -239,6 +239,8 @@ pub struct PendingBatch {
     pub forget: Vec<String>,
     pub position: String,
     pub events: u64,
+    /// Bytes of the log lines folded into this batch.
+    pub bytes: u64,
 }
 
 impl PendingBatch {
@@ -301,6 +303,8 @@ pub struct Reader<'s> {
     dirty: bool,
     /// Every counted record for the detector (after scrubbing and parsing), when wanted.
     observations: Option<ObservationBatch>,
+    /// Bytes of the lines of the batch being folded.
+    bytes: u64,
 }
 
 impl<'s> Reader<'s> {
@@ -318,6 +322,7 @@ impl<'s> Reader<'s> {
             batch_started: Instant::now(),
             dirty: false,
             observations: None,
+            bytes: 0,
         }
     }
 
@@ -352,6 +357,7 @@ impl<'s> Reader<'s> {
             return;
         }
         let settings = self.settings;
+        self.bytes += line.len() as u64;
         let text = match std::str::from_utf8(line) {
             Ok(t) => t,
             Err(e) => {
@@ -362,6 +368,9 @@ impl<'s> Reader<'s> {
         };
         // The scrubber runs first: the parser, the aggregator and the store only ever see its output.
         let scrubbed = settings.scrubber.scrub_line(text);
+        if let Cow::Owned(s) = &scrubbed {
+            crate::metrics::scrub_hits(s);
+        }
         let line = scrubbed.as_bytes();
         let parsed = match kind {
             LineKind::Sniff => settings.parser.parse_line(line, fallback_ms),
@@ -527,6 +536,7 @@ impl<'s> Reader<'s> {
             forget: Vec::new(),
             position: format!("{unit}={units}"),
             events,
+            bytes: std::mem::take(&mut self.bytes),
         };
         self.progress.events.fetch_add(events, Ordering::Relaxed);
         self.summary.batches += 1;
@@ -600,6 +610,7 @@ impl<'s> Reader<'s> {
             forget: Vec::new(),
             position,
             events,
+            bytes: std::mem::take(&mut self.bytes),
         }
     }
 

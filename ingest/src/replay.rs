@@ -141,6 +141,7 @@ pub async fn replay(
     while let Some(b) = rx.recv().await {
         let events = b.events;
         let position = b.position.clone();
+        let figures = crate::metrics::BatchFigures::of(&source, &b);
         let write = BatchWrite {
             source: source.clone(),
             prev_position: prev.clone(),
@@ -154,6 +155,7 @@ pub async fn replay(
         };
         match store.commit_batch(write).await {
             Ok(CommitOutcome::Committed) => {
+                figures.committed();
                 prev = Some(position);
                 progress.committed_events.fetch_add(events, std::sync::atomic::Ordering::Relaxed);
             }

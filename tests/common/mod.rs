@@ -128,3 +128,14 @@ impl Drop for PgDb {
         .join();
     }
 }
+
+/// Creates an API token in the store at `db` with `gatewatch token create` (the token is the
+/// last line of stdout).
+pub fn create_token(db: &str, scope: &str) -> String {
+    let out = bin().args(["token", "create", "--scope", scope, "--db", db]).output().unwrap();
+    assert!(out.status.success(), "token create: {}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let token = stdout.lines().last().unwrap().trim().to_string();
+    assert!(token.starts_with("gwt_"), "{stdout}");
+    token
+}

@@ -188,6 +188,9 @@ macro_rules! alert_from_row {
     }};
 }
 
+mod api;
+pub use api::{ApiToken, StatusChange, StoredDeadLetter, StoredSuppression, SuppressionFields};
+
 impl Store {
     /// Opens `url` (`sqlite://path`, `sqlite::memory:`, `postgres://…`) and applies migrations.
     pub async fn open(url: &str) -> Result<Store> {

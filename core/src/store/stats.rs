@@ -94,4 +94,16 @@ impl Store {
             forward,
         })
     }
+
+    /// Alerts counted by (status, rule, severity).
+    pub async fn alert_counts(&self) -> Result<Vec<(String, String, String, i64)>> {
+        on_pool!(self, p => {
+            let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
+                "SELECT status, rule, severity, COUNT(*) FROM alerts GROUP BY status, rule, severity",
+            )
+            .fetch_all(p)
+            .await?;
+            Ok(rows)
+        })
+    }
 }

@@ -1,0 +1,125 @@
+//! What the pipeline tells Prometheus, through the `metrics` facade (the process that serves
+//! `/metrics` installs the recorder; without one these calls cost next to nothing). Figures are
+//! recorded when a batch commits, so a batch that is refused and read again counts once.
+//! Names are those `dashboards/` queries.
+
+use crate::pipeline::PendingBatch;
+
+/// The kind of a stored source name: `kinesis:stream:shard`, `cwl:group`, `firehose:request`,
+/// or a replayed input.
+pub fn source_kind(source: &str) -> &'static str {
+    match source.split(':').next() {
+        Some("kinesis") => "kinesis",
+        Some("cwl") => "cloudwatch_logs",
+        Some("firehose") => "firehose",
+        _ => "replay",
+    }
+}
+
+/// A short, bounded label for a dead letter's reason (the reason itself stays in the store).
+pub fn reason_category(reason: &str) -> &'static str {
+    let r = reason.to_ascii_lowercase();
+    if r.contains("max_line_bytes") {
+        "too_long"
+    } else if r.contains("gzip") {
+        "gzip"
+    } else if r.contains("base64") {
+        "base64"
+    } else if r.contains("utf-8") {
+        "utf8"
+    } else if r.contains("envelope") || r.contains("messagetype") {
+        "envelope"
+    } else if r.contains("timestamp") || r.contains("future") || r.contains("time ") {
+        "timestamp"
+    } else {
+        "parse"
+    }
+}
+
+const REASONS: [&str; 7] = ["too_long", "gzip", "base64", "utf8", "envelope", "timestamp", "parse"];
+
+/// Zero-valued series for a source kind, so dashboards and rate() see it before traffic.
+pub fn init(kind: &'static str) {
+    metrics::counter!("gatewatch_events_ingested_total", "source" => kind).absolute(0);
+    metrics::counter!("gatewatch_bytes_ingested_total", "source" => kind).absolute(0);
+    metrics::counter!("gatewatch_batches_committed_total", "source" => kind).absolute(0);
+    for r in REASONS {
+        metrics::counter!("gatewatch_dead_letters_total", "reason" => r).absolute(0);
+    }
+}
+
+/// The figures of a batch, taken before it is moved into its store write.
+pub struct BatchFigures {
+    kind: &'static str,
+    events: u64,
+    bytes: u64,
+    dead: Vec<&'static str>,
+}
+
+impl BatchFigures {
+    pub fn of(source: &str, b: &PendingBatch) -> Self {
+        Self {
+            kind: source_kind(source),
+            events: b.events,
+            bytes: b.bytes,
+            dead: b.dead_letters.iter().map(|d| reason_category(&d.reason)).collect(),
+        }
+    }
+
+    /// Call once the batch has committed.
+    pub fn committed(self) {
+        let k = self.kind;
+        metrics::counter!("gatewatch_events_ingested_total", "source" => k).increment(self.events);
+        metrics::counter!("gatewatch_bytes_ingested_total", "source" => k).increment(self.bytes);
+        metrics::counter!("gatewatch_batches_committed_total", "source" => k).increment(1);
+        for r in self.dead {
+            metrics::counter!("gatewatch_dead_letters_total", "reason" => r).increment(1);
+        }
+    }
+}
+
+/// Counts the pseudonyms a scrubbed line carries, by kind (`[REDACTED:kind:hex]`). Called only
+/// for lines the scrubber changed.
+pub fn scrub_hits(scrubbed: &str) {
+    const MARK: &str = "[REDACTED:";
+    for at in memchr::memmem::find_iter(scrubbed.as_bytes(), MARK) {
+        let rest = &scrubbed[at + MARK.len()..];
+        if let Some(end) = rest.find(':') {
+            let kind = &rest[..end];
+            if !kind.is_empty()
+                && kind.len() <= 32
+                && kind.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            {
+                metrics::counter!("gatewatch_scrub_hits_total", "kind" => kind.to_string()).increment(1);
+            }
+        }
+    }
+}
+
+/// How far a live source's partition is behind (Kinesis MillisBehindLatest, poll lag).
+pub fn lag(kind: &'static str, partition: &str, seconds: f64) {
+    metrics::gauge!("gatewatch_source_lag_seconds", "source" => kind, "partition" => partition.to_string())
+        .set(seconds);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reasons_fall_into_few_labels() {
+        assert_eq!(
+            reason_category("line of 11000000 bytes exceeds ingest.max_line_bytes (1048576)"),
+            "too_long"
+        );
+        assert_eq!(reason_category("invalid UTF-8 at byte 3"), "utf8");
+        assert_eq!(reason_category("gzip member decompresses past 1 bytes"), "gzip");
+        assert_eq!(reason_category("invalid base64"), "base64");
+        assert_eq!(reason_category("unknown CWL messageType"), "envelope");
+        assert_eq!(reason_category("expected value at line 1 column 1"), "parse");
+        assert_eq!(source_kind("kinesis:s:shardId-000"), "kinesis");
+        assert_eq!(source_kind("cwl:/aws/apigw"), "cloudwatch_logs");
+        assert_eq!(source_kind("firehose:abc"), "firehose");
+        assert_eq!(source_kind("a1b2c3d4"), "replay");
+    }
+}
