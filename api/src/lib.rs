@@ -5,6 +5,7 @@
 //! Not yet here (tracked separately): authentication, rate limits, alert acknowledgement,
 //! dashboard, Prometheus metrics. `/v1/stats` reports pipeline health as the store sees it.
 
+mod dashboard;
 mod error;
 
 pub use error::ApiError;
@@ -43,6 +44,7 @@ pub fn router(store: Store) -> Router {
         .route("/v1/clients/{client}/series", get(series))
         .route("/v1/alerts", get(list_alerts))
         .route("/v1/alerts/{id}", get(get_alert))
+        .merge(dashboard::routes())
         .fallback(|| async { ApiError::not_found("no such route") })
         .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
         .layer(axum::middleware::map_response(security_headers))
