@@ -305,3 +305,120 @@ fn dashboard_renders_alerts_top_clients_evidence_and_chart_in_chromium() {
     screenshot(&alert_url, &shots.join("alert-narrow.png"), 420, 900);
     drop(server);
 }
+
+/// The metrics the Grafana dashboards may query: the names gatewatch exports (see
+/// dashboards/README.md). Histograms are listed by family name.
+const EXPORTED_METRICS: &[&str] = &[
+    "gatewatch_events_ingested_total",
+    "gatewatch_bytes_ingested_total",
+    "gatewatch_batches_committed_total",
+    "gatewatch_source_lag_seconds",
+    "gatewatch_source_seconds_since_commit",
+    "gatewatch_dead_letters_total",
+    "gatewatch_scrub_hits_total",
+    "gatewatch_alerts_raised_total",
+    "gatewatch_alerts",
+    "gatewatch_last_event_timestamp_seconds",
+    "gatewatch_forward_delivered_total",
+    "gatewatch_forward_pending",
+    "gatewatch_forward_parked",
+    "gatewatch_http_request_duration_seconds",
+    "gatewatch_http_rate_limited_total",
+];
+const HISTOGRAMS: &[&str] = &["gatewatch_http_request_duration_seconds"];
+
+/// Metric families named in a PromQL expression (`_bucket`/`_sum`/`_count` of a histogram
+/// count as the histogram).
+fn metric_families(expr: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = expr;
+    while let Some(i) = rest.find("gatewatch_") {
+        let name: String = rest[i..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        rest = &rest[i + name.len()..];
+        let family = ["_bucket", "_sum", "_count"]
+            .iter()
+            .filter_map(|suffix| name.strip_suffix(suffix))
+            .find(|base| HISTOGRAMS.contains(base))
+            .map_or_else(|| name.clone(), str::to_string);
+        out.push(family);
+    }
+    out
+}
+
+#[test]
+fn grafana_dashboards_query_only_exported_metrics_through_the_datasource_variable() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("dashboards");
+    let mut used = std::collections::BTreeSet::new();
+    let mut uids = Vec::new();
+    for file in ["gatewatch-pipeline.json", "gatewatch-abuse.json"] {
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        let d: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert!(d["schemaVersion"].as_u64().unwrap() >= 39, "{file}: schemaVersion");
+        assert!(d["title"].as_str().is_some_and(|t| t.starts_with("gatewatch")), "{file}: title");
+        uids.push(d["uid"].as_str().unwrap().to_string());
+        let vars = d["templating"]["list"].as_array().unwrap();
+        assert!(
+            vars.iter().any(|v| v["name"] == "DS_PROMETHEUS"
+                && v["type"] == "datasource"
+                && v["query"] == "prometheus"),
+            "{file}: a DS_PROMETHEUS datasource variable"
+        );
+        let ds = serde_json::json!({"type": "prometheus", "uid": "${DS_PROMETHEUS}"});
+        let mut ids = std::collections::BTreeSet::new();
+        let mut exprs = Vec::new();
+        for v in vars.iter().filter(|v| v["type"] == "query") {
+            assert_eq!(v["datasource"], ds, "{file}: variable {}", v["name"]);
+            exprs.push(v["definition"].as_str().unwrap().to_string());
+        }
+        for p in d["panels"].as_array().unwrap() {
+            let title = p["title"].as_str().unwrap_or("?");
+            assert!(ids.insert(p["id"].as_u64().unwrap()), "{file}: panel id repeated ({title})");
+            let g = &p["gridPos"];
+            assert!(
+                g["x"].as_u64().unwrap() + g["w"].as_u64().unwrap() <= 24,
+                "{file}: {title} is wider than the grid"
+            );
+            if p["type"] == "row" {
+                continue;
+            }
+            assert_eq!(p["datasource"], ds, "{file}: {title}");
+            let targets = p["targets"].as_array().unwrap();
+            assert!(!targets.is_empty(), "{file}: {title} has no query");
+            for t in targets {
+                assert_eq!(t["datasource"], ds, "{file}: {title}");
+                exprs.push(t["expr"].as_str().unwrap().to_string());
+            }
+        }
+        for e in &exprs {
+            let families = metric_families(e);
+            assert!(!families.is_empty(), "{file}: `{e}` queries no gatewatch metric");
+            for f in families {
+                assert!(
+                    EXPORTED_METRICS.contains(&f.as_str()),
+                    "{file}: `{e}` queries {f}, which gatewatch does not export"
+                );
+                used.insert(f);
+            }
+        }
+    }
+    assert_ne!(uids[0], uids[1]);
+    let unused: Vec<_> = EXPORTED_METRICS.iter().filter(|m| !used.contains(**m)).collect();
+    assert!(unused.is_empty(), "metrics no dashboard shows: {unused:?}");
+
+    // Once the API serves /metrics, every family the dashboards query must be declared there,
+    // even before its first sample.
+    let dir = tempfile::tempdir().unwrap();
+    let db = sqlite_url(dir.path(), "metrics.db");
+    run_ok(&["migrate", "--db", &db]);
+    let token = api_token(&db);
+    let server = Server::start(&["serve", "--listen", "127.0.0.1:0", "--db", &db]);
+    let (status, _, body) = http_get(&server.1, "/metrics", &token);
+    if status == 404 {
+        return; // not exported yet
+    }
+    assert_eq!(status, 200, "/metrics: {body}");
+    let declared: Vec<&str> =
+        body.lines().filter_map(|l| l.strip_prefix("# TYPE ")).filter_map(|l| l.split(' ').next()).collect();
+    let missing: Vec<_> = used.iter().filter(|m| !declared.contains(&m.as_str())).collect();
+    assert!(missing.is_empty(), "/metrics does not declare {missing:?}:\n{body}");
+}
