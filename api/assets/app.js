@@ -592,8 +592,13 @@
       return;
     }
     if (!current()) return;
-    const points = series && Array.isArray(series.points) ? series.points : [];
-    if (!points.length) {
+    let points = series && Array.isArray(series.points) ? series.points : [];
+    if (!isFinite(bandFrom)) {
+      // No alert to frame: start shortly before the client's first request in the range.
+      const first = points.findIndex((p) => p.total > 0);
+      if (first > 10) points = points.slice(first - 10);
+    }
+    if (!points.some((p) => p.total > 0)) {
       status.replaceWith(h('p', { class: 'empty' }, 'No traffic stored for this client in this range.'));
       return;
     }
@@ -774,7 +779,8 @@
       for (let t = first; t <= t1; t += tickMin * MINUTE) {
         const tx = x(t);
         svg.appendChild(s('line', { class: 'grid', x1: tx, x2: tx, y1: M.t, y2: M.t + ph }));
-        const tl = s('text', { x: tx, y: H - 10, 'text-anchor': 'middle' });
+        const anchor = tx > W - 24 ? 'end' : tx < M.l + 12 ? 'start' : 'middle';
+        const tl = s('text', { x: anchor === 'end' ? W - 2 : tx, y: H - 10, 'text-anchor': anchor });
         tl.textContent = tickMin >= 1440 || (t % (24 * HOUR) === 0 && t !== first) ? new Date(t).toISOString().slice(5, 10) : fmtHM(t);
         svg.appendChild(tl);
       }
