@@ -14,6 +14,7 @@ mod admin;
 mod alerts;
 pub mod auth;
 mod clients;
+mod dashboard;
 mod error;
 pub mod metrics;
 pub mod openapi;
@@ -86,6 +87,7 @@ pub fn router(store: Store, cfg: &ApiConfig, jwt: Option<Arc<JwtVerifier>>) -> R
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics_route))
         .route("/openapi.json", get(openapi_json))
+        .merge(dashboard::routes())
         .merge(read)
         .merge(admin)
         .fallback(|| async { ApiError::not_found("no such route") })
