@@ -559,8 +559,17 @@ async fn firehose_receiver_acknowledges_after_commit_and_drops_retries() {
     let key = "firehose-access-key-0123456789";
     let api_port = free_port();
     let token = create_token(&db, "read");
+    // A SIEM destination, so the forwarding metrics exist too.
+    let config = dir.path().join("gatewatch.toml");
+    let lake = dir.path().join("lake");
+    std::fs::write(
+        &config,
+        format!("[[forward]]\nname = \"lake\"\nkind = \"ocsf_file\"\nurl = \"file://{}\"\n", lake.display()),
+    )
+    .unwrap();
     // `run`: the receiver, the detector and the API in one process.
     let mut c = bin();
+    c.arg("--config").arg(&config);
     c.env("GATEWATCH_FIREHOSE__ACCESS_KEY", key)
         .env("GATEWATCH_FIREHOSE__MAX_BODY_BYTES", (1 << 20).to_string())
         .args(["run", "--db", &db, "--firehose-listen", &format!("127.0.0.1:{port}")])

@@ -104,9 +104,14 @@ pub async fn render(handle: &PrometheusHandle, store: &Store) -> Result<String, 
     if let Some(t) = stats.last_event_minute {
         metrics::gauge!("gatewatch_last_event_timestamp_seconds").set(t as f64 / 1000.0);
     }
+    let since = |t: i64| (now - t).max(0) as f64 / 1000.0;
     for s in &stats.sources {
         metrics::gauge!("gatewatch_source_seconds_since_commit", "source" => s.source.clone())
-            .set((now - s.updated_at).max(0) as f64 / 1000.0);
+            .set(since(s.updated_at));
+    }
+    // Firehose requests are one source each; the receiver is one series.
+    if let Some(t) = stats.firehose_last_commit {
+        metrics::gauge!("gatewatch_source_seconds_since_commit", "source" => "firehose").set(since(t));
     }
     for f in &stats.forward {
         let d = f.destination.clone();

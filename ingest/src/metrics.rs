@@ -46,6 +46,9 @@ pub fn init(kind: &'static str) {
     for r in REASONS {
         metrics::counter!("gatewatch_dead_letters_total", "reason" => r).absolute(0);
     }
+    for k in crate::scrub::KINDS {
+        metrics::counter!("gatewatch_scrub_hits_total", "kind" => *k).absolute(0);
+    }
 }
 
 /// The figures of a batch, taken before it is moved into its store write.

@@ -20,6 +20,8 @@ pub struct PipelineStats {
     /// Firehose requests remembered and the events they carried.
     pub firehose_requests: i64,
     pub firehose_events: i64,
+    /// Wall clock of the newest Firehose request committed, epoch ms.
+    pub firehose_last_commit: Option<i64>,
     pub dead_letters: i64,
     /// Start of the newest stored minute (event time), epoch ms.
     pub last_event_minute: Option<i64>,
@@ -61,12 +63,13 @@ impl Store {
                 })
                 .collect::<Result<_>>()?;
             let fh_row = sqlx::query(
-                "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(events), 0) AS BIGINT) AS e FROM checkpoints WHERE source LIKE $1",
+                "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(events), 0) AS BIGINT) AS e, MAX(updated_at) AS last \
+                 FROM checkpoints WHERE source LIKE $1",
             )
             .bind(&fh)
             .fetch_one(p)
             .await?;
-            let fh_row: (i64, i64) = (fh_row.try_get("n")?, fh_row.try_get("e")?);
+            let fh_row: (i64, i64, Option<i64>) = (fh_row.try_get("n")?, fh_row.try_get("e")?, fh_row.try_get("last")?);
             let dead: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM dead_letters").fetch_one(p).await?;
             let alerts: Vec<(String, i64)> =
                 sqlx::query_as("SELECT status, COUNT(*) FROM alerts GROUP BY status").fetch_all(p).await?;
@@ -85,6 +88,7 @@ impl Store {
             sources,
             firehose_requests: fh_row.0,
             firehose_events: fh_row.1,
+            firehose_last_commit: fh_row.2,
             dead_letters: dead,
             last_event_minute: self.time_range().await?.map(|(_, hi)| hi),
             alerts_open: count("open"),
