@@ -74,6 +74,10 @@ pub(crate) async fn create_suppression(
     if n.reason.trim().is_empty() || n.reason.len() > 500 {
         return Err(ApiError::bad_param("reason", "say why, in 1 to 500 characters"));
     }
+    // Through the API a suppression always names its rule (the config file may be broader).
+    if n.rule.as_deref().is_none_or(str::is_empty) {
+        return Err(ApiError::bad_param("rule", "name the rule to suppress (e.g. probing)"));
+    }
     let s = Suppression {
         rule: n.rule.unwrap_or_default(),
         subject: n.subject.unwrap_or_default(),
@@ -106,7 +110,7 @@ pub(crate) async fn create_suppression(
 }
 
 #[utoipa::path(delete, path = "/v1/suppressions/{id}", tag = "suppressions", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Suppression id (sup_…)")),
+    params(("id" = String, Path, pattern = r"^[A-Za-z0-9_]{1,64}$", description = "Suppression id (sup_…)")),
     responses(
         (status = 204, description = "Deleted"),
         (status = 400, description = "A bad parameter, named", body = openapi::Problem, content_type = "application/problem+json"),
@@ -137,7 +141,7 @@ pub(crate) async fn delete_suppression(
 #[utoipa::path(get, path = "/v1/dead-letters", tag = "dead letters", security(("bearer" = [])),
     params(
         ("after" = Option<i64>, Query, minimum = 0, description = "Continue after this id (next_after)"),
-        ("source" = Option<String>, Query, description = "Only this source"),
+        ("source" = Option<String>, Query, max_length = 512, description = "Only this source"),
         ("limit" = Option<u32>, Query, minimum = 1, maximum = 1000, description = "Page size (default 100)"),
     ),
     responses(

@@ -19,11 +19,11 @@ const MAX_ALERTS_PAGE: i64 = 500;
         ("rule" = Option<openapi::RuleName>, Query, description = "Rule"),
         ("severity" = Option<openapi::SeverityName>, Query, description = "Severity"),
         ("status" = Option<openapi::StatusName>, Query, description = "Status"),
-        ("subject" = Option<String>, Query, description = "type:value, e.g. ip:203.0.113.7"),
-        ("since" = Option<String>, Query, description = "last_seen >= since (RFC 3339 or epoch ms)"),
-        ("until" = Option<String>, Query, description = "first_seen < until (RFC 3339 or epoch ms)"),
+        ("subject" = Option<String>, Query, pattern = r"^(principal|api_key|iam|ip|asn|route):.+$", description = "type:value, e.g. ip:203.0.113.7"),
+        ("since" = Option<String>, Query, format = DateTime, description = "last_seen >= since (RFC 3339 or epoch ms)"),
+        ("until" = Option<String>, Query, format = DateTime, description = "first_seen < until (RFC 3339 or epoch ms)"),
         ("limit" = Option<u32>, Query, minimum = 1, maximum = 500, description = "Page size (default 100)"),
-        ("cursor" = Option<String>, Query, description = "next_cursor of the previous page"),
+        ("cursor" = Option<String>, Query, pattern = r"^-?[0-9]{1,18}~[A-Za-z0-9_]{1,64}$", description = "next_cursor of the previous page"),
     ),
     responses(
         (status = 200, description = "A page of alerts", body = openapi::AlertPage),
@@ -94,7 +94,7 @@ fn check_id(id: &str) -> Result<(), ApiError> {
 
 /// One alert with its evidence.
 #[utoipa::path(get, path = "/v1/alerts/{id}", tag = "alerts", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Alert id (alt_…)")),
+    params(("id" = String, Path, pattern = r"^[A-Za-z0-9_]{1,64}$", description = "Alert id (alt_…)")),
     responses(
         (status = 200, description = "The alert", body = openapi::Alert),
         (status = 400, description = "A bad parameter, named", body = openapi::Problem, content_type = "application/problem+json"),
@@ -141,7 +141,7 @@ async fn set_status(
 
 /// Acknowledge: someone is on it. The detector keeps updating the alert's evidence.
 #[utoipa::path(post, path = "/v1/alerts/{id}/ack", tag = "alerts", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Alert id (alt_…)")),
+    params(("id" = String, Path, pattern = r"^[A-Za-z0-9_]{1,64}$", description = "Alert id (alt_…)")),
     responses(
         (status = 200, description = "The acknowledged alert", body = openapi::Alert),
         (status = 400, description = "A bad parameter, named", body = openapi::Problem, content_type = "application/problem+json"),
@@ -162,7 +162,7 @@ pub(crate) async fn ack(
 
 /// Resolve by hand; SIEMs get a `resolved` event. Activity that goes on reopens it.
 #[utoipa::path(post, path = "/v1/alerts/{id}/resolve", tag = "alerts", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Alert id (alt_…)")),
+    params(("id" = String, Path, pattern = r"^[A-Za-z0-9_]{1,64}$", description = "Alert id (alt_…)")),
     responses(
         (status = 200, description = "The resolved alert", body = openapi::Alert),
         (status = 400, description = "A bad parameter, named", body = openapi::Problem, content_type = "application/problem+json"),

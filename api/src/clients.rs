@@ -66,8 +66,8 @@ fn metrics(a: &MinuteAgg, out: &mut Map<String, Value>) {
 #[utoipa::path(get, path = "/v1/clients", tag = "clients", security(("bearer" = [])),
     params(
         ("metric" = Option<openapi::MetricName>, Query, description = "Order by this metric (default total)"),
-        ("from" = Option<String>, Query, description = "RFC 3339 or epoch ms (default: `to` minus 1 h)"),
-        ("to" = Option<String>, Query, description = "RFC 3339 or epoch ms (default: end of stored data)"),
+        ("from" = Option<String>, Query, format = DateTime, description = "RFC 3339 or epoch ms (default: `to` minus 1 h)"),
+        ("to" = Option<String>, Query, format = DateTime, description = "RFC 3339 or epoch ms (default: end of stored data)"),
         ("limit" = Option<u32>, Query, minimum = 1, maximum = 1000, description = "Clients listed (default 10)"),
     ),
     responses(
@@ -109,9 +109,9 @@ pub(crate) async fn top_clients(State(ctx): State<Ctx>, q: Params) -> Result<Jso
 /// One client's series, zero-filled, per minute or per hour.
 #[utoipa::path(get, path = "/v1/clients/{client}/series", tag = "clients", security(("bearer" = [])),
     params(
-        ("client" = String, Path, description = "type:value, e.g. ip:203.0.113.7 or principal:alice"),
-        ("from" = Option<String>, Query, description = "RFC 3339 or epoch ms"),
-        ("to" = Option<String>, Query, description = "RFC 3339 or epoch ms"),
+        ("client" = String, Path, pattern = r"^(principal|api_key|iam|ip):.+$", description = "type:value, e.g. ip:203.0.113.7 or principal:alice"),
+        ("from" = Option<String>, Query, format = DateTime, description = "RFC 3339 or epoch ms"),
+        ("to" = Option<String>, Query, format = DateTime, description = "RFC 3339 or epoch ms"),
         ("step" = Option<openapi::Step>, Query, description = "1m (default) or 1h"),
     ),
     responses(

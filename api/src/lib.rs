@@ -47,7 +47,8 @@ pub(crate) struct Ctx {
     auth: Arc<auth::Authenticator>,
     /// Requests per caller (token id or SSO subject).
     limiter: Arc<DefaultKeyedRateLimiter<String>>,
-    /// Failed authentications per address: a token-guessing flood gets 429, not a store query.
+    /// Failed authentications per address (same quota as a token): a token-guessing flood gets
+    /// 429 instead of a store query per guess.
     failures: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     metrics: PrometheusHandle,
     metrics_public: bool,
@@ -61,9 +62,7 @@ pub fn router(store: Store, cfg: &ApiConfig, jwt: Option<Arc<JwtVerifier>>) -> R
         auth: Arc::new(auth::Authenticator::new(store.clone(), jwt)),
         store,
         limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute).allow_burst(burst))),
-        failures: Arc::new(RateLimiter::keyed(
-            Quota::per_minute(NonZeroU32::new(30).expect("30")).allow_burst(NonZeroU32::new(10).expect("10")),
-        )),
+        failures: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute).allow_burst(burst))),
         metrics: metrics::install(),
         metrics_public: cfg.metrics_public,
     };

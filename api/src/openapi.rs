@@ -320,17 +320,22 @@ pub struct Stats {
     pub forward: Vec<ForwardStat>,
 }
 
-/// A new suppression: at least one of rule, subject, cidr; a reason.
+/// A new suppression of one rule, optionally narrowed to a subject or a network, with a reason.
 #[derive(Serialize, ToSchema)]
 pub struct SuppressionInput {
-    /// Rule name; empty or absent: every rule.
-    pub rule: Option<RuleName>,
-    /// `type:value`; empty or absent: every subject.
+    pub rule: RuleName,
+    /// `type:value`; absent: every subject.
+    #[schema(pattern = r"^(principal|api_key|iam|ip|asn|route):.+$", max_length = 300)]
     pub subject: Option<String>,
-    /// A network (10.0.0.0/8): suppress when the subject IP or every top IP is inside it.
+    /// An IPv4 or IPv6 network: suppress when the subject IP or every top IP is inside it.
+    #[schema(
+        pattern = r"^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$"
+    )]
     pub cidr: Option<String>,
-    /// RFC 3339; empty or absent: forever.
+    /// Until when (event time); absent: forever.
+    #[schema(format = DateTime)]
     pub until: Option<String>,
+    #[schema(min_length = 1, max_length = 500, pattern = r"\S")]
     pub reason: String,
 }
 

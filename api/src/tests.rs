@@ -249,8 +249,9 @@ async fn suppressions_are_validated_created_listed_and_deleted() {
     let f = fixture().await;
     for (body, field) in [
         (r#"{"rule": "nap", "reason": "x"}"#, "rule"),
-        (r#"{"subject": "ip", "reason": "x"}"#, "subject"),
-        (r#"{"cidr": "10.0.0.0/99", "reason": "x"}"#, "cidr"),
+        (r#"{"rule": "probing", "subject": "ip", "reason": "x"}"#, "subject"),
+        (r#"{"rule": "probing", "cidr": "10.0.0.0/99", "reason": "x"}"#, "cidr"),
+        (r#"{"cidr": "10.0.0.0/8", "reason": "x"}"#, "rule"),
         (r#"{"rule": "probing", "until": "soon", "reason": "x"}"#, "until"),
         (r#"{"rule": "probing"}"#, "reason"),
         (r#"{"rule": "probing", "reason": "x", "extra": 1}"#, "extra"),
