@@ -110,7 +110,12 @@ pub async fn run(events: u64, clients: usize) -> Result<()> {
         t.elapsed().as_secs_f64()
     );
 
-    let settings = Settings::default();
+    // GeoIP, if installed, also names the country of every request (per-country hours).
+    let cfg = gatewatch_core::Config::default();
+    let geo = gatewatch_detect::geo::Geo::open(&cfg.geoip).ok().map(Arc::new);
+    let with_geo = if geo.is_some() { "with GeoIP" } else { "no GeoIP installed" };
+    let settings =
+        Settings::default().with_country_lookup(geo.as_ref().map(gatewatch_detect::geo::Geo::country_lookup));
     let progress = Progress::default();
     let t = Instant::now();
     let mut file = std::fs::File::open(&path)?;
@@ -125,14 +130,11 @@ pub async fn run(events: u64, clients: usize) -> Result<()> {
     let parse_secs = t.elapsed().as_secs_f64();
     let parse_rate = s.events as f64 / parse_secs;
     println!(
-        "parse+aggregate  {:>10.0} events/s  ({} events, {:.2}s, 1 thread)",
+        "parse+aggregate  {:>10.0} events/s  ({} events, {:.2}s, 1 thread, {with_geo})",
         parse_rate, s.events, parse_secs
     );
 
-    // The same pass with the detector (GeoIP if installed): what detection adds per event.
-    let cfg = gatewatch_core::Config::default();
-    let geo = gatewatch_detect::geo::Geo::open(&cfg.geoip).ok().map(Arc::new);
-    let with_geo = if geo.is_some() { "with GeoIP" } else { "no GeoIP installed" };
+    // The same pass with the detector: what detection adds per event.
     let mut detector = gatewatch_detect::Detector::new(&cfg.detect, geo.clone(), Vec::new(), Vec::new())?;
     let progress = Progress::default();
     let t = Instant::now();
@@ -180,7 +182,7 @@ pub async fn run(events: u64, clients: usize) -> Result<()> {
         };
         let r = replay(
             &store,
-            Arc::new(Settings::default()),
+            Arc::new(settings.clone()),
             Input::File(path.clone()),
             InputFormat::Auto,
             None,

@@ -76,7 +76,10 @@ pub async fn run(base: &Config, seeds: &[u64], minutes: u32, clients: usize, che
             gatewatch_detect::Detector::new(&cfg.detect, Some(geo.clone()), Vec::new(), Vec::new())?;
         replay(
             &store,
-            Arc::new(Settings::from_config(&cfg)?),
+            Arc::new(
+                Settings::from_config(&cfg)?
+                    .with_country_lookup(Some(gatewatch_detect::geo::Geo::country_lookup(&geo))),
+            ),
             Input::File(path.clone()),
             InputFormat::Auto,
             None,

@@ -107,9 +107,13 @@ pub async fn run(cfg: Config, api: Option<SocketAddr>) -> Result<()> {
         }
     }
     let store = Store::open(&cfg.db).await?;
-    let settings = Arc::new(Settings::from_config(&cfg)?);
+    let geo = crate::open_geo(&cfg)?;
+    let settings = Arc::new(
+        Settings::from_config(&cfg)?
+            .with_country_lookup(geo.as_ref().map(gatewatch_detect::geo::Geo::country_lookup)),
+    );
     let progress = Arc::new(Progress::default());
-    let detector = crate::build_detector(&cfg, &store).await?;
+    let detector = crate::build_detector(&cfg, &store, geo).await?;
     let detecting = detector.is_some();
     let (committer, pipeline) = live::start(store.clone(), detector);
     let shared = live::Shared {

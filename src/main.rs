@@ -173,6 +173,43 @@ enum Cmd {
         #[arg(long, default_value_t = 1000)]
         limit: i64,
     },
+    /// Report on a time range: 4XX/403/429 rates per route and per country with their change
+    /// from the same range a week earlier, alerts by rule and severity, top offenders by rule.
+    Report {
+        #[command(flatten)]
+        db: DbArg,
+        /// Start of the range (RFC 3339 or epoch ms, event time).
+        #[arg(long, value_parser = parse_time_arg)]
+        from: i64,
+        /// End of the range, exclusive.
+        #[arg(long, value_parser = parse_time_arg)]
+        to: i64,
+        #[arg(long, value_enum, default_value = "md")]
+        format: ReportFormat,
+        /// Write the report to this file instead of stdout.
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Routes and countries listed (the busiest first).
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+    /// Write the series, alerts and route/country hours as Parquet files partitioned by day
+    /// (DIR/series/day=YYYY-MM-DD/part-0.parquet, alerts/, routes/, countries/).
+    Export {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// Target directory (created if missing).
+        #[arg(long)]
+        output: PathBuf,
+        /// Start of the range (RFC 3339 or epoch ms) [default: the first stored minute].
+        #[arg(long, value_parser = parse_time_arg)]
+        from: Option<i64>,
+        /// End of the range, exclusive [default: after the last stored minute].
+        #[arg(long, value_parser = parse_time_arg)]
+        to: Option<i64>,
+    },
     /// Detector precision, recall and time-to-detect on generated labelled scenarios.
     Evaluate {
         /// Generator seeds, comma-separated: one run each.
@@ -243,6 +280,22 @@ enum AlertFormat {
     Cef,
     /// Splunk HEC event envelopes, one per line.
     Hec,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ReportFormat {
+    /// Markdown tables.
+    #[value(alias = "markdown")]
+    Md,
+    /// One self-contained HTML page.
+    Html,
+    /// The report as JSON (the shape `GET /v1/report` answers).
+    Json,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ExportFormat {
+    Parquet,
 }
 
 #[derive(Subcommand)]
@@ -452,6 +505,71 @@ async fn run(cli: Cli) -> Result<()> {
             store.close().await;
             print_alerts(&alerts, format)
         }
+        Cmd::Report { db, from, to, format, output, limit } => {
+            let cfg = load_config(config, Some(&db))?;
+            if to <= from {
+                bail!("--to must be after --from");
+            }
+            if limit < 1 {
+                bail!("--limit must be at least 1");
+            }
+            require_existing_sqlite(&cfg.db)?;
+            let store = Store::open(&cfg.db).await?;
+            let opts = gatewatch_report::ReportOptions { limit, ..Default::default() };
+            let report = gatewatch_report::build_report_with(&store, from, to, opts).await;
+            store.close().await;
+            let format = match format {
+                ReportFormat::Md => gatewatch_report::Format::Markdown,
+                ReportFormat::Html => gatewatch_report::Format::Html,
+                ReportFormat::Json => gatewatch_report::Format::Json,
+            };
+            let mut text = format.render(&report?);
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            match output {
+                Some(path) => {
+                    std::fs::write(&path, text).with_context(|| format!("--output {}", path.display()))?
+                }
+                None => std::io::stdout().write_all(text.as_bytes())?,
+            }
+            Ok(())
+        }
+        Cmd::Export { db, format: ExportFormat::Parquet, output, from, to } => {
+            let cfg = load_config(config, Some(&db))?;
+            require_existing_sqlite(&cfg.db)?;
+            let store = Store::open(&cfg.db).await?;
+            let stored = gatewatch_report::stored_range(&store).await?;
+            let (from, to) = match (from, to, stored) {
+                (Some(f), Some(t), _) => (f, t),
+                (f, t, Some((lo, hi))) => (f.unwrap_or(lo), t.unwrap_or(hi)),
+                (_, _, None) => {
+                    store.close().await;
+                    eprintln!("the store holds no series: nothing to export");
+                    return Ok(());
+                }
+            };
+            if to <= from {
+                store.close().await;
+                bail!("--to must be after --from");
+            }
+            let summary = gatewatch_report::export_parquet(&store, &output, from, to).await;
+            store.close().await;
+            let summary = summary.with_context(|| format!("exporting to --output {}", output.display()))?;
+            let days: std::collections::BTreeSet<&str> =
+                summary.files.iter().map(|f| f.day.as_str()).collect();
+            eprintln!(
+                "wrote {} Parquet files for {} days under {}: series {} rows, alerts {}, routes {}, countries {}",
+                summary.files.len(),
+                days.len(),
+                output.display(),
+                summary.rows("series"),
+                summary.rows("alerts"),
+                summary.rows("routes"),
+                summary.rows("countries")
+            );
+            Ok(())
+        }
         Cmd::Evaluate { seeds, minutes, clients, check } => {
             let cfg = load_config(config, None)?;
             evaluate::run(&cfg, &seeds, minutes, clients, check).await
@@ -551,7 +669,11 @@ async fn replay_with_progress(
     format: InputFormat,
     source: Option<String>,
 ) -> Result<gatewatch_ingest::replay::ReplaySummary> {
-    let settings = Arc::new(Settings::from_config(cfg)?);
+    let geo = open_geo(cfg)?;
+    let settings = Arc::new(
+        Settings::from_config(cfg)?
+            .with_country_lookup(geo.as_ref().map(gatewatch_detect::geo::Geo::country_lookup)),
+    );
     let progress = Arc::new(Progress::default());
     let started = Instant::now();
     let bar = if std::io::stderr().is_terminal() {
@@ -581,7 +703,7 @@ async fn replay_with_progress(
             }
         })
     });
-    let detector = build_detector(cfg, store).await?;
+    let detector = build_detector(cfg, store, geo).await?;
     let result = replay(store, settings, input, format, source, progress.clone(), detector).await;
     if let Some(t) = ticker {
         t.abort();
@@ -674,23 +796,35 @@ async fn token_cmd(config: Option<&std::path::Path>, cmd: TokenCmd) -> Result<()
     Ok(())
 }
 
-/// The detector for a replay or ingest: resumes from the store's profiles and open alerts.
-/// Without GeoIP databases it still runs, minus the geographic rules and network grouping.
-async fn build_detector(cfg: &Config, store: &Store) -> Result<Option<Box<dyn gatewatch_core::Observer>>> {
+/// The GeoIP databases for the detector and the per-country hours, if installed. Without
+/// them the pipeline still runs, minus the geographic rules and network grouping, and counts
+/// every country as `--`.
+fn open_geo(cfg: &Config) -> Result<Option<Arc<gatewatch_detect::geo::Geo>>> {
     use gatewatch_detect::geo::{Geo, GeoError};
+    match tokio::task::block_in_place(|| Geo::open(&cfg.geoip)) {
+        Ok(g) => Ok(Some(Arc::new(g))),
+        Err(e @ GeoError::Missing(_)) => {
+            let rules = if cfg.detect.enabled {
+                "new_country, impossible_travel, denied_geo and the per-network rules are off; "
+            } else {
+                ""
+            };
+            eprintln!("warning: {e}\nwarning: running without GeoIP: {rules}countries are counted as `--`");
+            Ok(None)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The detector for a replay or ingest: resumes from the store's profiles and open alerts.
+async fn build_detector(
+    cfg: &Config,
+    store: &Store,
+    geo: Option<Arc<gatewatch_detect::geo::Geo>>,
+) -> Result<Option<Box<dyn gatewatch_core::Observer>>> {
     if !cfg.detect.enabled {
         return Ok(None);
     }
-    let geo = match tokio::task::block_in_place(|| Geo::open(&cfg.geoip)) {
-        Ok(g) => Some(Arc::new(g)),
-        Err(e @ GeoError::Missing(_)) => {
-            eprintln!(
-                "warning: {e}\nwarning: running without GeoIP: new_country, impossible_travel, denied_geo and the per-network rules are off"
-            );
-            None
-        }
-        Err(e) => return Err(e.into()),
-    };
     let profiles = store.profiles().await?;
     let unresolved = store.unresolved_alerts().await?;
     let mut d = gatewatch_detect::Detector::new(&cfg.detect, geo, profiles, unresolved)?;

@@ -30,6 +30,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
         crate::admin::create_suppression,
         crate::admin::delete_suppression,
         crate::admin::dead_letters,
+        crate::report,
     ),
     modifiers(&BearerAuth),
 )]
@@ -101,6 +102,14 @@ pub enum MetricName {
     LatencyMaxMs,
     DistinctPaths,
     DistinctIps,
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportFormat {
+    Json,
+    Md,
+    Html,
 }
 
 #[derive(Serialize, ToSchema)]

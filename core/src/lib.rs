@@ -12,6 +12,7 @@ pub mod net;
 pub mod sources;
 pub mod store;
 pub mod time;
+pub mod traffic;
 
 pub use agg::{Counts, MinuteAgg};
 pub use alert::{Alert, AlertKind, Observation, Observer, Rule, Severity, Status, Subject, SubjectKind};
@@ -19,3 +20,4 @@ pub use config::Config;
 pub use error::{Error, Result};
 pub use model::{ClientKey, ClientKind, Metric};
 pub use store::Store;
+pub use traffic::{CountryHour, CountryLookup, RouteHour};

@@ -12,10 +12,11 @@
 use foldhash::HashMap;
 use gatewatch_core::config::GeoIpConfig;
 use gatewatch_core::net::ip_bits;
+use gatewatch_core::traffic::CountryLookup;
 use std::io::Read;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 #[derive(Debug, thiserror::Error)]
 pub enum GeoError {
@@ -122,21 +123,26 @@ impl Geo {
         Ok(Geo { country: country_db, asn: asn_db })
     }
 
-    pub fn lookup(&self, ip: IpAddr) -> GeoInfo {
+    /// The country of `ip` only (no ASN): what the per-country traffic hours need.
+    pub fn country(&self, ip: IpAddr) -> Option<[u8; 2]> {
         // `::ffff:203.0.113.9` is an IPv4 address.
         let ip = ip.to_canonical();
-        let mut out = GeoInfo::default();
-        if let Ok(r) = self.country.lookup(ip)
-            && let Ok(Some(rec)) = r.decode::<CountryRecord>()
-        {
-            let code = rec.country_code.or(rec.country.and_then(|c| c.iso_code));
-            if let Some(c) = code
-                && c.len() == 2
-            {
-                let b = c.as_bytes();
-                out.country = Some([b[0].to_ascii_uppercase(), b[1].to_ascii_uppercase()]);
-            }
-        }
+        let r = self.country.lookup(ip).ok()?;
+        let rec = r.decode::<CountryRecord>().ok().flatten()?;
+        let code = rec.country_code.or(rec.country.and_then(|c| c.iso_code))?;
+        let b = code.as_bytes();
+        (b.len() == 2).then(|| [b[0].to_ascii_uppercase(), b[1].to_ascii_uppercase()])
+    }
+
+    /// The country lookup the pipeline takes (it does not depend on this crate).
+    pub fn country_lookup(geo: &Arc<Geo>) -> CountryLookup {
+        let geo = geo.clone();
+        CountryLookup::new(move |ip| geo.country(ip))
+    }
+
+    pub fn lookup(&self, ip: IpAddr) -> GeoInfo {
+        let ip = ip.to_canonical();
+        let mut out = GeoInfo { country: self.country(ip), ..GeoInfo::default() };
         out.asn = match &self.asn {
             AsnDb::Mmdb(db) => db
                 .lookup(ip)

@@ -206,6 +206,8 @@ pub fn start(store: Store, observer: Option<Box<dyn Observer>>) -> (Committer, t
                 position: b.position,
                 events: b.events,
                 rows: b.rows,
+                routes: b.routes,
+                countries: b.countries,
                 dead_letters: b.dead_letters,
                 alerts: alerts.clone(),
                 profiles: profiles.clone(),

@@ -8,7 +8,7 @@
 //! module: every line goes through the scrubber before it is parsed, and dead-letter excerpts are
 //! cut from scrubbed text only.
 
-use crate::aggregate::BatchAggregator;
+use crate::aggregate::{BatchAggregator, TrafficAggregator};
 use crate::lines::{Line, LineReader};
 use crate::parse::{AccessRecord, ParseError, Parser};
 use crate::scrub::Scrubber;
@@ -17,7 +17,8 @@ use flate2::bufread::GzDecoder;
 use foldhash::{HashSet, HashSetExt};
 use gatewatch_core::alert::{Observation, ObservationBatch, Observer};
 use gatewatch_core::store::{DeadLetter, MinuteRow};
-use gatewatch_core::time::minute_floor;
+use gatewatch_core::time::{HOUR_MS, floor_to, minute_floor};
+use gatewatch_core::traffic::{CountryHour, CountryLookup, RouteHour};
 use gatewatch_core::{ClientKind, Config};
 use serde::Deserialize;
 use std::borrow::Cow;
@@ -183,10 +184,18 @@ pub struct Settings {
     pub max_line_bytes: usize,
     pub max_envelope_bytes: usize,
     pub max_future_skew_ms: i64,
+    /// Source address → country for the per-country hours (none: every country is `--`).
+    pub country: Option<CountryLookup>,
 }
 
 impl Settings {
     /// Builds the settings; reads (or creates) the scrubber key as configured.
+    /// Counts per-country hours with `lookup` (a GeoIP database the binary opened).
+    pub fn with_country_lookup(mut self, lookup: Option<CountryLookup>) -> Self {
+        self.country = lookup;
+        self
+    }
+
     pub fn from_config(cfg: &Config) -> Result<Self, IngestError> {
         let scrubber = Scrubber::from_config(&cfg.scrub).map_err(IngestError::Config)?;
         Self::with_scrubber(cfg, scrubber)
@@ -201,6 +210,7 @@ impl Settings {
             max_line_bytes: cfg.ingest.max_line_bytes,
             max_envelope_bytes: cfg.ingest.max_envelope_bytes,
             max_future_skew_ms: cfg.ingest.max_future_skew_secs.saturating_mul(1000),
+            country: None,
         })
     }
 }
@@ -228,6 +238,9 @@ pub struct Progress {
 #[derive(Debug)]
 pub struct PendingBatch {
     pub rows: Vec<MinuteRow>,
+    /// Hourly traffic per route and per country.
+    pub routes: Vec<RouteHour>,
+    pub countries: Vec<CountryHour>,
     pub dead_letters: Vec<DeadLetter>,
     /// The batch's records for the detector (see [`Reader::with_observations`]).
     pub observations: Option<ObservationBatch>,
@@ -293,6 +306,7 @@ pub struct Reader<'s> {
     source: String,
     progress: &'s Progress,
     agg: BatchAggregator,
+    traffic: TrafficAggregator,
     dead: Vec<DeadLetter>,
     /// Hashes of the distinct clients seen, for the summary (8 bytes a client).
     clients: HashSet<u64>,
@@ -314,6 +328,7 @@ impl<'s> Reader<'s> {
             source: source.into(),
             progress,
             agg: BatchAggregator::default(),
+            traffic: TrafficAggregator::new(settings.country.clone()),
             dead: Vec::new(),
             clients: HashSet::new(),
             client_hasher: foldhash::quality::FixedState::with_seed(0x6761_7465),
@@ -451,6 +466,15 @@ impl<'s> Reader<'s> {
             rec.path_for_metrics(),
             rec.ip.as_deref(),
         );
+        self.traffic.observe(
+            floor_to(rec.time_ms, HOUR_MS),
+            rec.api.as_deref(),
+            rec.method.as_deref(),
+            rec.route.as_deref(),
+            rec.ip.as_deref(),
+            rec.status,
+            rec.bytes,
+        );
         self.summary.events += 1;
         Ok(())
     }
@@ -525,8 +549,11 @@ impl<'s> Reader<'s> {
             return Ok(());
         }
         let events = self.agg.events();
+        let (routes, countries) = self.traffic.take();
         let batch = PendingBatch {
             rows: self.agg.take(),
+            routes,
+            countries,
             dead_letters: std::mem::take(&mut self.dead),
             observations: self.observations.as_mut().map(std::mem::take),
             // `force` is only passed at the end of the input: every detector window may close.
@@ -595,6 +622,7 @@ impl<'s> Reader<'s> {
     /// Closes the batch folded so far at `position` (live sources commit one batch per read).
     pub fn take_batch(&mut self, position: String) -> PendingBatch {
         let events = self.agg.events();
+        let (routes, countries) = self.traffic.take();
         self.progress.events.fetch_add(events, Ordering::Relaxed);
         self.summary.batches += 1;
         self.dirty = false;
@@ -602,6 +630,8 @@ impl<'s> Reader<'s> {
         self.clients.clear();
         PendingBatch {
             rows: self.agg.take(),
+            routes,
+            countries,
             dead_letters: std::mem::take(&mut self.dead),
             observations: self.observations.as_mut().map(std::mem::take),
             end_of_input: false,

@@ -148,6 +148,8 @@ pub async fn replay(
             position: b.position,
             events: b.events,
             rows: b.rows,
+            routes: b.routes,
+            countries: b.countries,
             dead_letters: b.dead_letters,
             alerts: b.alerts,
             profiles: b.profiles,

@@ -15,6 +15,7 @@ use crate::agg::{Counts, MinuteAgg};
 use crate::alert::{Alert, AlertKind, ProfileRow, Rule, Severity, Status, Subject};
 use crate::error::{Error, Result};
 use crate::model::{ClientKey, ClientKind, Metric};
+use crate::traffic::{CountryHour, RouteHour};
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -48,6 +49,7 @@ mod stats;
 pub use lease::Lease;
 pub use outbox::{ForwardState, OutboxEvent};
 pub use stats::{PipelineStats, SourceStat};
+pub use traffic::SeriesRow;
 
 /// Reads the counter, latency and sketch columns of a `client_minutes` row.
 macro_rules! agg_from_row {
@@ -123,6 +125,10 @@ pub struct BatchWrite {
     pub profiles: Vec<ProfileRow>,
     /// Detector profiles to delete (clients idle too long).
     pub forget: Vec<String>,
+    /// Hourly traffic per route, added to the stored hours.
+    pub routes: Vec<RouteHour>,
+    /// Hourly traffic per country, added to the stored hours.
+    pub countries: Vec<CountryHour>,
 }
 
 /// Which alerts [`Store::alerts`] returns; empty fields do not filter.
@@ -188,7 +194,9 @@ macro_rules! alert_from_row {
     }};
 }
 
+// After the row macros, which they use.
 mod api;
+mod traffic;
 pub use api::{ApiToken, StatusChange, StoredDeadLetter, StoredSuppression, SuppressionFields};
 
 impl Store {
@@ -287,6 +295,8 @@ impl Store {
         let is_pg = matches!(self, Store::Postgres(_));
         // A consistent lock order keeps concurrent PostgreSQL writers from deadlocking.
         batch.rows.sort_unstable_by(|a, b| (&a.client, a.minute).cmp(&(&b.client, b.minute)));
+        let routes = traffic::merge_routes(std::mem::take(&mut batch.routes));
+        let countries = traffic::merge_countries(std::mem::take(&mut batch.countries));
         let now = chrono::Utc::now().timestamp_millis();
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
@@ -385,6 +395,32 @@ impl Store {
                      latency_sketch = excluded.latency_sketch, paths_sketch = excluded.paths_sketch, \
                      ips_sketch = excluded.ips_sketch",
                 );
+                q.build().execute(&mut *tx).await?;
+            }
+            // Counters only: added to what is stored, in this transaction (a replayed batch is
+            // refused above, so nothing counts twice).
+            for chunk in routes.chunks(ROWS_PER_STATEMENT) {
+                let mut q = QueryBuilder::new(format!("INSERT INTO route_hours (hour, api, route, {}) ", traffic::COUNT_COLUMNS));
+                q.push_values(chunk, |mut b, r| {
+                    b.push_bind(r.hour).push_bind(r.api.as_str()).push_bind(r.route.as_str());
+                    for v in traffic::count_values(&r.counts) {
+                        b.push_bind(v);
+                    }
+                });
+                q.push(" ON CONFLICT (hour, api, route) DO UPDATE SET ");
+                q.push(traffic::additive_update("route_hours"));
+                q.build().execute(&mut *tx).await?;
+            }
+            for chunk in countries.chunks(ROWS_PER_STATEMENT) {
+                let mut q = QueryBuilder::new(format!("INSERT INTO country_hours (hour, country, {}) ", traffic::COUNT_COLUMNS));
+                q.push_values(chunk, |mut b, r| {
+                    b.push_bind(r.hour).push_bind(r.country.as_str());
+                    for v in traffic::count_values(&r.counts) {
+                        b.push_bind(v);
+                    }
+                });
+                q.push(" ON CONFLICT (hour, country) DO UPDATE SET ");
+                q.push(traffic::additive_update("country_hours"));
                 q.build().execute(&mut *tx).await?;
             }
             for chunk in batch.dead_letters.chunks(ROWS_PER_STATEMENT) {
@@ -562,9 +598,10 @@ impl Store {
     /// First and last stored minute, if any.
     pub async fn time_range(&self) -> Result<Option<(i64, i64)>> {
         on_pool!(self, p => {
-            let r = sqlx::query("SELECT MIN(minute) AS lo, MAX(minute) AS hi FROM client_minutes").fetch_one(p).await?;
-            let lo: Option<i64> = r.try_get("lo")?;
-            let hi: Option<i64> = r.try_get("hi")?;
+            // Two queries: SQLite answers a lone MIN or MAX from the index in O(log n), but
+            // scans the whole index for both in one statement.
+            let lo: Option<i64> = sqlx::query_scalar("SELECT MIN(minute) FROM client_minutes").fetch_one(p).await?;
+            let hi: Option<i64> = sqlx::query_scalar("SELECT MAX(minute) FROM client_minutes").fetch_one(p).await?;
             Ok(lo.zip(hi))
         })
     }
