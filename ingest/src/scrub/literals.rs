@@ -64,6 +64,12 @@ impl Literals {
         Ok(Literals { lits, packed, ac })
     }
 
+    /// The same literals without the vector searcher (the fallback, for tests).
+    #[cfg(test)]
+    pub(super) fn without_packed(literals: &[String]) -> Result<Literals, String> {
+        Ok(Literals { packed: None, ..Literals::new(literals)? })
+    }
+
     /// Bit i set: literal i occurs in `text` somewhere that does not overlap a marker span
     /// (`markers` is asked at most once, and only if a literal occurs).
     pub(super) fn seen(&self, text: &str, markers: impl FnOnce() -> Vec<(usize, usize)>) -> u64 {

@@ -1049,7 +1049,7 @@ pub(super) const HI: u64 = 0x8080_8080_8080_8080;
 /// subtraction stays within its byte).
 fn digit_bits(x: u64) -> u64 {
     let ge0 = (x | HI).wrapping_sub(LO * 0x30);
-    let le9 = (LO * 0x39 | HI).wrapping_sub(x & !HI);
+    let le9 = ((LO * 0x39) | HI).wrapping_sub(x & !HI);
     ge0 & le9 & !x & HI
 }
 

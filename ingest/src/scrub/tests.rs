@@ -444,3 +444,63 @@ proptest! {
         }
     }
 }
+
+/// The builtin trigger literals, in the order the scrubber indexes them.
+fn builtin_literals() -> Vec<String> {
+    let mut lits: Vec<String> = Vec::new();
+    for (_, _, _, _, arm) in builtin() {
+        if let Arm::Literals(l) = arm {
+            for l in l {
+                if !lits.iter().any(|x| x == l) {
+                    lits.push(l.to_string());
+                }
+            }
+        }
+    }
+    lits
+}
+
+/// Literal i occurs, ASCII case-insensitively, somewhere it overlaps no marker.
+fn literals_by_hand(lits: &[String], text: &str) -> u64 {
+    let markers = marker_spans(text);
+    let t = text.as_bytes();
+    let mut seen = 0u64;
+    for (i, l) in lits.iter().enumerate() {
+        let l = l.as_bytes();
+        for p in 0..t.len().saturating_sub(l.len() - 1) {
+            if t[p..p + l.len()].eq_ignore_ascii_case(l)
+                && !markers.iter().any(|&(a, b)| p < b && a < p + l.len())
+            {
+                seen |= 1 << i;
+            }
+        }
+    }
+    seen
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    /// The vector search (and the automaton it falls back on) finds exactly the literals that
+    /// occur outside markers, overlapping ones and prefixes of longer ones included.
+    #[test]
+    fn trigger_literals_are_found_exactly(parts in prop::collection::vec(prop_oneof![
+        Just("Secret".to_string()), Just("signature=".to_string()), Just("Credential=".to_string()),
+        Just("eyJ".to_string()), Just("sk-".to_string()), Just("K_LIVE_".to_string()), Just("@".to_string()),
+        Just("%40".to_string()), Just("[REDACTED:api-key:1]".to_string()), Just("[REDACTED:".to_string()),
+        Just("xox".to_string()), Just("hooks.slack.com".to_string()), Just("bearer".to_string()),
+        Just("BASIC".to_string()), Just("-----BEGIN".to_string()), "[a-zA-Z0-9 =.@%_:-]{0,12}",
+    ], 0..12)) {
+        static LITS: std::sync::OnceLock<(Vec<String>, literals::Literals, literals::Literals)> = std::sync::OnceLock::new();
+        let (lits, packed, fallback) = LITS.get_or_init(|| {
+            let lits = builtin_literals();
+            let packed = literals::Literals::new(&lits).unwrap();
+            let fallback = literals::Literals::without_packed(&lits).unwrap();
+            (lits, packed, fallback)
+        });
+        let text: String = parts.concat();
+        let want = literals_by_hand(lits, &text);
+        prop_assert_eq!(packed.seen(&text, || marker_spans(&text)), want, "{:?}", text);
+        prop_assert_eq!(fallback.seen(&text, || marker_spans(&text)), want, "{:?}", text);
+    }
+}
