@@ -50,13 +50,65 @@ impl<'a> Out<'a> {
     }
 }
 
-/// The key names of the first top-level line seen on this thread, by position, with their
-/// classes: log lines repeat the same keys in the same order, so a key costs one comparison
-/// instead of a lookup. Lines of another shape fall back to the per-thread cache.
+/// The key names of the top-level lines seen on this thread, by position, with their classes:
+/// log lines repeat the same few shapes (a REST API's and an HTTP API's access-log formats, say),
+/// so a key costs a comparison or two instead of a lookup. Keys beyond the shapes remembered fall
+/// back to the per-thread cache.
 #[derive(Default)]
 struct KeyMemo {
-    keys: Vec<(String, NameClass)>,
+    /// Per position, the names seen there (at most [`MAX_MEMO_SHAPES`]).
+    keys: Vec<Vec<(KeySig, Box<str>, NameClass)>>,
+    /// The nesting stack, kept for the next line.
+    stack: Vec<Frame>,
 }
+
+/// A name's length and its first and last eight bytes: for names of at most 16 bytes (most
+/// keys), equal signatures mean equal names.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct KeySig(usize, u64, u64);
+
+impl KeySig {
+    fn of(name: &str) -> KeySig {
+        let b = name.as_bytes();
+        if b.len() >= 8 {
+            KeySig(b.len(), super::word(b, 0), super::word(b, b.len() - 8))
+        } else {
+            let mut w = [0u8; 8];
+            w[..b.len()].copy_from_slice(b);
+            KeySig(b.len(), u64::from_le_bytes(w), 0)
+        }
+    }
+}
+
+impl KeyMemo {
+    fn class(&mut self, s: &Scrubber, key_no: usize, name: &str) -> NameClass {
+        let sig = KeySig::of(name);
+        match self.keys.get_mut(key_no) {
+            Some(seen) => {
+                if let Some((_, _, c)) =
+                    seen.iter().find(|(g, n, _)| *g == sig && (name.len() <= 16 || **n == *name))
+                {
+                    return *c;
+                }
+                let c = s.classify(name);
+                if seen.len() < MAX_MEMO_SHAPES {
+                    seen.push((sig, name.into(), c));
+                }
+                c
+            }
+            None => {
+                let c = s.classify(name);
+                if key_no == self.keys.len() && key_no < MAX_MEMO_KEYS {
+                    self.keys.push(vec![(sig, name.into(), c)]);
+                }
+                c
+            }
+        }
+    }
+}
+
+/// Most names remembered per key position.
+const MAX_MEMO_SHAPES: usize = 4;
 
 thread_local! {
     static MEMO: std::cell::Cell<Option<KeyMemo>> = const { std::cell::Cell::new(None) };
@@ -68,6 +120,7 @@ struct MemoGuard(Option<KeyMemo>);
 impl Drop for MemoGuard {
     fn drop(&mut self) {
         if let Some(m) = self.0.take() {
+            // (The stack is handed back by the walk when it returns normally.)
             MEMO.with(|c| c.set(Some(m)));
         }
     }
@@ -84,7 +137,8 @@ pub(super) fn scrub_json<'a>(s: &Scrubber, text: &'a str, depth: u8) -> Option<C
     let mut key_no = 0usize;
     let b = text.as_bytes();
     let mut i = 0;
-    let mut stack: Vec<Frame> = Vec::new();
+    let mut stack: Vec<Frame> = memo.0.as_mut().map(|m| std::mem::take(&mut m.stack)).unwrap_or_default();
+    stack.clear();
     let mut out = Out { src: text, buf: None, copied: 0 };
     let mut seen_value = false;
     loop {
@@ -97,7 +151,8 @@ pub(super) fn scrub_json<'a>(s: &Scrubber, text: &'a str, depth: u8) -> Option<C
         if stack.is_empty() && seen_value {
             return None; // trailing garbage after the top-level value
         }
-        let value_class = match stack.last() {
+        // The class of the value starting here (computed only for values).
+        let value_class = |stack: &[Frame]| match stack.last() {
             Some(f) if f.object => match (f.inherited, f.key) {
                 (_, NameClass::Fact) => NameClass::Plain,
                 (NameClass::Secret(_), _) => f.inherited,
@@ -111,6 +166,7 @@ pub(super) fn scrub_json<'a>(s: &Scrubber, text: &'a str, depth: u8) -> Option<C
                 if stack.last().is_some_and(|f| f.object && f.expect_key) {
                     return None;
                 }
+                let value_class = value_class(&stack);
                 let inherited = match value_class {
                     NameClass::Secret(_) => value_class,
                     NameClass::Authorization | NameClass::Cookie => NameClass::Secret("secret"),
@@ -156,17 +212,7 @@ pub(super) fn scrub_json<'a>(s: &Scrubber, text: &'a str, depth: u8) -> Option<C
                 if is_key {
                     let name = unescape(raw, escaped)?;
                     let class = match memo.0.as_mut() {
-                        Some(m) => match m.keys.get(key_no) {
-                            Some((n, c)) if n.as_str() == name.as_ref() => *c,
-                            Some(_) => s.classify(&name), // another line shape: no churn
-                            None => {
-                                let c = s.classify(&name);
-                                if key_no == m.keys.len() && key_no < MAX_MEMO_KEYS {
-                                    m.keys.push((name.into_owned(), c));
-                                }
-                                c
-                            }
-                        },
+                        Some(m) => m.class(s, key_no, &name),
                         None => s.classify(&name),
                     };
                     key_no += 1;
@@ -176,13 +222,15 @@ pub(super) fn scrub_json<'a>(s: &Scrubber, text: &'a str, depth: u8) -> Option<C
                     continue;
                 }
                 let value = unescape(raw, escaped)?;
-                let new = match value_class {
+                let new = match value_class(&stack) {
                     NameClass::Exempt => None,
-                    NameClass::Plain | NameClass::Fact => scrub_string(s, raw, &value, depth),
+                    // What `scrub_plain` would decide first, without the calls.
+                    NameClass::Plain | NameClass::Fact if !escaped && value.len() < MIN_FINDABLE => None,
+                    NameClass::Plain | NameClass::Fact => scrub_string(s, raw, &value, escaped, depth),
                     class => s
                         .redact_value(class, &value)
                         .map(|v| json_quote(&v))
-                        .or_else(|| scrub_string(s, raw, &value, depth)),
+                        .or_else(|| scrub_string(s, raw, &value, escaped, depth)),
                 };
                 if let Some(quoted) = new {
                     out.replace(start, end, &quoted);
@@ -199,6 +247,7 @@ pub(super) fn scrub_json<'a>(s: &Scrubber, text: &'a str, depth: u8) -> Option<C
                 if !(matches!(lit, "true" | "false" | "null") || is_number(lit)) {
                     return None;
                 }
+                let value_class = value_class(&stack);
                 let new = match value_class {
                     NameClass::Secret(_) | NameClass::IfRandom(_) if is_number(lit) => {
                         s.redact_value(value_class, lit)
@@ -220,6 +269,9 @@ pub(super) fn scrub_json<'a>(s: &Scrubber, text: &'a str, depth: u8) -> Option<C
     if !stack.is_empty() || !seen_value {
         return None;
     }
+    if let Some(m) = memo.0.as_mut() {
+        m.stack = stack;
+    }
     Some(out.finish())
 }
 
@@ -229,8 +281,8 @@ pub(super) fn scrub_json<'a>(s: &Scrubber, text: &'a str, depth: u8) -> Option<C
 /// escapes is scrubbed in its escaped form, so that every byte that is not a secret keeps its
 /// original escaping (`\u0022` stays `\u0022`); markers need no escaping. The unescaped form is
 /// checked too, and wins if it finds a secret the escaped pass missed.
-fn scrub_string(s: &Scrubber, raw: &str, value: &str, depth: u8) -> Option<String> {
-    if raw.contains('\\') {
+fn scrub_string(s: &Scrubber, raw: &str, value: &str, escaped: bool, depth: u8) -> Option<String> {
+    if escaped {
         let escaped = s.scrub_text(raw);
         let plain = scrub_plain(s, value, depth)?;
         // Does the escaped-form result still hide everything the plain pass found?
@@ -276,7 +328,7 @@ fn string_end(b: &[u8], start: usize) -> Option<(usize, bool)> {
     let mut i = start + 1;
     let mut escaped = false;
     loop {
-        let j = memchr::memchr2(b'"', b'\\', &b[i..])? + i;
+        let j = quote_or_backslash(b, i)?;
         if b[j] == b'"' {
             return Some((j + 1, escaped));
         }
@@ -288,13 +340,34 @@ fn string_end(b: &[u8], start: usize) -> Option<(usize, bool)> {
     }
 }
 
+/// The first `"` or `\` in `b` from `i` on. Strings in log lines are short: eight bytes at a
+/// time beats setting up a vector search.
+pub(super) fn quote_or_backslash(b: &[u8], mut i: usize) -> Option<usize> {
+    use super::{LO, word, zero_bytes};
+    while i + 8 <= b.len() {
+        let x = word(b, i);
+        let m = zero_bytes(x ^ (LO * u64::from(b'"'))) | zero_bytes(x ^ (LO * u64::from(b'\\')));
+        if m != 0 {
+            return Some(i + m.trailing_zeros() as usize / 8);
+        }
+        i += 8;
+    }
+    b.get(i..)?.iter().position(|&c| c == b'"' || c == b'\\').map(|p| i + p)
+}
+
 /// The value of a JSON string body; borrowed when it has no escapes.
+#[inline]
 fn unescape(raw: &str, escaped: bool) -> Option<Cow<'_, str>> {
     if !escaped {
         return Some(Cow::Borrowed(raw));
     }
+    unescape_owned(raw).map(Cow::Owned)
+}
+
+#[inline(never)]
+fn unescape_owned(raw: &str) -> Option<String> {
     let quoted = format!("\"{raw}\"");
-    serde_json::from_str::<String>(&quoted).ok().map(Cow::Owned)
+    serde_json::from_str::<String>(&quoted).ok()
 }
 
 fn is_number(s: &str) -> bool {

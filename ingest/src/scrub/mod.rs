@@ -4,10 +4,13 @@
 //! every event and after restarts, so "one token from 40 IPs" stays countable, and nothing in
 //! the store can be turned back into the token.
 //!
-//! How it stays fast on clean lines: one Aho-Corasick pass finds which trigger literals occur,
-//! and only the detectors those literals arm run their regex; numeric detectors (cards, phones,
-//! SSNs, IBANs) run only when the text holds enough digits. A clean line is returned borrowed,
-//! with no allocation.
+//! How it stays fast on clean lines: every detector has a gate, a cheap necessary condition for
+//! its regex to match, and only armed detectors run. Most gates are trigger literals, all found
+//! in one vector search (`literals.rs`); `name=value` and `"name": "value"` pairs need a `=` or a
+//! quote, and their names decide; numeric detectors (cards, phones, SSNs, IBANs) need seven
+//! digits and a run of digits shaped like theirs ([`shapes`]). Values that no detector can match
+//! (UUIDs, timestamps, lowercase host names) are recognised before any of that. A clean line is
+//! returned borrowed, with no allocation.
 //!
 //! How it stays correct on JSON: a JSON line is walked token by token (`json.rs`): values under
 //! sensitive keys are redacted whatever they look like, other string values are scrubbed as text
@@ -17,9 +20,9 @@
 //! What it must never do: return text in which a detected secret survives, or panic on any input.
 
 mod json;
+mod literals;
 pub mod validate;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use gatewatch_core::config::{IpPolicy, ScrubConfig};
 use hmac::{Hmac, Mac};
 use regex::Regex;
@@ -63,8 +66,33 @@ struct Detector {
     /// Capture group to redact (0: the whole match).
     group: usize,
     check: Check,
-    /// Indexes into the trigger literals; empty: gated by digit count instead.
-    triggers: Vec<usize>,
+    /// What must be in the text for the regex to be worth running.
+    gate: Gate,
+}
+
+/// What arms a detector. Every gate is a necessary condition for its regex to match, so a
+/// detector that is not armed could not have found anything.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Gate {
+    /// One of these trigger literals (indexes into [`Scrubber::literals`]) occurs.
+    Literals(Vec<usize>),
+    /// `name=value` pairs: a `=` (or `%3D`) occurs.
+    Pairs,
+    /// `"name": "value"`: a `"` (or `\u0022`) occurs.
+    Quoted,
+    /// Numeric kinds: enough digits, and a run of characters of this [`shape`] occurs.
+    Numeric(u16),
+    /// Custom rules run on every text.
+    Always,
+}
+
+/// How a builtin detector is armed (resolved into a [`Gate`] when the scrubber is built).
+#[derive(Clone, Copy)]
+enum Arm {
+    Literals(&'static [&'static str]),
+    Pairs,
+    Quoted,
+    Numeric(u16),
 }
 
 /// How a field or parameter name marks its value.
@@ -183,43 +211,21 @@ pub(crate) fn classify_name(name: &str, extra: &[String]) -> NameClass {
     }
 }
 
-/// Trigger literals (matched ASCII-case-insensitively) and the detectors they arm.
-const NAME_TRIGGERS: &[&str] = &[
-    "pass",
-    "pwd",
-    "pin",
-    "secret",
-    "token",
-    "key",
-    "auth",
-    "session",
-    "sid",
-    "cookie",
-    "credential",
-    "ssn",
-    "card",
-    "sig",
-    "pan",
-    "cvv",
-    "cvc",
-    "phone",
-    "mobile",
-    "msisdn",
-    "tel",
-    "cell",
-];
-
 /// A scrubber built once from the configuration; `Send + Sync`, shared by every reader.
 pub struct Scrubber {
-    key: Vec<u8>,
-    prefilter: AhoCorasick,
+    /// HMAC-SHA256 keyed with the deployment key (its key schedule done once).
+    mac: Hmac<Sha256>,
+    /// Finds the trigger literals in a text.
+    literals: literals::Literals,
     detectors: Vec<Detector>,
     allow: Vec<Regex>,
     extra_names: Vec<String>,
     ip_policy: IpPolicy,
     /// Digit-gated detectors present (false when all numeric kinds are disabled).
     numeric: bool,
-    /// The digit-gated detectors' patterns, in detector order, as one automaton.
+    /// The digit-gated detectors' patterns, in detector order, as one automaton: which of them
+    /// can match in a text that is not ASCII (`\d` and `\b` are Unicode-aware there, which
+    /// [`shapes`] does not model).
     numeric_set: regex::RegexSet,
     /// Custom rules exist (they run on every text).
     custom: bool,
@@ -265,83 +271,109 @@ pub const KINDS: &[&str] = &[
     "ip",
 ];
 
-/// (kind, regex, group, check, trigger literals). Order is priority for identical ranges.
-fn builtin() -> Vec<(&'static str, &'static str, usize, Check, &'static [&'static str])> {
+/// (kind, regex, group, check, what arms it). Order is priority for identical ranges.
+fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> {
     vec![
         (
             "private_key",
             r"-----BEGIN[A-Z ]*PRIVATE KEY-----(?s:.*?)(?:-----END[A-Z ]*PRIVATE KEY-----|$)",
             0,
             Check::None,
-            &["-----begin"],
+            Arm::Literals(&["-----begin"]),
         ),
         (
             "jwt",
             r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+){0,2}",
             0,
             Check::Jwt,
-            &["eyj"],
+            Arm::Literals(&["eyj"]),
         ),
         (
             "aws_sigv4",
             r"(?i)(?:^|[?&;,\s]|%26|%3F)X-Amz-(?:Signature|Credential|Security-Token)(?:=|%3D)([^&\s,;}'\x22]+)",
             1,
             Check::None,
-            &["x-amz-"],
+            Arm::Literals(&["x-amz-"]),
         ),
-        ("aws_sigv4", r"(?i)\bSignature=([0-9a-f]{64})\b", 1, Check::None, &["signature="]),
+        ("aws_sigv4", r"(?i)\bSignature=([0-9a-f]{64})\b", 1, Check::None, Arm::Literals(&["signature="])),
         (
             "aws_sigv4",
             r"\bCredential=((?:AKIA|ASIA)[A-Z0-9]{16}/[^,&\s\x22]+)",
             1,
             Check::None,
-            &["credential="],
+            Arm::Literals(&["credential="]),
         ),
-        ("aws_access_key", r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b", 0, Check::None, &["akia", "asia"]),
+        (
+            "aws_access_key",
+            r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b",
+            0,
+            Check::None,
+            Arm::Literals(&["akia", "asia"]),
+        ),
         (
             "aws_secret_key",
             r#"(?i)(?:aws_?secret_?access_?key|secret_?access_?key|secret_?key)\\?["']?\s*[:=]\s*\\?["']?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)"#,
             1,
             Check::None,
-            &["secret"],
+            Arm::Literals(&["secret"]),
         ),
         (
             "github_token",
             r"\b(?:gh[pousr]_[A-Za-z0-9]{30,255}|github_pat_[A-Za-z0-9_]{22,255})",
             0,
             Check::None,
-            &["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"],
+            Arm::Literals(&["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"]),
         ),
-        ("gitlab_token", r"\bglpat-[A-Za-z0-9_-]{20,}", 0, Check::None, &["glpat-"]),
-        ("slack_token", r"\bxox[abposr]-[A-Za-z0-9-]{10,}", 0, Check::None, &["xox"]),
+        ("gitlab_token", r"\bglpat-[A-Za-z0-9_-]{20,}", 0, Check::None, Arm::Literals(&["glpat-"])),
+        ("slack_token", r"\bxox[abposr]-[A-Za-z0-9-]{10,}", 0, Check::None, Arm::Literals(&["xox"])),
         (
             "slack_token",
             r"hooks\.slack\.com/services/([A-Za-z0-9/_-]+)",
             1,
             Check::None,
-            &["hooks.slack.com"],
+            Arm::Literals(&["hooks.slack.com"]),
         ),
         (
             "stripe_key",
             r"\b(?:[sr]k_(?:live|test)_[A-Za-z0-9]{16,}|whsec_[A-Za-z0-9]{24,})",
             0,
             Check::None,
-            &["k_live_", "k_test_", "whsec_"],
+            Arm::Literals(&["k_live_", "k_test_", "whsec_"]),
         ),
-        ("google_api_key", r"\bAIza[0-9A-Za-z_-]{35}", 0, Check::None, &["aiza"]),
-        ("sendgrid_key", r"\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}", 0, Check::None, &["sg."]),
-        ("npm_token", r"\bnpm_[A-Za-z0-9]{36}\b", 0, Check::None, &["npm_"]),
-        ("openai_key", r"\bsk-(?:proj-)?[A-Za-z0-9_-]{32,}", 0, Check::None, &["sk-"]),
-        ("bearer", r"(?i)\bbearer(?:\s+|%20|\+)([A-Za-z0-9._~+/-]+=*)", 1, Check::Bearer, &["bearer"]),
-        ("basic_auth", r"(?i)\bbasic(?:\s+|%20|\+)([A-Za-z0-9+/]+=*)", 1, Check::Basic, &["basic"]),
+        ("google_api_key", r"\bAIza[0-9A-Za-z_-]{35}", 0, Check::None, Arm::Literals(&["aiza"])),
+        (
+            "sendgrid_key",
+            r"\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}",
+            0,
+            Check::None,
+            Arm::Literals(&["sg."]),
+        ),
+        ("npm_token", r"\bnpm_[A-Za-z0-9]{36}\b", 0, Check::None, Arm::Literals(&["npm_"])),
+        ("openai_key", r"\bsk-(?:proj-)?[A-Za-z0-9_-]{32,}", 0, Check::None, Arm::Literals(&["sk-"])),
+        (
+            "bearer",
+            r"(?i)\bbearer(?:\s+|%20|\+)([A-Za-z0-9._~+/-]+=*)",
+            1,
+            Check::Bearer,
+            Arm::Literals(&["bearer"]),
+        ),
+        (
+            "basic_auth",
+            r"(?i)\bbasic(?:\s+|%20|\+)([A-Za-z0-9+/]+=*)",
+            1,
+            Check::Basic,
+            Arm::Literals(&["basic"]),
+        ),
         (
             "cookie",
             r#"(?i)(?:^|[^a-z0-9-])(?:set-)?cookie\\?["']?\s*(?:=|:)\s*\\?["']?([^,}\n\x22\\]+)"#,
             1,
             Check::Cookie,
-            &["cookie"],
+            Arm::Literals(&["cookie"]),
         ),
         // name=value (query strings, form bodies, execution-log header maps), URL-encoded too.
+        // Armed by any `=`: the name decides, compared as in JSON (case, `-`, `_`, `.` ignored),
+        // so `pa.ss_word=` and configured `sensitive_fields` count as they do as JSON keys.
         (
             "secret",
             // Documents the shape; matched by the hand-written `kv_pairs` scanner (one pass, no
@@ -349,15 +381,16 @@ fn builtin() -> Vec<(&'static str, &'static str, usize, Check, &'static [&'stati
             r#"(?:\b|%[0-9A-Fa-f]{2})([A-Za-z][A-Za-z0-9_.-]{1,39})(?:=|%3D|%3d)([^&\s,;}'"<>\\]*)"#,
             2,
             Check::KeyValueScan,
-            NAME_TRIGGERS,
+            Arm::Pairs,
         ),
         // "name": "value" (JSON inside text), also backslash-escaped and \u0022-escaped JSON.
+        // Armed by any quote; the name decides, as above.
         (
             "secret",
             r#"(?:\\*"|\\u0022)([A-Za-z][A-Za-z0-9_.-]{1,39})(?:\\*"|\\u0022)\s*:\s*(?:\\*"|\\u0022)((?:[^"\\]|\\[^"u\\]|\\u00[013-9a-fA-F][0-9a-fA-F]|\\u002[013-9a-fA-F])*?)(?:\\*"|\\u0022)"#,
             2,
             Check::KeyValue,
-            NAME_TRIGGERS,
+            Arm::Quoted,
         ),
         // Header style: `X-Api-Key: value`.
         (
@@ -365,14 +398,14 @@ fn builtin() -> Vec<(&'static str, &'static str, usize, Check, &'static [&'stati
             r"(?i)\b(x-api-key|api-key|x-auth-token|x-amz-security-token)\s*:\s*([^\s,;}\x22]+)",
             2,
             Check::KeyValue,
-            &["api-key", "auth-token", "security-token"],
+            Arm::Literals(&["api-key", "auth-token", "security-token"]),
         ),
         (
             "email",
             r"[A-Za-z0-9._+-]+(?:@|%40)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b",
             0,
             Check::None,
-            &["@", "%40"],
+            Arm::Literals(&["@", "%40"]),
         ),
         // Cards as printed: bare, or in the issuers' groupings (4-4-4-4…, Amex 4-6-5), one separator.
         (
@@ -380,22 +413,45 @@ fn builtin() -> Vec<(&'static str, &'static str, usize, Check, &'static [&'stati
             r"\b(?:[2-6]\d{12,18}|[2-6]\d{3} \d{4} \d{4} \d{1,7}|[2-6]\d{3}-\d{4}-\d{4}-\d{1,7}|3\d{3} \d{6} \d{5}|3\d{3}-\d{6}-\d{5})\b",
             0,
             Check::Card,
-            &[],
+            Arm::Numeric(shape::CARD),
         ),
-        ("iban", r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b", 0, Check::Iban, &[]),
-        ("ssn", r"\b\d{3}-\d{2}-\d{4}\b", 0, Check::Ssn, &[]),
+        (
+            "iban",
+            r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b",
+            0,
+            Check::Iban,
+            Arm::Numeric(shape::IBAN),
+        ),
+        ("ssn", r"\b\d{3}-\d{2}-\d{4}\b", 0, Check::Ssn, Arm::Numeric(shape::SSN)),
         (
             "phone",
             r"(?:\+|%2B)[1-9]\d{0,3}(?:[ .-]|%20)?\(?\d{1,4}\)?(?:(?:[ .-]|%20)?\d{2,4}){1,4}\b",
             0,
             Check::Phone,
-            &[],
+            Arm::Numeric(shape::PHONE_INTL),
         ),
-        ("phone", r"\(\d{3}\) ?\d{3}[-. ]\d{4}\b", 0, Check::Phone, &[]),
-        ("phone", r"\b\d{3}[-.]\d{3}[-.]\d{4}\b", 0, Check::Phone, &[]),
-        ("phone", r"\b0\d{1,4} \d{3,4} \d{3,4}\b", 0, Check::Phone, &[]),
-        ("phone", r"\b0[1-9](?:[ .]\d{2}){4}\b", 0, Check::Phone, &[]),
+        ("phone", r"\(\d{3}\) ?\d{3}[-. ]\d{4}\b", 0, Check::Phone, Arm::Numeric(shape::PHONE_PAREN)),
+        ("phone", r"\b\d{3}[-.]\d{3}[-.]\d{4}\b", 0, Check::Phone, Arm::Numeric(shape::PHONE_DOTTED)),
+        ("phone", r"\b0\d{1,4} \d{3,4} \d{3,4}\b", 0, Check::Phone, Arm::Numeric(shape::PHONE_SPACED)),
+        ("phone", r"\b0[1-9](?:[ .]\d{2}){4}\b", 0, Check::Phone, Arm::Numeric(shape::PHONE_GROUPS2)),
     ]
+}
+
+/// Where the credential starts in a match of `(?i)\b<scheme>(?:\s+|%20|\+)(<credential>)`, the
+/// scheme `scheme_chars` characters long (`ſ` matches `s`: not always one byte each): after every
+/// white space (`\s` and `char::is_whitespace` are both Unicode's White_Space, and the
+/// credential holds none), else after `%20`, else after one `+`, as the regex prefers them.
+fn credential_offset(m: &str, scheme_chars: usize) -> usize {
+    let scheme = m.char_indices().nth(scheme_chars).map_or(m.len(), |(i, _)| i);
+    let rest = &m[scheme..];
+    let sep = if rest.starts_with(char::is_whitespace) {
+        rest.len() - rest.trim_start().len()
+    } else if rest.starts_with("%20") {
+        3
+    } else {
+        1
+    };
+    scheme + sep
 }
 
 /// A candidate redaction.
@@ -441,16 +497,22 @@ impl Scrubber {
             }
         };
         let mut detectors = Vec::new();
-        for (kind, pat, group, check, triggers) in builtin() {
+        for (kind, pat, group, check, arm) in builtin() {
             if disabled(kind) && !matches!(check, Check::KeyValue | Check::KeyValueScan) {
                 continue;
             }
+            let gate = match arm {
+                Arm::Literals(l) => Gate::Literals(l.iter().map(|t| lit_index(t)).collect()),
+                Arm::Pairs => Gate::Pairs,
+                Arm::Quoted => Gate::Quoted,
+                Arm::Numeric(shape) => Gate::Numeric(shape),
+            };
             detectors.push(Detector {
                 kind: kind.to_string(),
                 re: Regex::new(pat).expect("built-in pattern compiles"),
                 group,
                 check,
-                triggers: triggers.iter().map(|t| lit_index(t)).collect(),
+                gate,
             });
         }
         if cfg.ip_in_text != IpPolicy::Keep {
@@ -459,7 +521,7 @@ impl Scrubber {
                 re: Regex::new(r"\b(?:\d{1,3}\.){3}\d{1,3}\b").expect("ip pattern"),
                 group: 0,
                 check: Check::Ipv4,
-                triggers: vec![],
+                gate: Gate::Numeric(shape::IP),
             });
         }
         for (i, rule) in cfg.rules.iter().enumerate() {
@@ -478,13 +540,7 @@ impl Scrubber {
                 }
             };
             let group = usize::from(re.captures_len() > 1);
-            detectors.push(Detector {
-                kind: rule.kind.clone(),
-                re,
-                group,
-                check,
-                triggers: vec![usize::MAX],
-            });
+            detectors.push(Detector { kind: rule.kind.clone(), re, group, check, gate: Gate::Always });
         }
         let allow = cfg
             .allow
@@ -492,18 +548,13 @@ impl Scrubber {
             .enumerate()
             .map(|(i, a)| Regex::new(&format!("^(?:{a})$")).map_err(|e| format!("`scrub.allow[{i}]`: {e}")))
             .collect::<Result<Vec<_>, _>>()?;
-        let prefilter = AhoCorasickBuilder::new()
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .build(&literals)
-            .map_err(|e| format!("scrubber prefilter: {e}"))?;
-        let numeric = detectors.iter().any(|d| d.triggers.is_empty());
-        let numeric_set =
-            regex::RegexSet::new(detectors.iter().filter(|d| d.triggers.is_empty()).map(|d| d.re.as_str()))
-                .map_err(|e| format!("scrubber numeric set: {e}"))?;
-        let custom = detectors.iter().any(|d| d.triggers.contains(&usize::MAX));
-        assert!(literals.len() <= 64, "trigger literals fit the u64 mask");
+        let literals = literals::Literals::new(&literals)?;
+        let is_numeric = |d: &&Detector| matches!(d.gate, Gate::Numeric(_));
+        let numeric = detectors.iter().any(|d| is_numeric(&d));
+        let numeric_set = regex::RegexSet::new(detectors.iter().filter(is_numeric).map(|d| d.re.as_str()))
+            .map_err(|e| format!("scrubber numeric set: {e}"))?;
+        assert!(detectors.iter().filter(is_numeric).count() <= 64, "numeric detectors fit the u64 mask");
+        let custom = detectors.iter().any(|d| d.gate == Gate::Always);
         let mut extra_names: Vec<String> = cfg
             .sensitive_fields
             .iter()
@@ -511,8 +562,8 @@ impl Scrubber {
             .collect();
         extra_names.retain(|n: &String| !n.is_empty());
         Ok(Scrubber {
-            key,
-            prefilter,
+            mac: Hmac::<Sha256>::new_from_slice(&key).expect("HMAC takes any key length"),
+            literals,
             detectors,
             allow,
             extra_names,
@@ -526,13 +577,35 @@ impl Scrubber {
 
     /// The pseudonym of `secret`: first 4 bytes of HMAC-SHA256(key, secret), hex.
     pub fn fingerprint(&self, secret: &str) -> String {
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).expect("HMAC takes any key length");
+        let mut s = String::with_capacity(8);
+        self.push_fingerprint(&mut s, secret);
+        s
+    }
+
+    fn push_fingerprint(&self, out: &mut String, secret: &str) {
+        // The keyed state is cloned: the key's two compression rounds are not redone per secret.
+        let mut mac = self.mac.clone();
         mac.update(secret.as_bytes());
-        hex::encode(&mac.finalize().into_bytes()[..4])
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        for &b in &mac.finalize().into_bytes()[..4] {
+            out.push(HEX[(b >> 4) as usize] as char);
+            out.push(HEX[(b & 15) as usize] as char);
+        }
     }
 
     fn marker(&self, kind: &str, secret: &str) -> String {
-        format!("{MARKER}{kind}:{}]", self.fingerprint(secret))
+        let mut s = String::with_capacity(MARKER.len() + kind.len() + 10);
+        self.push_marker(&mut s, kind, secret);
+        s
+    }
+
+    /// Appends `[REDACTED:<kind>:<fingerprint>]` to `out`.
+    fn push_marker(&self, out: &mut String, kind: &str, secret: &str) {
+        out.push_str(MARKER);
+        out.push_str(kind);
+        out.push(':');
+        self.push_fingerprint(out, secret);
+        out.push(']');
     }
 
     /// Scrubs one log line: JSON lines structurally, anything else as text.
@@ -616,7 +689,7 @@ impl Scrubber {
                 out.push_str(parts.next().unwrap_or(secret));
                 out.push_str(".0/24");
             } else {
-                out.push_str(&self.marker(&h.kind, secret));
+                self.push_marker(&mut out, &h.kind, secret);
             }
             last = h.end;
         }
@@ -650,6 +723,10 @@ impl Scrubber {
                 match v.split_once(char::is_whitespace) {
                     Some((scheme, cred)) if scheme.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') => {
                         let cred = cred.trim();
+                        if cred.starts_with(MARKER) {
+                            // Scrubbed before (`Bearer [REDACTED:jwt:…]`): a rescrub keeps it.
+                            return None;
+                        }
                         let kind = match scheme.to_ascii_lowercase().as_str() {
                             _ if validate::jwt(cred) => "jwt",
                             "bearer" => "bearer",
@@ -692,37 +769,46 @@ impl Scrubber {
     }
 
     fn find_inner(&self, text: &str, decode_pass: bool) -> (Vec<Hit>, bool) {
-        let digits = text.bytes().filter(u8::is_ascii_digit).count();
-        if !self.custom && obviously_clean(text, digits, self.ip_policy == IpPolicy::Keep) {
+        let b = text.as_bytes();
+        let mut counted = None;
+        let mut digits = || *counted.get_or_insert_with(|| count_digits(b));
+        if !self.custom && obviously_clean(text, &mut digits, self.ip_policy == IpPolicy::Keep) {
             return (Vec::new(), false);
         }
-        // Which trigger literals occur (one pass), and are there enough digits?
-        let mut seen: u64 = 0;
-        // Literals inside existing markers (`[REDACTED:phone:…]`) arm nothing: a rescrub must
-        // decide exactly as the first scrub did.
-        let markers = marker_spans(text);
-        for m in self.prefilter.find_overlapping_iter(text) {
-            if !markers.iter().any(|&(a, b)| m.start() < b && a < m.end()) {
-                seen |= 1 << m.pattern().as_usize();
-            }
+        let digits = digits();
+        // Which trigger literals occur? Literals inside existing markers (`[REDACTED:phone:…]`)
+        // arm nothing: a rescrub must decide exactly as the first scrub did.
+        let seen = self.literals.seen(text, || marker_spans(text));
+        // Numeric kinds (cards, phones, SSNs, IBANs) have no literal to look for: which of them
+        // can match at all (bit i: the i-th numeric detector).
+        let numeric =
+            if self.numeric && digits >= MIN_DIGITS { self.numeric_armed(text, text.is_ascii()) } else { 0 };
+        // `name=value` needs a `=` (or `%3D`), `"name": "value"` a quote (maybe `\u0022`), and
+        // the decoded copy a `%`: usually none of them is there.
+        let (mut pct, mut eq, mut quote) = (false, false, false);
+        if memchr::memchr3(b'=', b'%', b'"', b).is_some() {
+            pct = memchr::memchr(b'%', b).is_some();
+            eq = memchr::memchr(b'=', b).is_some();
+            quote = memchr::memchr(b'"', b).is_some();
         }
-        // Numeric kinds (cards, phones, SSNs, IBANs) have no literal to look for: one pass of
-        // their combined automaton says which of them can match at all.
-        let numeric = (self.numeric && digits >= MIN_DIGITS)
-            .then(|| self.numeric_set.matches(text))
-            .filter(regex::SetMatches::matched_any);
-        let has_pct = decode_pass && memchr::memchr(b'%', text.as_bytes()).is_some();
-        if seen == 0 && numeric.is_none() && !self.custom && !has_pct {
+        let has_pct = decode_pass && pct;
+        let pairs = eq || pct;
+        let quoted = quote || (memchr::memchr(b'\\', b).is_some() && text.contains("\\u0022"));
+        if seen == 0 && numeric == 0 && !self.custom && !has_pct && !pairs && !quoted {
             return (Vec::new(), false);
         }
         let mut hits: Vec<Hit> = Vec::new();
         let mut numeric_index = 0;
         for (prio, d) in self.detectors.iter().enumerate() {
-            let armed = if d.triggers.is_empty() {
-                numeric_index += 1;
-                numeric.as_ref().is_some_and(|m| m.matched(numeric_index - 1))
-            } else {
-                d.triggers.iter().any(|&t| t == usize::MAX || (t < 64 && seen & (1 << t) != 0))
+            let armed = match &d.gate {
+                Gate::Literals(l) => l.iter().any(|&t| seen & (1 << t) != 0),
+                Gate::Pairs => pairs,
+                Gate::Quoted => quoted,
+                Gate::Numeric(_) => {
+                    numeric_index += 1;
+                    numeric & (1 << (numeric_index - 1)) != 0
+                }
+                Gate::Always => true,
             };
             if !armed {
                 continue;
@@ -733,12 +819,31 @@ impl Scrubber {
                 }
                 continue;
             }
+            // Group 0 needs no capture groups, and the schemes' credential is the tail of the
+            // match: the plain search is cheaper than resolving capture groups.
+            let scheme = match d.check {
+                Check::Bearer => Some("bearer".chars().count()),
+                Check::Basic => Some("basic".chars().count()),
+                _ => None,
+            };
+            let mut locs = (d.group != 0 && scheme.is_none()).then(|| d.re.capture_locations());
             let mut pos = 0;
-            while let Some(caps) = d.re.captures_at(text, pos) {
-                let whole = caps.get(0).expect("group 0 always matches");
-                pos = whole.end().max(whole.start() + 1);
-                let Some(m) = caps.get(d.group) else { continue };
-                let mut m = (m.start(), m.end());
+            loop {
+                let (whole, m, name) = match locs.as_mut() {
+                    None => match d.re.find_at(text, pos) {
+                        Some(w) => {
+                            let start = w.start() + scheme.map_or(0, |n| credential_offset(w.as_str(), n));
+                            ((w.start(), w.end()), Some((start, w.end())), None)
+                        }
+                        None => break,
+                    },
+                    Some(locs) => match d.re.captures_read_at(locs, text, pos) {
+                        Some(w) => ((w.start(), w.end()), locs.get(d.group), locs.get(1)),
+                        None => break,
+                    },
+                };
+                pos = whole.1.max(whole.0 + 1);
+                let Some(mut m) = m else { continue };
                 if d.check == Check::KeyValue {
                     // A URL-encoded `&` ends the value; the next pair starts right after it.
                     if let Some(cut) = find_ci(&text[m.0..m.1], "%26") {
@@ -752,7 +857,7 @@ impl Scrubber {
                 let s = &text[m.0..m.1];
                 let kind: Cow<'static, str> = match d.check {
                     Check::KeyValue | Check::KeyValueScan => {
-                        let name = caps.get(1).map_or("", |n| n.as_str());
+                        let name = name.map_or("", |n| &text[n.0..n.1]);
                         if !self.kv_hit(text, name, m, prio, &mut hits) {
                             // Not a secret name: its value may hold pairs of its own
                             // (`redirect_uri=https://…?token=…`), so search inside it.
@@ -771,7 +876,7 @@ impl Scrubber {
                             || (check == Check::Ipv4 && text[m.1..].starts_with('/'))
                         {
                             // A rejected long candidate may hide a valid shorter one inside it.
-                            pos = next_char(text, whole.start());
+                            pos = next_char(text, whole.0);
                             continue;
                         }
                         Cow::Owned(d.kind.clone())
@@ -796,6 +901,30 @@ impl Scrubber {
             return (hits, false);
         }
         self.resolve(text, hits)
+    }
+
+    /// Which numeric detectors can match in `text` (bit i: the i-th of them).
+    fn numeric_armed(&self, text: &str, ascii: bool) -> u64 {
+        if !ascii {
+            // `\d` and `\b` are Unicode-aware: let the automaton decide.
+            return self.numeric_set.matches(text).iter().fold(0, |m, i| m | 1 << i);
+        }
+        let found = shapes(text.as_bytes());
+        if found == 0 {
+            return 0;
+        }
+        let mut armed = 0u64;
+        for (i, shape) in self
+            .detectors
+            .iter()
+            .filter_map(|d| if let Gate::Numeric(s) = d.gate { Some(s) } else { None })
+            .enumerate()
+        {
+            if found & shape != 0 {
+                armed |= 1 << i;
+            }
+        }
+        armed
     }
 
     /// A `name` / value pair: pushes a hit when the name makes the value secret. Returns
@@ -913,15 +1042,203 @@ impl Scrubber {
     }
 }
 
+pub(super) const LO: u64 = 0x0101_0101_0101_0101;
+pub(super) const HI: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `x` that is an ASCII digit (no borrows cross bytes: each
+/// subtraction stays within its byte).
+fn digit_bits(x: u64) -> u64 {
+    let ge0 = (x | HI).wrapping_sub(LO * 0x30);
+    let le9 = ((LO * 0x39) | HI).wrapping_sub(x & !HI);
+    ge0 & le9 & !x & HI
+}
+
+/// The high bit of each byte of `x` that is zero (exact: no carries cross bytes).
+pub(super) fn zero_bytes(x: u64) -> u64 {
+    !(((x & !HI).wrapping_add(!HI)) | x | !HI)
+}
+
+pub(super) fn word(b: &[u8], i: usize) -> u64 {
+    u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"))
+}
+
+/// The ASCII digits in `b`, eight bytes at a time.
+fn count_digits(b: &[u8]) -> usize {
+    let mut n = 0;
+    let mut words = b.chunks_exact(8);
+    for w in &mut words {
+        let m = digit_bits(u64::from_le_bytes(w.try_into().expect("8 bytes"))) >> 7;
+        n += (m.wrapping_mul(LO) >> 56) as usize;
+    }
+    n + words.remainder().iter().filter(|c| c.is_ascii_digit()).count()
+}
+
+/// The maximal runs of ASCII digits in `b`, as `(start, end)`; stretches without digits are
+/// skipped eight bytes at a time.
+fn digit_runs(b: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        // To the next digit…
+        loop {
+            if i + 8 <= b.len() {
+                let m = digit_bits(word(b, i));
+                if m == 0 {
+                    i += 8;
+                    continue;
+                }
+                i += m.trailing_zeros() as usize / 8;
+                break;
+            }
+            i += b.get(i..)?.iter().position(u8::is_ascii_digit)?;
+            break;
+        }
+        // …and past its run.
+        let start = i;
+        i += 1;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        Some((start, i))
+    })
+}
+
+/// The numeric detectors, by the shape of what they match (see [`shapes`]).
+mod shape {
+    /// `[2-6]\d{12,18}`, or groups of 4 digits: `4111 1111 …`, `3782-822463-…`.
+    pub const CARD: u16 = 1 << 0;
+    /// `[A-Z]{2}\d{2}…`
+    pub const IBAN: u16 = 1 << 1;
+    /// `\d{3}-\d{2}-\d{4}`
+    pub const SSN: u16 = 1 << 2;
+    /// `+44…`, `%2B44…`
+    pub const PHONE_INTL: u16 = 1 << 3;
+    /// `(415) 555-2671`
+    pub const PHONE_PAREN: u16 = 1 << 4;
+    /// `415-555-2671`, `415.555.2671`
+    pub const PHONE_DOTTED: u16 = 1 << 5;
+    /// `020 7946 0958`
+    pub const PHONE_SPACED: u16 = 1 << 6;
+    /// `01 23 45 67 89`
+    pub const PHONE_GROUPS2: u16 = 1 << 7;
+    /// `10.1.2.3`
+    pub const IP: u16 = 1 << 8;
+}
+
+/// Which numeric shapes occur in an ASCII text: a bit is set when the text holds a run of
+/// characters that every match of that shape's pattern contains (the pattern with some of its
+/// word boundaries and repetitions left out). An unset bit proves that the pattern cannot match,
+/// at a fraction of the cost of running it. On ASCII text `\d` is `[0-9]`, and every shape is
+/// anchored on a maximal run of digits: a match starts a run after `\b`, and ends one before
+/// `\b` or a separator. So only the runs, and the bytes around them, are looked at.
+fn shapes(b: &[u8]) -> u16 {
+    use shape::*;
+    let at = |i: usize| b.get(i).copied().unwrap_or(0);
+    let digits = |i: usize, n: usize| b.get(i..i + n).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    let mut found = 0u16;
+    for (s, e) in digit_runs(b) {
+        let len = e - s;
+        let before = if s > 0 { b[s - 1] } else { 0 };
+        let issuer = (b'2'..=b'6').contains(&b[s]);
+        // `\b[2-6]\d{12,18}\b`
+        if issuer && (13..=19).contains(&len) {
+            found |= CARD;
+        }
+        match at(e) {
+            sep @ (b' ' | b'-') => {
+                // `[2-6]\d{3} \d{4} \d{4} \d{1,7}`, `3\d{3} \d{6} \d{5}`, one separator throughout.
+                if len == 4
+                    && issuer
+                    && ((digits(e + 1, 4) && at(e + 5) == sep && digits(e + 6, 1))
+                        || (b[s] == b'3' && digits(e + 1, 6) && at(e + 7) == sep && digits(e + 8, 5)))
+                {
+                    found |= CARD;
+                }
+                if sep == b'-' {
+                    // `\b\d{3}-\d{2}-\d{4}`
+                    if len == 3 && digits(e + 1, 2) && at(e + 3) == b'-' && digits(e + 4, 4) {
+                        found |= SSN;
+                    }
+                    // `\b\d{3}[-.]\d{3}[-.]\d{4}`
+                    if len == 3 && digits(e + 1, 3) && matches!(at(e + 4), b'-' | b'.') && digits(e + 5, 4) {
+                        found |= PHONE_DOTTED;
+                    }
+                } else {
+                    // `\b0\d{1,4} \d{3,4} \d{3,4}`
+                    if (2..=5).contains(&len)
+                        && b[s] == b'0'
+                        && digits(e + 1, 3)
+                        && ((at(e + 4) == b' ' && digits(e + 5, 3))
+                            || (digits(e + 4, 1) && at(e + 5) == b' ' && digits(e + 6, 3)))
+                    {
+                        found |= PHONE_SPACED;
+                    }
+                    // `\b0[1-9](?:[ .]\d{2}){4}`
+                    if len == 2
+                        && b[s] == b'0'
+                        && b[s + 1] != b'0'
+                        && digits(e + 1, 2)
+                        && matches!(at(e + 3), b' ' | b'.')
+                    {
+                        found |= PHONE_GROUPS2;
+                    }
+                }
+            }
+            b'.' => {
+                if len == 3 && digits(e + 1, 3) && matches!(at(e + 4), b'-' | b'.') && digits(e + 5, 4) {
+                    found |= PHONE_DOTTED;
+                }
+                if len == 2
+                    && b[s] == b'0'
+                    && b[s + 1] != b'0'
+                    && digits(e + 1, 2)
+                    && matches!(at(e + 3), b' ' | b'.')
+                {
+                    found |= PHONE_GROUPS2;
+                }
+                // `(?:\d{1,3}\.){3}\d{1,3}`
+                if digits(e + 1, 1) {
+                    found |= IP;
+                }
+            }
+            // `\(\d{3}\)`
+            b')' if len == 3 && before == b'(' => found |= PHONE_PAREN,
+            _ => {}
+        }
+        match before {
+            // `(?:\+|%2B)[1-9]`
+            b'+' if b[s] != b'0' => found |= PHONE_INTL,
+            b'B' if b[s] != b'0' && s >= 3 && &b[s - 3..s] == b"%2B" => found |= PHONE_INTL,
+            _ => {}
+        }
+        // `\b[A-Z]{2}\d{2}`
+        if len >= 2
+            && s >= 2
+            && before.is_ascii_uppercase()
+            && b[s - 2].is_ascii_uppercase()
+            && (s == 2 || !(b[s - 3].is_ascii_alphanumeric() || b[s - 3] == b'_'))
+        {
+            found |= IBAN;
+        }
+    }
+    found
+}
+
 /// Values no built-in detector can match, recognised without running any: very short ones,
 /// UUIDs, pure digit strings that cannot be card numbers, API Gateway's `requestTime` stamps,
 /// protocol names and lowercase names. (Custom rules disable this shortcut.)
 /// These make up most of the string values of an access-log line.
-fn obviously_clean(t: &str, digits: usize, keep_ips: bool) -> bool {
+fn obviously_clean(t: &str, digits: impl FnOnce() -> usize, keep_ips: bool) -> bool {
     let b = t.as_bytes();
     if b.len() < 6 {
         return true;
     }
+    // UUIDs and `requestTime` stamps first: they need no digit count (neither is all digits).
+    match b.len() {
+        36 if is_uuid(b) => return true,
+        26 if crate::parse::parse_clf_time(t).is_some() => return true,
+        _ => {}
+    }
+    let digits = digits();
     if digits == b.len() {
         return b.len() < 13 || !(b'2'..=b'6').contains(&b[0]);
     }
@@ -930,17 +1247,35 @@ fn obviously_clean(t: &str, digits: usize, keep_ips: bool) -> bool {
     if b.len() <= 8 && b.starts_with(b"HTTP/") {
         return true;
     }
-    if keep_ips
-        && b.iter().all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'.' | b'-' | b'/'))
-        && digits < MIN_DIGITS
-    {
-        return true;
+    keep_ips && digits < MIN_DIGITS && b.iter().all(|&c| LOWER_NAME[c as usize])
+}
+
+/// Bytes of lowercase names: `a-z`, `0-9`, `.`, `-`, `/`.
+const LOWER_NAME: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'/');
+        c += 1;
     }
-    let uuid = b.len() == 36
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| if matches!(i, 8 | 13 | 18 | 23) { *c == b'-' } else { c.is_ascii_hexdigit() });
-    uuid || crate::parse::parse_clf_time(t).is_some()
+    t
+};
+
+/// `8-4-4-4-12` hex digits.
+fn is_uuid(b: &[u8]) -> bool {
+    if b.len() != 36 || b[8] != b'-' || b[13] != b'-' || b[18] != b'-' || b[23] != b'-' {
+        return false;
+    }
+    // With the four dashes in place, every byte a hex digit or a dash and four dashes in all
+    // means every other byte is a hex digit. Branch-free, so it runs as one short loop.
+    let (mut ok, mut dashes) = (true, 0u8);
+    for &c in b {
+        let dash = c == b'-';
+        ok &= c.is_ascii_digit() | ((c | 0x20).wrapping_sub(b'a') < 6) | dash;
+        dashes += u8::from(dash);
+    }
+    ok && dashes == 4
 }
 
 /// Every `name=value` pair of `text` (also `name%3Dvalue`), as byte ranges: the same pairs as
@@ -978,12 +1313,11 @@ fn kv_pairs(text: &str) -> Vec<((usize, usize), (usize, usize))> {
         }
         let v0 = eq + sep_len;
         let mut v1 = v0;
-        while v1 < b.len()
-            && !matches!(b[v1], b'&' | b',' | b';' | b'}' | b'\'' | b'"' | b'<' | b'>' | b'\\')
-            && !b[v1].is_ascii_whitespace()
-        {
-            if b[v1] == b'%' && v1 + 2 < b.len() && b[v1 + 1] == b'2' && b[v1 + 2] == b'6' {
-                break;
+        while v1 < b.len() {
+            match VALUE_END[b[v1] as usize] {
+                CONTINUES => {}
+                PERCENT if !(v1 + 2 < b.len() && b[v1 + 1] == b'2' && b[v1 + 2] == b'6') => {}
+                _ => break,
             }
             v1 += 1;
         }
@@ -991,6 +1325,29 @@ fn kv_pairs(text: &str) -> Vec<((usize, usize), (usize, usize))> {
     }
     out
 }
+
+const CONTINUES: u8 = 0;
+const ENDS: u8 = 1;
+const PERCENT: u8 = 2;
+
+/// How a byte bears on a `name=value` value: ends it (`&,;}'"<>\` and ASCII white space),
+/// ends it if it starts `%26`, or not.
+const VALUE_END: [u8; 256] = {
+    let mut t = [CONTINUES; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        if matches!(b, b'&' | b',' | b';' | b'}' | b'\'' | b'"' | b'<' | b'>' | b'\\')
+            || b.is_ascii_whitespace()
+        {
+            t[c] = ENDS;
+        } else if b == b'%' {
+            t[c] = PERCENT;
+        }
+        c += 1;
+    }
+    t
+};
 
 /// True when a phone-shaped match is one piece of a longer run of digit groups (an IBAN or
 /// reference code written in groups of four), not a number of its own.

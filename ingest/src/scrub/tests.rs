@@ -262,3 +262,245 @@ fn fuzz_regressions_hold() {
     }
     assert!(n > 0);
 }
+
+#[test]
+fn authorization_values_scrubbed_before_stay_as_they_are() {
+    // A rescrub used to redact the marker itself (`Bearer [REDACTED:bearer:<new>]`), so scrubbing
+    // was not idempotent on execution-log bodies and on headers inside JSON strings.
+    let s = scrubber();
+    for line in [
+        format!(r#"{{"headers":{{"Authorization":"Bearer {JWT}","Host":"a"}}}}"#),
+        r#"{"headers":{"authorization":"Basic YWxhZGRpbjpvcGVuc2VzYW1l"}}"#.to_string(),
+        format!(r#"{{"requestHeaders":"{{\"Authorization\":\"Bearer {JWT}\",\"Host\":\"a\"}}"}}"#),
+        r#"(abc) Endpoint request body after transformations: {"headers":{"Authorization":"Bearer sk_live_4eC39HqLyjWDarjtT1zdp7dc"}}"#.to_string(),
+    ] {
+        let once = s.scrub_line(&line).into_owned();
+        assert!(once.contains("[REDACTED:"), "{once}");
+        assert_eq!(s.scrub_line(&once), once, "rescrubbing {line}");
+    }
+}
+
+#[test]
+fn names_decide_in_text_as_in_json() {
+    // Names are compared with case, `-`, `_` and `.` ignored. In text, a name whose raw spelling
+    // held no trigger literal (`pa.ss_word`, `X-To-Ken`, a configured field) used to leave its
+    // value in place, while the same name as a JSON key had it redacted.
+    let s = scrubber();
+    for (line, secret) in [
+        ("/reset?pa.ss_word=hunter2&x=1", "hunter2"),
+        ("(abc) Method request headers: {X-To-Ken=abcdef123456, Host=a}", "abcdef123456"),
+        ("/v1/verify?social_security_number=123456789", "123456789"),
+        (r#"error detail "Pa.ss_Word": "hunter2" rejected"#, "hunter2"),
+    ] {
+        gone(&s.scrub_line(line), secret);
+        let json = format!(r#"{{"msg":{}}}"#, serde_json::to_string(line).unwrap());
+        gone(&s.scrub_line(&json), secret);
+    }
+    let cfg = ScrubConfig { sensitive_fields: vec!["mothers_maiden_name".into()], ..ScrubConfig::default() };
+    let custom = Scrubber::with_key(&cfg, vec![1u8; 32]).unwrap();
+    for line in [
+        "/register?mothers_maiden_name=Smith",
+        r#"error detail "mothersMaidenName": "Smith" rejected"#,
+        r#"{"mothers_maiden_name":"Smith"}"#,
+    ] {
+        gone(&custom.scrub_line(line), "Smith");
+    }
+    // Plain names stay plain.
+    assert_eq!(s.scrub_line("/search?page=2&sort=created_at"), "/search?page=2&sort=created_at");
+}
+
+/// Each builtin numeric pattern, with the shape that gates it.
+fn numeric_detectors() -> &'static [(Regex, u16)] {
+    static D: std::sync::OnceLock<Vec<(Regex, u16)>> = std::sync::OnceLock::new();
+    D.get_or_init(|| {
+        builtin()
+            .into_iter()
+            .filter_map(|(_, pat, _, _, arm)| match arm {
+                Arm::Numeric(shape) => Some((Regex::new(pat).unwrap(), shape)),
+                _ => None,
+            })
+            .chain([(Regex::new(r"\b(?:\d{1,3}\.){3}\d{1,3}\b").unwrap(), shape::IP)])
+            .collect()
+    })
+}
+
+#[test]
+fn shapes_gate_exactly_what_the_numeric_patterns_can_match() {
+    let detectors = numeric_detectors();
+    for text in [
+        "4111 1111 1111 1111",
+        "4111-1111-1111-1111",
+        "3782 822463 10005",
+        "3782-822463-10005",
+        "4111111111111111",
+        "x 378282246310005 y",
+        "DE89 3704 0044 0532 0130 00",
+        "GB82WEST12345698765432",
+        "123-45-6789",
+        "+14155552671",
+        "%2B44%2020 7946 0958",
+        "(415) 555-2671",
+        "415-555-2671",
+        "415.555.2671",
+        "020 7946 0958",
+        "01 23 45 67 89",
+        "01.23.45.67.89",
+        "10.1.2.3",
+    ] {
+        let found = shapes(text.as_bytes());
+        assert!(detectors.iter().any(|(re, _)| re.is_match(text)), "{text}");
+        for (re, shape) in detectors {
+            assert!(!re.is_match(text) || found & shape != 0, "{text}: {}", re.as_str());
+        }
+    }
+}
+
+#[test]
+fn word_helpers_agree_with_the_plain_definitions() {
+    let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move || {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng
+    };
+    const ALPHABET: &[u8] = b"0123456789 -.+%2B()AZaz\"\\\x80\xc3\xa9_";
+    for _ in 0..20_000 {
+        let len = (next() % 40) as usize;
+        let b: Vec<u8> = (0..len).map(|_| ALPHABET[(next() % ALPHABET.len() as u64) as usize]).collect();
+        assert_eq!(count_digits(&b), b.iter().filter(|c| c.is_ascii_digit()).count(), "{b:?}");
+        let mut runs = Vec::new();
+        let mut i = 0;
+        while i < b.len() {
+            if b[i].is_ascii_digit() {
+                let s = i;
+                while i < b.len() && b[i].is_ascii_digit() {
+                    i += 1;
+                }
+                runs.push((s, i));
+            } else {
+                i += 1;
+            }
+        }
+        assert_eq!(digit_runs(&b).collect::<Vec<_>>(), runs, "{b:?}");
+        for from in 0..=b.len() {
+            assert_eq!(
+                json::quote_or_backslash(&b, from),
+                b[from..].iter().position(|&c| c == b'"' || c == b'\\').map(|p| p + from),
+                "{b:?} from {from}"
+            );
+        }
+    }
+    assert!(is_uuid(b"c0ffee12-3456-7890-abcd-ef0123456789"));
+    assert!(is_uuid(b"C0FFEE12-3456-7890-ABCD-EF0123456789"));
+    assert!(!is_uuid(b"c0ffee12-3456-7890-abcd-ef012345678g"));
+    assert!(!is_uuid(b"c0ffee12-3456-7890-abcd-ef01234567-9"));
+    assert!(!is_uuid(b"c0ffee1223456-7890-abcd-ef0123456789"));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// The shapes are necessary conditions: whenever a numeric pattern matches an ASCII text,
+    /// its shape is found, so gating on shapes never skips a detector that could have matched.
+    #[test]
+    fn a_numeric_match_always_has_its_shape(text in "[0-9 .()+%2BAZx_-]{0,40}") {
+        let found = shapes(text.as_bytes());
+        for (re, shape) in numeric_detectors() {
+            if re.is_match(&text) {
+                prop_assert!(found & shape != 0, "{} matches {:?} but shape {} not found", re.as_str(), text, shape);
+            }
+        }
+    }
+
+    /// The credential is found where the regex's capture group puts it.
+    #[test]
+    fn credential_offset_is_the_capture_group(
+        pre in "[a-z ]{0,3}",
+        scheme in "(?i:bearer|basic|baſic)",
+        sep in "( |\t|\u{a0}|\u{2003}|%20|\\+){1,3}",
+        cred in "[A-Za-z0-9+/=._~-]{0,12}",
+        post in "[ ,;a-z]{0,3}",
+    ) {
+        static SCHEMES: std::sync::OnceLock<Vec<(Regex, usize)>> = std::sync::OnceLock::new();
+        let schemes = SCHEMES.get_or_init(|| {
+            builtin()
+                .into_iter()
+                .filter_map(|(_, pat, _, check, _)| match check {
+                    Check::Bearer => Some((Regex::new(pat).unwrap(), 6)),
+                    Check::Basic => Some((Regex::new(pat).unwrap(), 5)),
+                    _ => None,
+                })
+                .collect()
+        });
+        prop_assert_eq!(schemes.len(), 2);
+        let text = format!("{pre}{scheme}{sep}{cred}{post}");
+        for (re, n) in schemes {
+            if let Some(caps) = re.captures(&text) {
+                let whole = caps.get(0).unwrap();
+                let start = whole.start() + credential_offset(whole.as_str(), *n);
+                prop_assert_eq!(start, caps.get(1).unwrap().start(), "{:?}", text);
+            }
+        }
+    }
+}
+
+/// The builtin trigger literals, in the order the scrubber indexes them.
+fn builtin_literals() -> Vec<String> {
+    let mut lits: Vec<String> = Vec::new();
+    for (_, _, _, _, arm) in builtin() {
+        if let Arm::Literals(l) = arm {
+            for l in l {
+                if !lits.iter().any(|x| x == l) {
+                    lits.push(l.to_string());
+                }
+            }
+        }
+    }
+    lits
+}
+
+/// Literal i occurs, ASCII case-insensitively, somewhere it overlaps no marker.
+fn literals_by_hand(lits: &[String], text: &str) -> u64 {
+    let markers = marker_spans(text);
+    let t = text.as_bytes();
+    let mut seen = 0u64;
+    for (i, l) in lits.iter().enumerate() {
+        let l = l.as_bytes();
+        for p in 0..t.len().saturating_sub(l.len() - 1) {
+            if t[p..p + l.len()].eq_ignore_ascii_case(l)
+                && !markers.iter().any(|&(a, b)| p < b && a < p + l.len())
+            {
+                seen |= 1 << i;
+            }
+        }
+    }
+    seen
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    /// The vector search (and the automaton it falls back on) finds exactly the literals that
+    /// occur outside markers, overlapping ones and prefixes of longer ones included.
+    #[test]
+    fn trigger_literals_are_found_exactly(parts in prop::collection::vec(prop_oneof![
+        Just("Secret".to_string()), Just("signature=".to_string()), Just("Credential=".to_string()),
+        Just("eyJ".to_string()), Just("sk-".to_string()), Just("K_LIVE_".to_string()), Just("@".to_string()),
+        Just("%40".to_string()), Just("[REDACTED:api-key:1]".to_string()), Just("[REDACTED:".to_string()),
+        Just("xox".to_string()), Just("hooks.slack.com".to_string()), Just("bearer".to_string()),
+        Just("BASIC".to_string()), Just("-----BEGIN".to_string()), "[a-zA-Z0-9 =.@%_:-]{0,12}",
+    ], 0..12)) {
+        static LITS: std::sync::OnceLock<(Vec<String>, literals::Literals, literals::Literals)> = std::sync::OnceLock::new();
+        let (lits, packed, fallback) = LITS.get_or_init(|| {
+            let lits = builtin_literals();
+            let packed = literals::Literals::new(&lits).unwrap();
+            let fallback = literals::Literals::without_packed(&lits).unwrap();
+            (lits, packed, fallback)
+        });
+        let text: String = parts.concat();
+        let want = literals_by_hand(lits, &text);
+        prop_assert_eq!(packed.seen(&text, || marker_spans(&text)), want, "{:?}", text);
+        prop_assert_eq!(fallback.seen(&text, || marker_spans(&text)), want, "{:?}", text);
+    }
+}
