@@ -1041,27 +1041,22 @@ async fn demo(
     println!("\ndashboard: {base}/#token={token}");
     println!("\ntry (the demo made an admin token; `gatewatch token create` makes more):");
     println!("  export GATEWATCH_TOKEN={token}");
-    println!("  curl -s -H \"Authorization: Bearer $GATEWATCH_TOKEN\" '{base}/v1/alerts?limit=5'");
-    println!("  curl -s -H \"Authorization: Bearer $GATEWATCH_TOKEN\" '{base}/v1/alerts?rule=brute_force'");
-    if let Some(a) = alerts.first() {
-        println!("  curl -s -H \"Authorization: Bearer $GATEWATCH_TOKEN\" '{base}/v1/alerts/{}'", a.id);
+    let mut paths = vec!["/v1/alerts?limit=5".to_string(), "/v1/alerts?rule=brute_force".to_string()];
+    paths.extend(alerts.first().map(|a| format!("/v1/alerts/{}", a.id)));
+    for metric in ["s401", "s404", "distinct_paths"] {
+        paths.push(format!("/v1/clients?metric={metric}&from={from}&to={to}&limit=5"));
     }
-    println!(
-        "  curl -s -H \"Authorization: Bearer $GATEWATCH_TOKEN\" '{base}/v1/clients?metric=s401&from={from}&to={to}&limit=5'"
-    );
-    println!(
-        "  curl -s -H \"Authorization: Bearer $GATEWATCH_TOKEN\" '{base}/v1/clients?metric=s404&from={from}&to={to}&limit=5'"
-    );
-    println!(
-        "  curl -s -H \"Authorization: Bearer $GATEWATCH_TOKEN\" '{base}/v1/clients?metric=distinct_paths&from={from}&to={to}&limit=5'"
-    );
-    if let Some(a) = attacks.first() {
-        println!(
-            "  curl -s -H \"Authorization: Bearer $GATEWATCH_TOKEN\" '{base}/v1/clients/{}/series?from={}&to={}'",
+    paths.extend(attacks.first().map(|a| {
+        let t = gatewatch_core::time::rfc3339;
+        format!(
+            "/v1/clients/{}/series?from={}&to={}",
             a.subject,
-            gatewatch_core::time::rfc3339(a.start_ms - 300_000),
-            gatewatch_core::time::rfc3339(a.end_ms + 300_000)
-        );
+            t(a.start_ms - 300_000),
+            t(a.end_ms + 300_000)
+        )
+    }));
+    for p in paths {
+        println!("  curl -s -H \"Authorization: Bearer $GATEWATCH_TOKEN\" '{base}{p}'");
     }
     println!("  curl -s '{base}/healthz'\n");
     serve(store, &cfg, listen).await
