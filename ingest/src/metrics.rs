@@ -83,19 +83,18 @@ impl BatchFigures {
 
 /// Counts the pseudonyms a scrubbed line carries, by kind (`[REDACTED:kind:hex]`). Called only
 /// for lines the scrubber changed.
-pub fn scrub_hits(scrubbed: &str) {
+pub fn scrub_hits(raw: &str, scrubbed: &str) {
     const MARK: &str = "[REDACTED:";
     for at in memchr::memmem::find_iter(scrubbed.as_bytes(), MARK) {
-        let rest = &scrubbed[at + MARK.len()..];
-        if let Some(end) = rest.find(':') {
-            let kind = &rest[..end];
-            if !kind.is_empty()
-                && kind.len() <= 32
-                && kind.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-            {
-                metrics::counter!("gatewatch_scrub_hits_total", "kind" => kind.to_string()).increment(1);
-            }
+        let Some(end) = crate::scrub::marker_at(scrubbed, at) else { continue };
+        let marker = &scrubbed[at..end];
+        // A marker already in the input was written by someone else: not a hit, and its kind
+        // (any text) must not become a label value.
+        if raw.contains(marker) {
+            continue;
         }
+        let kind = &marker[MARK.len()..marker.len() - 10];
+        metrics::counter!("gatewatch_scrub_hits_total", "kind" => kind.to_string()).increment(1);
     }
 }
 

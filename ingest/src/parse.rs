@@ -315,11 +315,19 @@ impl<'de> Visitor<'de> for RawSeed<'_> {
         let mut raw = Raw::default();
         while let Some(key) = map.next_key::<Key>()? {
             match self.fields.get(key.0.as_ref()) {
-                Some(&f) => {
+                // API Gateway does not escape `$context` values in access logs: a user agent or
+                // path holding `","status":"200` repeats a field after the real one. The first
+                // occurrence of a field (under any of its names) is the one API Gateway wrote,
+                // even when it is "-"; a later one is skipped unread, so it can neither rewrite
+                // the record nor, by its type, turn the line into a dead letter.
+                Some(&f) if raw.vals[slot(f)].is_none() => {
                     let v = map
                         .next_value::<Val>()
                         .map_err(|e| de::Error::custom(format_args!("field `{}`: {e}", field_name(f))))?;
                     raw.vals[slot(f)] = Some(v);
+                }
+                Some(_) => {
+                    map.next_value::<IgnoredAny>()?;
                 }
                 None => {
                     map.next_value::<IgnoredAny>()?;
@@ -567,6 +575,33 @@ mod tests {
         assert_eq!(r.bytes, 120);
         assert_eq!(r.latency_ms, Some(38.0));
         assert!(matches!(r.ip, Some(Cow::Borrowed(_))), "values borrow from the line");
+    }
+
+    #[test]
+    fn a_value_that_breaks_out_of_its_quotes_cannot_rewrite_fields() {
+        // API Gateway writes `$context.identity.userAgent` unescaped: this user agent repeats
+        // `status` and `principalId` after the real ones.
+        let injected = REST.replace(
+            r#""responseLatency":"38""#,
+            r#""userAgent":"x","status":"200","principalId":"admin","ip":"10.0.0.1","responseLength":{},"responseLatency":"38""#,
+        );
+        let r = Parser::default().parse_line(injected.as_bytes(), None).unwrap();
+        assert_eq!(
+            (r.status, r.principal.as_deref(), r.ip.as_deref()),
+            (404, Some("user-1"), Some("203.0.113.9"))
+        );
+        // Nor fill a field API Gateway wrote as "-" (an unauthenticated caller posing as a
+        // user), under its name or an alias.
+        let anonymous = REST.replace(r#""principalId":"user-1""#, r#""principalId":"-""#);
+        for name in ["principalId", "principal"] {
+            let posing = anonymous
+                .replace(r#""responseLatency":"38""#, &format!(r#""userAgent":"x","{name}":"admin""#));
+            assert_eq!(
+                Parser::default().parse_line(posing.as_bytes(), None).unwrap().principal,
+                None,
+                "{name}"
+            );
+        }
     }
 
     #[test]

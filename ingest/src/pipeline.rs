@@ -384,7 +384,7 @@ impl<'s> Reader<'s> {
         // The scrubber runs first: the parser, the aggregator and the store only ever see its output.
         let scrubbed = settings.scrubber.scrub_line(text);
         if let Cow::Owned(s) = &scrubbed {
-            crate::metrics::scrub_hits(s);
+            crate::metrics::scrub_hits(text, s);
         }
         let line = scrubbed.as_bytes();
         let parsed = match kind {
@@ -399,7 +399,7 @@ impl<'s> Reader<'s> {
                 // No principal or API key: a credential's pseudonym names the caller instead, so
                 // "one token from many IPs" is one client, not many.
                 if rec.principal.is_none() && rec.api_key.is_none() {
-                    rec.principal = credential_pseudonym(&scrubbed).map(Cow::Borrowed);
+                    rec.principal = credential_pseudonym(text, &scrubbed).map(Cow::Borrowed);
                 }
                 match self.record(&rec) {
                     Ok(()) => return,
@@ -775,15 +775,18 @@ impl<'s> Reader<'s> {
     }
 }
 
-/// The first credential marker (`[REDACTED:jwt:…]`, bearer, basic) in a scrubbed line.
-fn credential_pseudonym(scrubbed: &str) -> Option<&str> {
+/// The first credential marker (`[REDACTED:jwt:…]`, bearer, basic) the scrubber wrote into `scrubbed` (not one already in `raw`:
+/// a caller who writes `[REDACTED:jwt:…]` into a logged field must not pass as that credential).
+fn credential_pseudonym<'a>(raw: &str, scrubbed: &'a str) -> Option<&'a str> {
     if !scrubbed.contains("[REDACTED:") {
         return None;
     }
     ["[REDACTED:jwt:", "[REDACTED:bearer:", "[REDACTED:basic_auth:"].iter().find_map(|p| {
-        let start = scrubbed.find(p)?;
-        let end = scrubbed[start..].find(']')? + start + 1;
-        Some(&scrubbed[start..end])
+        memchr::memmem::find_iter(scrubbed.as_bytes(), p).find_map(|start| {
+            let end = crate::scrub::marker_at(scrubbed, start)?;
+            let marker = &scrubbed[start..end];
+            (!raw.contains(marker)).then_some(marker)
+        })
     })
 }
 
@@ -881,6 +884,25 @@ mod tests {
 
     const LINE: &str =
         r#"{"ip":"203.0.113.9","requestTimeEpoch":"1795531253000","status":"200","path":"/a"}"#;
+
+    #[test]
+    fn a_planted_credential_marker_names_no_client() {
+        let settings = Settings::default();
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLXNlY3JldA";
+        let planted = LINE.replace("/a", "/a?t=[REDACTED:jwt:0badc0de]");
+        let real = LINE.replace("/a", &format!("/a?access_token={jwt}"));
+        let (_, batches) = run(format!("{planted}\n{real}\n").as_bytes(), InputFormat::Auto, &settings);
+        let clients: Vec<String> =
+            batches.iter().flat_map(|b| &b.rows).map(|r| r.client.to_string()).collect();
+        assert!(
+            clients.contains(&"ip:203.0.113.9".to_string()),
+            "the planted marker is not a credential: {clients:?}"
+        );
+        assert!(
+            clients.iter().any(|c| c.starts_with("principal:[REDACTED:jwt:") && !c.contains("0badc0de")),
+            "the real token's pseudonym names its caller: {clients:?}"
+        );
+    }
 
     #[test]
     fn detects_layouts() {

@@ -526,8 +526,11 @@ impl Scrubber {
         }
         for (i, rule) in cfg.rules.iter().enumerate() {
             let field = format!("scrub.rules[{i}]");
-            if rule.kind.is_empty() || !rule.kind.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-                return Err(format!("`{field}.kind`: use letters, digits and `_`"));
+            if rule.kind.is_empty()
+                || rule.kind.len() > MAX_KIND_LEN
+                || !rule.kind.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            {
+                return Err(format!("`{field}.kind`: use letters, digits and `_`, at most {MAX_KIND_LEN}"));
             }
             let re = Regex::new(&rule.pattern).map_err(|e| format!("`{field}.pattern`: {e}"))?;
             let check = match rule.validator.as_deref() {
@@ -1369,10 +1372,25 @@ fn marker_spans(text: &str) -> Vec<(usize, usize)> {
     if memchr::memchr(b'[', text.as_bytes()).is_none() || !text.contains(MARKER) {
         return Vec::new();
     }
-    text.match_indices(MARKER)
-        .map(|(i, _)| (i, text[i..].find(']').map_or(text.len(), |e| i + e + 1)))
-        .collect()
+    text.match_indices(MARKER).filter_map(|(i, _)| marker_at(text, i).map(|end| (i, end))).collect()
 }
+
+/// The end of the marker starting at `i` if it is exactly one the scrubber writes,
+/// `[REDACTED:<kind>:<8 lowercase hex>]`. Anything else that merely starts like one (no closing
+/// bracket, a long tail before it) is ordinary text and is scrubbed as such: a planted
+/// `[REDACTED:` must not shelter what follows it.
+pub(crate) fn marker_at(text: &str, i: usize) -> Option<usize> {
+    let rest = text.as_bytes().get(i + MARKER.len()..)?;
+    let kind_len = rest.iter().take(MAX_KIND_LEN + 1).position(|&b| b == b':')?;
+    let kind_ok =
+        kind_len > 0 && rest[..kind_len].iter().all(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    let hex = rest.get(kind_len + 1..kind_len + 9)?;
+    let hex_ok = hex.iter().all(|&b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    (kind_ok && hex_ok && rest.get(kind_len + 9) == Some(&b']')).then_some(i + MARKER.len() + kind_len + 10)
+}
+
+/// Longest kind name a marker may carry (custom rule kinds included).
+const MAX_KIND_LEN: usize = 48;
 
 /// The byte offset of the character after the one at `i`.
 fn next_char(text: &str, i: usize) -> usize {

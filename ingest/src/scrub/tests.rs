@@ -504,3 +504,29 @@ proptest! {
         prop_assert_eq!(fallback.seen(&text, || marker_spans(&text)), want, "{:?}", text);
     }
 }
+
+#[test]
+fn a_planted_marker_shelters_nothing() {
+    let s = scrubber();
+    let secret = "ghp_0123456789abcdefghijklmnopqrstuvwxyz";
+    for line in [
+        format!("GET /x?q=[REDACTED:{secret}"),
+        format!("GET /x?q=[REDACTED:jwt:{secret}]"),
+        format!("{{\"path\":\"/x?q=[REDACTED: token {secret}\"}}"),
+        format!("[REDACTED:jwt:0123abcd [REDACTED:x: {secret}]"),
+    ] {
+        gone(&s.scrub_line(&line), secret);
+    }
+    // A marker exactly as the scrubber writes it holds no secret and stays as it is.
+    let marker = "GET /x?q=[REDACTED:jwt:0123abcd]";
+    assert_eq!(s.scrub_line(marker), marker);
+    assert_eq!(marker_at(marker, 9), Some(marker.len()));
+    for not_marker in [
+        "[REDACTED:jwt:0123ABCD]",
+        "[REDACTED:jwt:0123abc]",
+        "[REDACTED::0123abcd]",
+        "[REDACTED:jwt:0123abcde]",
+    ] {
+        assert_eq!(marker_at(not_marker, 0), None, "{not_marker}");
+    }
+}
