@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// How the AWS clients connect. Credentials come from the standard chain (environment,
 /// shared profile, web identity, container and instance metadata), never from this file.
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AwsConfig {
     /// Region; empty: the chain's (`AWS_REGION`, profile, instance metadata).
@@ -15,6 +15,16 @@ pub struct AwsConfig {
     pub endpoint_url: String,
     /// Named profile from `~/.aws/config`; empty: the default chain.
     pub profile: String,
+    /// Longest wait for one AWS call attempt (connect, send, read the answer) before it is
+    /// abandoned and retried with backoff: an endpoint that stops answering must not hang a
+    /// shard. Connecting gets at most 3 s of it.
+    pub timeout_secs: u64,
+}
+
+impl Default for AwsConfig {
+    fn default() -> Self {
+        Self { region: String::new(), endpoint_url: String::new(), profile: String::new(), timeout_secs: 30 }
+    }
 }
 
 /// Where a shard without a checkpoint starts.
@@ -144,6 +154,9 @@ impl Default for LeaseConfig {
 
 pub(crate) fn validate(cfg: &crate::Config) -> Result<()> {
     let bad = |field: String, why: &str| Err(Error::Config(format!("`{field}`: {why}")));
+    if !(1..=600).contains(&cfg.aws.timeout_secs) {
+        return bad("aws.timeout_secs".into(), "must be between 1 and 600");
+    }
     for (i, k) in cfg.kinesis.iter().enumerate() {
         let f = |name: &str| format!("kinesis[{i}].{name}");
         if k.stream.trim().is_empty() {

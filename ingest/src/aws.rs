@@ -15,6 +15,16 @@ pub async fn sdk_config(cfg: &AwsConfig) -> aws_config::SdkConfig {
     if !cfg.profile.is_empty() {
         loader = loader.profile_name(cfg.profile.clone());
     }
+    // The SDK sets no read or attempt timeout by default: a black-holed connection would hang
+    // its shard forever while the lease stays renewed.
+    let attempt = std::time::Duration::from_secs(cfg.timeout_secs.max(1));
+    loader = loader.timeout_config(
+        aws_config::timeout::TimeoutConfig::builder()
+            .connect_timeout(attempt.min(std::time::Duration::from_secs(3)))
+            .read_timeout(attempt)
+            .operation_attempt_timeout(attempt)
+            .build(),
+    );
     loader.load().await
 }
 

@@ -260,7 +260,14 @@ async fn balance(
     let target = leases.len().div_ceil(workers.max(1));
     let mut mine = running.len();
     let mut taken = Vec::new();
-    for l in leases.iter().filter(|l| !l.is_held(now) && !running.contains_key(&l.key)) {
+    // A lease held under this worker's own id that no task of this process reads was left by
+    // an earlier run of this worker (killed before it could release it): resume it now rather
+    // than after it expires, as the KCL does. Two live processes given the same id would both
+    // read such a shard, and the checkpoint refuses the stale one's commits.
+    let takeable = |l: &&Lease| {
+        (!l.is_held(now) || l.owner.as_deref() == Some(ctx.worker.as_str())) && !running.contains_key(&l.key)
+    };
+    for l in leases.iter().filter(takeable) {
         if mine >= target {
             break;
         }
