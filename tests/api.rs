@@ -128,6 +128,13 @@ async fn hostile_requests_are_refused_and_no_token_reaches_the_log() {
         refused.push(status(get("/v1/alerts", t).await.unwrap()));
     }
     assert!(refused.iter().all(|s| *s == 401), "{refused:?}");
+    // Guessing goes on from the same address: the failure limiter answers 429 (no store lookup).
+    let mut guesses = vec![];
+    for i in 0..60 {
+        guesses.push(status(get("/v1/alerts", &format!("gwt_{i:064x}")).await.unwrap()));
+    }
+    assert!(guesses.iter().all(|s| *s == 401 || *s == 429), "{guesses:?}");
+    assert!(guesses.ends_with(&[429, 429, 429]), "guessing from one address is limited: {guesses:?}");
     let mut flood = vec![];
     for _ in 0..60 {
         flood.push(status(get("/v1/stats", &read).await.unwrap()));
@@ -145,6 +152,17 @@ async fn hostile_requests_are_refused_and_no_token_reaches_the_log() {
     assert!(text.contains("DEBUG") || text.contains("INFO"), "the log was captured: {text}");
     for secret in [read.as_str(), admin.as_str(), guessed, &read[4..20], &admin[4..20]] {
         assert!(!text.contains(secret), "a token reached the service log");
+    }
+    // The store keeps hashes only: no token, nor a piece of one, in the database files.
+    let path = db.strip_prefix("sqlite://").unwrap();
+    for file in [path.to_string(), format!("{path}-wal")] {
+        let bytes = std::fs::read(&file).unwrap_or_default();
+        for secret in [&read[4..20], &admin[4..20]] {
+            assert!(
+                !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                "a token is stored in {file}"
+            );
+        }
     }
 }
 

@@ -193,6 +193,90 @@ async fn replaying_the_same_input_twice_counts_once() {
     }
 }
 
+/// Kills `gatewatch replay` with SIGKILL at `kills` random instants, restarting it each time,
+/// then lets it finish: the store must hold exactly what a direct count of the input says, with
+/// nothing lost and nothing counted twice. Returns how many kills landed mid-stream (after
+/// some batches had committed and before the last).
+async fn replay_under_kills(input: &Path, db: &str, expected: &Totals, kills: usize, seed: u64) -> usize {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let total: u64 = expected.values().map(|v| v[0]).sum();
+    let replay_cmd = || {
+        let mut c = bin();
+        // Small batches: many commits, so a kill can land between any two of them.
+        c.env("GATEWATCH_INGEST__BATCH_EVENTS", "300")
+            .args(["replay", "--input", input.to_str().unwrap(), "--db", db])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        c
+    };
+    let committed = |db: String| async move {
+        if db.strip_prefix("sqlite://").is_some_and(|p| !Path::new(p).exists()) {
+            return 0; // killed before the store was created
+        }
+        let store = Store::connect(&db).await.unwrap();
+        let q = "SELECT CAST(COALESCE(SUM(events), 0) AS BIGINT) FROM checkpoints";
+        let n: Result<i64, sqlx::Error> = match &store {
+            Store::Sqlite(p) => sqlx::query_scalar(q).fetch_one(p).await,
+            Store::Postgres(p) => sqlx::query_scalar(q).fetch_one(p).await,
+        };
+        store.close().await;
+        // Killed before the first run migrated the store: no table, nothing committed.
+        match n {
+            Err(e) if e.to_string().contains("no such table") || e.to_string().contains("does not exist") => {
+                0
+            }
+            other => other.unwrap() as u64,
+        }
+    };
+    let mut mid_stream = 0;
+    let mut before = 0;
+    for i in 0..kills {
+        let mut child = replay_cmd().spawn().unwrap();
+        // Instants spread over the first seconds of each run: migrations, the skip of what is
+        // committed, and many batch commits.
+        let delay = rng.random_range(20..1500u64);
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        let finished = child.try_wait().unwrap().is_some();
+        child.kill().unwrap(); // SIGKILL: no final commit, no cleanup
+        child.wait().unwrap();
+        let now = committed(db.to_string()).await;
+        assert!(now >= before, "kill {i}: committed events went down ({before} → {now})");
+        assert!(now <= total, "kill {i}: {now} events committed, more than the {total} in the input");
+        if !finished && now > before && now < total {
+            mid_stream += 1;
+        }
+        eprintln!("kill {i} after {delay} ms: {now}/{total} committed");
+        before = now;
+    }
+    let out = replay_cmd().output().unwrap();
+    assert!(out.status.success(), "the last replay failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(committed(db.to_string()).await, total, "checkpoints count every event once");
+    assert_same(&totals(&minutes(db).await), expected, &format!("{db} after {kills} kills"));
+    let store = Store::connect(db).await.unwrap();
+    let dead = store.dead_letters(10).await.unwrap();
+    store.close().await;
+    assert!(dead.is_empty(), "no dead letters in clean generated traffic: {dead:?}");
+    mid_stream
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn replay_killed_at_random_instants_counts_each_event_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let ndjson = generate(dir.path(), "ndjson");
+    let expected = direct_count(&ndjson);
+    let seed: u64 = std::env::var("GATEWATCH_TEST_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| chrono::Utc::now().timestamp_millis() as u64);
+    eprintln!("kill instants from seed {seed} (GATEWATCH_TEST_SEED={seed} repeats them)");
+    let pg = PgDb::new().await;
+    for db in [sqlite_url(dir.path(), "killed.db"), pg.url.clone()] {
+        let mid = replay_under_kills(&ndjson, &db, &expected, 20, seed).await;
+        assert!(mid >= 5, "{db}: only {mid} of 20 kills landed mid-stream; the test proves nothing");
+    }
+}
+
 fn gz(data: &[u8]) -> Vec<u8> {
     let mut e = GzEncoder::new(Vec::new(), Compression::default());
     e.write_all(data).unwrap();
@@ -287,6 +371,173 @@ async fn hostile_input_goes_to_dead_letters_and_the_replay_goes_on() {
     );
     let rows = store.all_minutes().await.unwrap();
     assert_eq!(rows.iter().map(|r| r.agg.counts.total).sum::<u64>(), 5);
+}
+
+/// `(events, dead letters, peak RSS MiB)` from a replay summary line.
+fn summary_figures(summary: &str) -> (u64, u64, f64) {
+    let line = summary.lines().find(|l| l.starts_with("replayed ")).unwrap_or_else(|| panic!("{summary}"));
+    let field = |suffix: &str| -> f64 {
+        line.split(", ")
+            .find_map(|part| part.rsplit(": ").next()?.strip_suffix(suffix)?.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no `{suffix}` in {line}"))
+    };
+    (field(" events") as u64, field(" dead letters") as u64, field(" MiB peak RSS"))
+}
+
+/// One gzip member of `n` zero bytes, repeated `times`: a small file that inflates to n×times.
+fn gzip_bomb(n: usize, times: usize) -> Vec<u8> {
+    let member = gz(&vec![0u8; n]);
+    member.repeat(times)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hostile_corpus_mixed_into_real_traffic() {
+    let dir = tempfile::tempdir().unwrap();
+    let real: Vec<String> = std::fs::read_to_string(generate(dir.path(), "ndjson"))
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let t = "1795531253000";
+    // Every one of these must become a dead letter with a reason; none may stop the replay.
+    let cycling: Vec<(Vec<u8>, &str)> = vec![
+        (
+            [
+                format!(r#"{{"ip":"198.51.100.7","status":"200","requestTimeEpoch":"{t}","path":"/"#)
+                    .as_bytes(),
+                b"\xff\xfe\"}",
+            ]
+            .concat(),
+            "invalid UTF-8",
+        ),
+        (
+            format!("{{\"ip\":\"198.51.100.7\0\",\"status\":\"200\",\"requestTimeEpoch\":\"{t}\"}}")
+                .into_bytes(),
+            "invalid JSON",
+        ),
+        (b"\0\0\0\0\0\0\0\0".to_vec(), ""),
+        (
+            format!("{{\"ip\":{{\"a\":1}},\"status\":\"200\",\"requestTimeEpoch\":\"{t}\"}}").into_bytes(),
+            "`ip`",
+        ),
+        (
+            format!("{{\"ip\":\"198.51.100.7\",\"status\":[200],\"requestTimeEpoch\":\"{t}\"}}").into_bytes(),
+            "`status`",
+        ),
+        (br#"{"ip":"198.51.100.7","status":"200","requestTimeEpoch":true}"#.to_vec(), "requestTimeEpoch"),
+        (
+            br#"{"ip":"198.51.100.7","status":"200","requestTimeEpoch":"4102444800000"}"#.to_vec(),
+            "ahead of the clock",
+        ),
+        (br#"{"ip":"198.51.100.7","status":"200","requestTimeEpoch":"1000"}"#.to_vec(), "before 2000"),
+        (br#"{"ip":"198.51.100.7","status":"2"#.to_vec(), "invalid JSON"),
+        (b"{}".to_vec(), "missing"),
+    ];
+    let once: Vec<(Vec<u8>, &str)> = vec![
+        (vec![b'{'; 10 << 20], "line of 10485760 bytes"),
+        (format!("{{\"x\":{}{}}}", "[".repeat(100_000), "]".repeat(100_000)).into_bytes(), "invalid JSON"),
+    ];
+    let (mut mixed, mut valid, mut needles) = (Vec::new(), String::new(), Vec::new());
+    let mut hostile = 0u64;
+    let mut once_iter = once.into_iter();
+    for (i, line) in real.iter().enumerate() {
+        mixed.extend_from_slice(line.as_bytes());
+        mixed.push(b'\n');
+        valid.push_str(line);
+        valid.push('\n');
+        // The same record again (same request id): a valid event, counted again.
+        if i % 500 == 0 {
+            mixed.extend_from_slice(line.as_bytes());
+            mixed.push(b'\n');
+            valid.push_str(line);
+            valid.push('\n');
+        }
+        if i % 400 == 200 {
+            let (bad, needle) = match once_iter.next() {
+                Some(x) => x,
+                None => cycling[(i / 400) % cycling.len()].clone(),
+            };
+            mixed.extend_from_slice(&bad);
+            mixed.push(b'\n');
+            needles.push(needle);
+            hostile += 1;
+        }
+    }
+    assert!(hostile as usize > cycling.len() + 2, "every kind of hostile line appears");
+    let mixed_path = dir.path().join("mixed.ndjson");
+    std::fs::write(&mixed_path, &mixed).unwrap();
+    let valid_path = dir.path().join("valid.ndjson");
+    std::fs::write(&valid_path, &valid).unwrap();
+
+    let db = sqlite_url(dir.path(), "mixed.db");
+    let (events, dead, rss) = summary_figures(&replay(&mixed_path, &db, &[]));
+    assert_eq!(events, valid.lines().count() as u64, "every valid event counted");
+    assert_eq!(dead, hostile, "every hostile line a dead letter");
+    assert!(rss < 400.0, "peak RSS {rss} MiB for a 10 MB line");
+    assert_same(&totals(&minutes(&db).await), &direct_count(&valid_path), "hostile lines change no count");
+    let store = Store::connect(&db).await.unwrap();
+    let letters = store.dead_letters(1000).await.unwrap();
+    store.close().await;
+    assert_eq!(letters.len() as u64, hostile);
+    for needle in needles.iter().filter(|n| !n.is_empty()) {
+        assert!(
+            letters.iter().any(|d| d.reason.contains(needle)),
+            "no dead letter says `{needle}`: {letters:#?}"
+        );
+    }
+    assert!(letters.iter().all(|d| !d.reason.is_empty() && d.position.starts_with("line ")), "{letters:#?}");
+
+    // CloudWatch Logs envelopes (base64 gzip, as Kinesis records on disk) of the same traffic,
+    // with a gzip bomb (64 MiB of zeros from 64 KiB), truncated gzip, not-base64 and envelopes
+    // of the wrong shape between them.
+    let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+    let part = &real[..5000];
+    let envelope = |lines: &[String]| {
+        let events: Vec<Value> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, m)| serde_json::json!({"id": i.to_string(), "timestamp": 1_795_531_253_000i64, "message": m}))
+            .collect();
+        serde_json::json!({"messageType": "DATA_MESSAGE", "owner": "123456789012", "logGroup": "g",
+            "logStream": "s", "subscriptionFilters": ["f"], "logEvents": events})
+        .to_string()
+    };
+    let mut truncated = gz(envelope(&real[..3]).as_bytes());
+    truncated.truncate(truncated.len() - 9);
+    let bad_records = [
+        b64(&gzip_bomb(64 << 20, 1)),
+        b64(&truncated),
+        "%%% not base64 %%%".to_string(),
+        b64(&gz(br#"{"messageType":"DATA_MESSAGE","logEvents":"nope"}"#)),
+        b64(&gz(format!("{{\"messageType\":{}{}}}", "[".repeat(100_000), "]".repeat(100_000)).as_bytes())),
+    ];
+    let mut records = Vec::new();
+    for (i, chunk) in part.chunks(50).enumerate() {
+        records.push(b64(&gz(envelope(chunk).as_bytes())));
+        if i % 20 == 10 {
+            records.push(bad_records[(i / 20) % bad_records.len()].clone());
+        }
+    }
+    let bad_count = records.iter().filter(|r| bad_records.contains(r)).count() as u64;
+    let cwl_path = dir.path().join("mixed.b64");
+    std::fs::write(&cwl_path, records.join("\n")).unwrap();
+    let part_path = dir.path().join("part.ndjson");
+    std::fs::write(&part_path, part.join("\n") + "\n").unwrap();
+    let db = sqlite_url(dir.path(), "cwl.db");
+    let (events, dead, rss) = summary_figures(&replay(&cwl_path, &db, &[]));
+    assert_eq!(events, part.len() as u64);
+    assert_eq!(dead, bad_count, "one dead letter per bad record");
+    assert!(rss < 400.0, "peak RSS {rss} MiB with a 64 MiB gzip bomb in a record");
+    assert_same(&totals(&minutes(&db).await), &direct_count(&part_path), "bad records change no count");
+
+    // A whole input that is a gzip bomb: 256 MiB of zeros from about 256 KiB. It inflates as a
+    // stream, one capped line at a time: one dead letter, memory flat.
+    let bomb_path = dir.path().join("bomb.ndjson.gz");
+    std::fs::write(&bomb_path, gzip_bomb(16 << 20, 16)).unwrap();
+    let db = sqlite_url(dir.path(), "bomb.db");
+    let (events, dead, rss) = summary_figures(&replay(&bomb_path, &db, &["--format", "ndjson"]));
+    assert_eq!((events, dead), (0, 1), "one over-long line");
+    assert!(rss < 400.0, "peak RSS {rss} MiB inflating a 256 MiB gzip bomb");
 }
 
 /// Minimal HTTP/1.1 GET: (status, body).
