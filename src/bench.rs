@@ -75,145 +75,408 @@ fn exec_log_lines(n: usize) -> Vec<String> {
         .collect()
 }
 
-/// Peak resident set size in MiB (Linux), if known.
-fn peak_rss_mib() -> Option<f64> {
+/// Peak resident set size of this process in MiB (Linux `VmHWM`), if known.
+pub(crate) fn peak_rss_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024.0)
 }
 
-pub async fn run(events: u64, clients: usize) -> Result<()> {
+/// What `gatewatch bench` measures besides the default stages.
+pub struct BenchOptions {
+    pub events: u64,
+    pub clients: usize,
+    /// Also replay into this PostgreSQL database (it must be empty or a scratch database).
+    pub pg: Option<String>,
+    /// Skip the DuckDB yardstick.
+    pub no_duckdb: bool,
+}
+
+/// The input file, re-opened for every pass, with the format detected once.
+struct Dataset {
+    path: std::path::PathBuf,
+    layout: gatewatch_ingest::pipeline::Layout,
+    events: u64,
+}
+
+impl Dataset {
+    fn open(&self) -> Result<BufReader<std::fs::File>> {
+        Ok(BufReader::with_capacity(1 << 16, std::fs::File::open(&self.path)?))
+    }
+}
+
+/// One pass over the dataset: events/s and the seconds it took.
+struct Pass {
+    name: &'static str,
+    what: &'static str,
+    secs: f64,
+    events: u64,
+}
+
+impl Pass {
+    fn rate(&self) -> f64 {
+        self.events as f64 / self.secs.max(1e-9)
+    }
+}
+
+/// DuckDB's GROUP BY over the same file (`scripts/bench-duckdb.py`, embedded), in a child
+/// process that inherits this one's CPU affinity.
+fn duckdb_baseline(path: &std::path::Path) -> Result<(f64, u64, String), String> {
+    const SCRIPT: &str = include_str!("../scripts/bench-duckdb.py");
+    let mut child = std::process::Command::new("python3")
+        .args(["-", &path.display().to_string(), "--threads", "1"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run python3: {e}"))?;
+    child.stdin.take().expect("piped").write_all(SCRIPT.as_bytes()).map_err(|e| e.to_string())?;
+    let out = child.wait_with_output().map_err(|e| e.to_string())?;
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .map_err(|_| format!("duckdb baseline failed: {}", String::from_utf8_lossy(&out.stderr).trim()))?;
+    if let Some(e) = v["error"].as_str() {
+        return Err(e.to_string());
+    }
+    let rate = v["events_per_sec"].as_f64().ok_or("duckdb baseline printed no events_per_sec")?;
+    let events = v["events"].as_u64().unwrap_or(0);
+    Ok((rate, events, v["duckdb"].as_str().unwrap_or("?").to_string()))
+}
+
+/// Decode only: split the input into lines (the reader's own line splitter).
+fn pass_decode(data: &Dataset, max_line: usize) -> Result<Pass> {
+    let t = Instant::now();
+    let mut lines = gatewatch_ingest::lines::LineReader::new(data.open()?, max_line);
+    let mut n = 0u64;
+    let mut bytes = 0usize;
+    while let Some(l) = lines.next_line()? {
+        if let gatewatch_ingest::lines::Line::Ok(b) = l {
+            bytes += std::hint::black_box(b).len();
+            n += 1;
+        }
+    }
+    std::hint::black_box(bytes);
+    Ok(Pass { name: "decode", what: "read and split lines", secs: t.elapsed().as_secs_f64(), events: n })
+}
+
+/// Decode + parse (no scrub, no aggregate): the JSON parser's share.
+fn pass_parse(data: &Dataset, settings: &Settings) -> Result<Pass> {
+    let t = Instant::now();
+    let mut lines = gatewatch_ingest::lines::LineReader::new(data.open()?, settings.max_line_bytes);
+    let mut n = 0u64;
+    while let Some(l) = lines.next_line()? {
+        if let gatewatch_ingest::lines::Line::Ok(b) = l
+            && let Ok(rec) = settings.parser.parse_line(b, None)
+        {
+            std::hint::black_box(&rec);
+            n += 1;
+        }
+    }
+    Ok(Pass { name: "+ parse", what: "JSON access-log fields", secs: t.elapsed().as_secs_f64(), events: n })
+}
+
+/// Decode + parse + aggregate without the scrubber: the work DuckDB's GROUP BY does (and more:
+/// gatewatch also keeps bytes, latency percentiles and distinct IPs per client-minute, and
+/// hourly route and country counts).
+fn pass_aggregate(data: &Dataset, settings: &Settings) -> Result<Pass> {
+    use gatewatch_core::ClientKind;
+    use gatewatch_core::time::{HOUR_MS, floor_to, minute_floor};
+    let t = Instant::now();
+    let mut lines = gatewatch_ingest::lines::LineReader::new(data.open()?, settings.max_line_bytes);
+    let mut agg = gatewatch_ingest::aggregate::BatchAggregator::default();
+    let mut traffic = gatewatch_ingest::aggregate::TrafficAggregator::new(settings.country.clone());
+    let mut n = 0u64;
+    let mut rows = 0usize;
+    while let Some(l) = lines.next_line()? {
+        let gatewatch_ingest::lines::Line::Ok(b) = l else { continue };
+        let Ok(rec) = settings.parser.parse_line(b, None) else { continue };
+        let Some((kind, value)) = settings.identity_order.iter().find_map(|k| {
+            let v = match k {
+                ClientKind::Principal => rec.principal.as_deref(),
+                ClientKind::ApiKey => rec.api_key.as_deref(),
+                ClientKind::Iam => rec.iam.as_deref(),
+                ClientKind::Ip => rec.ip.as_deref(),
+            };
+            v.map(|v| (*k, v))
+        }) else {
+            continue;
+        };
+        let minute = minute_floor(rec.time_ms);
+        agg.observe(
+            kind,
+            value,
+            minute,
+            rec.status,
+            rec.bytes,
+            rec.latency_ms,
+            rec.path_for_metrics(),
+            rec.ip.as_deref(),
+        );
+        traffic.observe(
+            floor_to(rec.time_ms, HOUR_MS),
+            rec.api.as_deref(),
+            rec.method.as_deref(),
+            rec.route.as_deref(),
+            rec.ip.as_deref(),
+            rec.status,
+            rec.bytes,
+        );
+        n += 1;
+        if agg.events() as usize >= settings.batch_events {
+            rows += agg.take().len();
+            std::hint::black_box(traffic.take());
+        }
+    }
+    rows += agg.take().len();
+    std::hint::black_box((rows, traffic.take()));
+    Ok(Pass {
+        name: "+ aggregate",
+        what: "per client-minute rows, route/country hours",
+        secs: t.elapsed().as_secs_f64(),
+        events: n,
+    })
+}
+
+/// The reader as every source runs it: decode, scrub, parse, aggregate; with the detector
+/// folded in on the same thread when `detector` is given.
+fn pass_reader(
+    data: &Dataset,
+    settings: &Settings,
+    detector: Option<&mut gatewatch_detect::Detector>,
+) -> Result<Pass> {
+    let progress = Progress::default();
+    let t = Instant::now();
+    let with = detector.is_some();
+    let s = match detector {
+        None => {
+            Reader::new(settings, "bench", &progress).run(data.open()?, data.layout, None, &mut |_| Ok(()))?
+        }
+        Some(d) => Reader::new(settings, "bench", &progress).with_observations(true).run(
+            data.open()?,
+            data.layout,
+            None,
+            &mut |mut batch| {
+                batch.detect(d);
+                Ok(())
+            },
+        )?,
+    };
+    let secs = t.elapsed().as_secs_f64();
+    Ok(if with {
+        Pass { name: "+ detect", what: "all rules, same thread", secs, events: s.events }
+    } else {
+        Pass { name: "+ scrub", what: "every line before parsing", secs, events: s.events }
+    })
+}
+
+/// A full `replay` (its own threads: reader, detector stage, store writer) into `db`.
+async fn pass_replay(
+    data: &Dataset,
+    settings: &Settings,
+    db: &str,
+    detector: Option<Box<dyn gatewatch_core::Observer>>,
+    name: &'static str,
+    what: &'static str,
+) -> Result<Pass> {
+    let store = Store::open(db).await?;
+    let t = Instant::now();
+    let r = replay(
+        &store,
+        Arc::new(settings.clone()),
+        Input::File(data.path.clone()),
+        InputFormat::Auto,
+        None,
+        Arc::new(Progress::default()),
+        detector,
+    )
+    .await?;
+    let secs = t.elapsed().as_secs_f64();
+    let stored = store.time_range().await?;
+    store.close().await;
+    anyhow::ensure!(stored.is_some(), "the replay into {db} stored nothing");
+    anyhow::ensure!(
+        r.read.events == data.events,
+        "replay counted {} of {} events",
+        r.read.events,
+        data.events
+    );
+    Ok(Pass { name, what, secs, events: r.read.events })
+}
+
+pub async fn run(opts: BenchOptions) -> Result<()> {
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    println!(
+        "cores: {cores}{}",
+        if cores == 1 {
+            " (pinned: every figure below is one core)"
+        } else {
+            " (not pinned; `taskset -c 0 gatewatch bench` compares one core with DuckDB's one thread)"
+        }
+    );
     let dir = tempfile::Builder::new().prefix("gatewatch-bench-").tempdir()?;
     let path = dir.path().join("bench.ndjson");
     // A whole day, so the diurnal curve averages out to the requested mean.
     let minutes = 1440u32;
-    let opts = generate::GenOptions {
+    let gen_opts = generate::GenOptions {
         seed: 42,
-        clients,
+        clients: opts.clients,
         minutes,
-        mean_rate_per_min: events as f64 / minutes as f64,
+        mean_rate_per_min: opts.events as f64 / minutes as f64,
         ..Default::default()
     };
     let t = Instant::now();
     let n = {
         let mut w = std::io::BufWriter::new(std::fs::File::create(&path)?);
-        let n = generate::write(&opts, generate::OutFormat::Ndjson, &mut w)?;
+        let n = generate::write(&gen_opts, generate::OutFormat::Ndjson, &mut w)?;
         w.flush()?;
         n
     };
     let size = std::fs::metadata(&path)?.len();
     println!(
-        "dataset: {n} events, {:.0} MiB, {:.0} bytes/event (generated in {:.1}s)",
+        "dataset: {n} events, {:.0} MiB, {:.0} bytes/event, {} normal clients (generated in {:.1}s)",
         size as f64 / 1048576.0,
         size as f64 / n as f64,
+        opts.clients,
         t.elapsed().as_secs_f64()
     );
+
+    let duck = if opts.no_duckdb {
+        None
+    } else {
+        match tokio::task::block_in_place(|| duckdb_baseline(&path)) {
+            Ok((rate, events, version)) => {
+                println!(
+                    "duckdb {version} GROUP BY  {rate:>10.0} events/s  (1 thread; {events} events; per client-minute total, 4XX, 403, 429, approx distinct paths)"
+                );
+                Some(rate)
+            }
+            Err(e) => {
+                println!("duckdb: skipped ({e})");
+                None
+            }
+        }
+    };
 
     // GeoIP, if installed, also names the country of every request (per-country hours).
     let cfg = gatewatch_core::Config::default();
     let geo = gatewatch_detect::geo::Geo::open(&cfg.geoip).ok().map(Arc::new);
-    let with_geo = if geo.is_some() { "with GeoIP" } else { "no GeoIP installed" };
+    println!("geoip: {}", if geo.is_some() { "installed (per-country hours)" } else { "not installed" });
     let settings =
         Settings::default().with_country_lookup(geo.as_ref().map(gatewatch_detect::geo::Geo::country_lookup));
-    let progress = Progress::default();
-    let t = Instant::now();
     let mut file = std::fs::File::open(&path)?;
     let mut head = vec![0u8; 65536];
     let k = file.read(&mut head)?;
     head.truncate(k);
-    let layout = detect(&head, InputFormat::Auto);
-    let input = BufReader::with_capacity(1 << 16, std::io::Cursor::new(head).chain(file));
-    let s = tokio::task::block_in_place(|| {
-        Reader::new(&settings, "bench", &progress).run(input, layout, None, &mut |_batch| Ok(()))
-    })?;
-    let parse_secs = t.elapsed().as_secs_f64();
-    let parse_rate = s.events as f64 / parse_secs;
-    println!(
-        "parse+aggregate  {:>10.0} events/s  ({} events, {:.2}s, 1 thread, {with_geo})",
-        parse_rate, s.events, parse_secs
-    );
+    let data = Dataset { path: path.clone(), layout: detect(&head, InputFormat::Auto), events: n };
 
-    // The same pass with the detector: what detection adds per event.
-    let mut detector = gatewatch_detect::Detector::new(&cfg.detect, geo.clone(), Vec::new(), Vec::new())?;
-    let progress = Progress::default();
-    let t = Instant::now();
-    let mut file = std::fs::File::open(&path)?;
-    let mut head = vec![0u8; 65536];
-    let k = file.read(&mut head)?;
-    head.truncate(k);
-    let input = BufReader::with_capacity(1 << 16, std::io::Cursor::new(head).chain(file));
-    let mut alerts = 0usize;
-    let s2 = tokio::task::block_in_place(|| {
-        Reader::new(&settings, "bench", &progress).with_observations(true).run(
-            input,
-            layout,
-            None,
-            &mut |mut batch| {
-                batch.detect(&mut detector);
-                alerts += batch.alerts.len();
-                Ok(())
-            },
-        )
+    // Cumulative single-thread passes: each adds one stage, so a stage's cost is the difference.
+    let mut passes = Vec::new();
+    tokio::task::block_in_place(|| -> Result<()> {
+        passes.push(pass_decode(&data, settings.max_line_bytes)?);
+        passes.push(pass_parse(&data, &settings)?);
+        passes.push(pass_aggregate(&data, &settings)?);
+        passes.push(pass_reader(&data, &settings, None)?);
+        let mut detector = gatewatch_detect::Detector::new(&cfg.detect, geo.clone(), Vec::new(), Vec::new())?;
+        passes.push(pass_reader(&data, &settings, Some(&mut detector))?);
+        Ok(())
     })?;
-    let detect_secs = t.elapsed().as_secs_f64();
-    let detect_rate = s2.events as f64 / detect_secs;
-    println!(
-        "  + detect       {:>10.0} events/s  ({:.2}s, {with_geo}; one thread; detection adds {:.0}% to parse+aggregate, {:.2} µs/event; {} open alerts)",
-        detect_rate,
-        detect_secs,
-        (detect_secs / parse_secs - 1.0) * 100.0,
-        (detect_secs - parse_secs) / s2.events.max(1) as f64 * 1e6,
-        detector.open_alerts()
+    let detector = || -> Result<Option<Box<dyn gatewatch_core::Observer>>> {
+        Ok(Some(Box::new(gatewatch_detect::Detector::new(&cfg.detect, geo.clone(), Vec::new(), Vec::new())?)))
+    };
+    let sqlite = |i: usize| format!("sqlite://{}", dir.path().join(format!("bench-{i}.db")).display());
+    passes.push(
+        pass_replay(&data, &settings, &sqlite(0), None, "+ store (sqlite)", "replay, no detector").await?,
     );
-    let _ = alerts;
-    drop(detector);
-
-    // Full replays into SQLite, without and with the detector (its own pipeline stage).
-    let mut replay_secs = [0.0f64; 2];
-    for (i, with_detector) in [false, true].into_iter().enumerate() {
-        let db = format!("sqlite://{}", dir.path().join(format!("bench-{i}.db")).display());
-        let store = Store::open(&db).await?;
-        let t = Instant::now();
-        let detector: Option<Box<dyn gatewatch_core::Observer>> = if with_detector {
-            Some(Box::new(gatewatch_detect::Detector::new(&cfg.detect, geo.clone(), Vec::new(), Vec::new())?))
-        } else {
-            None
-        };
-        let r = replay(
-            &store,
-            Arc::new(settings.clone()),
-            Input::File(path.clone()),
-            InputFormat::Auto,
-            None,
-            Arc::new(Progress::default()),
-            detector,
-        )
-        .await?;
-        replay_secs[i] = t.elapsed().as_secs_f64();
-        let rate = r.read.events as f64 / replay_secs[i];
-        let rows = store.time_range().await?;
-        store.close().await;
-        anyhow::ensure!(rows.is_some(), "the replay stored nothing");
-        let label = if with_detector { "replay + detect " } else { "replay → sqlite " };
-        let extra = if with_detector {
-            format!("; detection adds {:.0}% to the replay", (replay_secs[1] / replay_secs[0] - 1.0) * 100.0)
-        } else {
-            String::new()
-        };
-        println!(
-            "{label} {:>10.0} events/s  ({} events, {} batches, {:.2}s; {:.2}x of parse+aggregate{extra})",
-            rate,
-            r.read.events,
-            r.read.batches,
-            replay_secs[i],
-            rate / parse_rate
+    passes.push(
+        pass_replay(&data, &settings, &sqlite(1), detector()?, "replay → sqlite", "the whole pipeline")
+            .await?,
+    );
+    if let Some(pg) = &opts.pg {
+        passes.push(
+            pass_replay(&data, &settings, pg, detector()?, "replay → postgres", "the whole pipeline").await?,
         );
     }
+
+    println!();
+    println!(
+        "{:<18} {:>12} {:>13} {:>10}  what the pass does",
+        "stage",
+        "events/s",
+        "µs/event",
+        if duck.is_some() { "x duckdb" } else { "" },
+    );
+    let mut prev_secs = 0.0;
+    for (i, p) in passes.iter().enumerate() {
+        // Stage cost: the difference with the pass before it (the first five are cumulative,
+        // each replay is compared with the single-thread read it extends).
+        let base = match p.name {
+            "+ store (sqlite)" => passes[3].secs,
+            "replay → sqlite" | "replay → postgres" => passes[4].secs,
+            _ if i == 0 => 0.0,
+            _ => prev_secs,
+        };
+        let stage_us = (p.secs - base) / p.events.max(1) as f64 * 1e6;
+        let ratio = duck.map(|d| format!("{:.2}x", p.rate() / d)).unwrap_or_default();
+        println!("{:<18} {:>12.0} {:>+13.3} {:>10}  {}", p.name, p.rate(), stage_us, ratio, p.what);
+        prev_secs = p.secs;
+    }
+    println!(
+        "(µs/event: what the stage adds to the pass before it; the replays run reader, detector and store \
+         on their own threads, so on {cores} core{} their figure is against the single-thread pass they extend)",
+        if cores == 1 { "" } else { "s" }
+    );
     if let Some(rss) = peak_rss_mib() {
-        println!("peak RSS         {rss:>10.0} MiB  (generate + parse + replay; before the scrub figures)");
+        println!("peak RSS {rss:.0} MiB (generate + every pass above; `bench --soak` measures replay alone)");
     }
     // Last: these hold their inputs in memory, which would inflate the RSS figure above.
     scrub_figures(&path)?;
+    Ok(())
+}
+
+/// `bench --soak`: for each size, `gatewatch generate | gatewatch replay --input -` in child
+/// processes (the generator on its own process, so its memory is not counted), with the replay's
+/// events/s and peak RSS from its summary. The rate is fixed, so a bigger size is a longer span
+/// of time with the same clients: memory must follow the active clients, not the events.
+pub fn soak(sizes: &[u64], clients: usize, rate_per_min: f64) -> Result<()> {
+    use std::process::{Command, Stdio};
+    let exe = std::env::current_exe()?;
+    let dir = tempfile::Builder::new().prefix("gatewatch-soak-").tempdir()?;
+    println!(
+        "soak: {clients} normal clients, {rate_per_min:.0} events/min of event time; replay reads stdin"
+    );
+    println!("{:>12} {:>10} {:>12} {:>14}", "events", "minutes", "events/s", "peak RSS MiB");
+    for &size in sizes {
+        let minutes = ((size as f64 / rate_per_min).ceil() as u32).max(1);
+        let db = format!("sqlite://{}", dir.path().join(format!("soak-{size}.db")).display());
+        let mut generator = Command::new(&exe)
+            .args(["generate", "--seed", "42", "--clients", &clients.to_string()])
+            .args(["--minutes", &minutes.to_string(), "--rate", &format!("{rate_per_min}")])
+            .stdout(Stdio::piped())
+            .spawn()?;
+        let replay = Command::new(&exe)
+            .args(["replay", "--input", "-", "--format", "ndjson", "--db", &db])
+            // A fixed scrub key: nothing to create under the user's data directory.
+            .env("GATEWATCH_SCRUB__KEY", "6761746577617463682d736f616b2d62656e63682d6b65792d30303030303030")
+            .stdin(generator.stdout.take().expect("piped"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .output()?;
+        let gen_status = generator.wait()?;
+        let stderr = String::from_utf8_lossy(&replay.stderr);
+        anyhow::ensure!(
+            replay.status.success() && gen_status.success(),
+            "soak run of {size} events failed: {}",
+            stderr.trim()
+        );
+        let summary = stderr.lines().find(|l| l.starts_with("replayed ")).unwrap_or_default();
+        let field = |suffix: &str| -> Option<f64> {
+            summary.split(", ").find_map(|part| part.strip_suffix(suffix)?.trim().parse().ok())
+        };
+        let events = field(" events").unwrap_or(0.0);
+        let rate = field(" events/s").unwrap_or(0.0);
+        let rss = field(" MiB peak RSS").unwrap_or(f64::NAN);
+        println!("{:>12.0} {:>10} {:>12.0} {:>14.0}", events, minutes, rate, rss);
+        let _ = std::fs::remove_file(dir.path().join(format!("soak-{size}.db")));
+    }
     Ok(())
 }

@@ -140,6 +140,16 @@ enum Cmd {
         /// Distinct normal clients in the generated traffic.
         #[arg(long, default_value_t = 5000)]
         clients: usize,
+        /// Also replay into this PostgreSQL database (a scratch database: the bench writes to it).
+        #[arg(long, value_name = "URL")]
+        pg: Option<String>,
+        /// Skip the DuckDB yardstick (python3 with `pip install duckdb`).
+        #[arg(long)]
+        no_duckdb: bool,
+        /// Instead of the stages: replay this many events each (comma-separated, e.g.
+        /// 1000000,5000000,20000000) in child processes and print events/s and peak RSS.
+        #[arg(long, value_delimiter = ',', value_name = "N,N,…")]
+        soak: Vec<u64>,
     },
     /// List alerts from the store, newest first.
     Alerts {
@@ -482,7 +492,13 @@ async fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Cmd::Bench { events, clients } => bench::run(events, clients).await,
+        Cmd::Bench { events, clients, pg, no_duckdb, soak } => {
+            if soak.is_empty() {
+                bench::run(bench::BenchOptions { events, clients, pg, no_duckdb }).await
+            } else {
+                tokio::task::block_in_place(|| bench::soak(&soak, clients, 14_000.0))
+            }
+        }
         Cmd::Alerts { db, format, kind, rule, severity, status, subject, since, until, limit } => {
             let cfg = load_config(config, Some(&db))?;
             if limit < 1 {
@@ -715,7 +731,7 @@ async fn replay_with_progress(
     let secs = started.elapsed().as_secs_f64();
     let r = &summary.read;
     eprintln!(
-        "replayed {} ({}): {} events, {} clients, {} dead letters, {} already committed units skipped, {:.1}s, {:.0} events/s",
+        "replayed {} ({}): {} events, {} clients, {} dead letters, {} already committed units skipped, {:.1}s, {:.0} events/s, {:.0} MiB peak RSS",
         summary.source,
         r.layout.unwrap_or("empty"),
         r.events,
@@ -723,7 +739,8 @@ async fn replay_with_progress(
         r.dead_letters,
         r.skipped_units,
         secs,
-        r.events as f64 / secs.max(1e-9)
+        r.events as f64 / secs.max(1e-9),
+        bench::peak_rss_mib().unwrap_or(f64::NAN)
     );
     if r.dead_letters > 0 {
         eprintln!("dead letters keep the reason and position of each unusable record (table dead_letters)");
