@@ -329,6 +329,17 @@ impl Config {
         Ok(cfg)
     }
 
+    /// Loads defaults and then `toml` (no environment), and validates: `load` for a config
+    /// held in memory.
+    pub fn from_toml_str(toml: &str) -> Result<Self> {
+        let cfg: Config = Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::string(toml))
+            .extract()
+            .map_err(|e| Error::Config(e.to_string()))?;
+        cfg.validate()?;
+        Ok(cfg)
+    }
+
     pub fn validate(&self) -> Result<()> {
         let bad = |field: &str, why: &str| Err(Error::Config(format!("`{field}`: {why}")));
         if self.identity.order.is_empty() {

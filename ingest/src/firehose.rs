@@ -235,10 +235,25 @@ fn fold(
     body: &[u8],
     gzip: bool,
 ) -> Result<crate::pipeline::PendingBatch, String> {
+    let source = format!("{SOURCE_PREFIX}{request_id}");
+    let mut reader = rx.shared.reader(source);
+    fold_body(&mut reader, request_id, body, gzip, rx.max_body_bytes)?;
+    Ok(reader.take_batch("done".into()))
+}
+
+/// Folds the records of one request body into `reader`: gzip (at most `max_body_bytes`
+/// decompressed), the Firehose JSON, then each record's base64 data as a CWL blob.
+pub fn fold_body(
+    reader: &mut crate::pipeline::Reader<'_>,
+    request_id: &str,
+    body: &[u8],
+    gzip: bool,
+    max_body_bytes: usize,
+) -> Result<(), String> {
     let plain;
     let body = if gzip {
         let mut out = Vec::new();
-        let limit = rx.max_body_bytes as u64;
+        let limit = max_body_bytes as u64;
         flate2::read::MultiGzDecoder::new(body)
             .take(limit + 1)
             .read_to_end(&mut out)
@@ -263,8 +278,6 @@ fn fold(
     if req.request_id != request_id {
         return Err("body requestId differs from X-Amz-Firehose-Request-Id".into());
     }
-    let source = format!("{SOURCE_PREFIX}{request_id}");
-    let mut reader = rx.shared.reader(source);
     for (i, r) in req.records.iter().enumerate() {
         let pos = format!("record {}", i + 1);
         match base64::engine::general_purpose::STANDARD.decode(r.data.trim()) {
@@ -272,5 +285,5 @@ fn fold(
             Err(_) => reader.dead_letter(pos, "record data is not valid base64".into()),
         }
     }
-    Ok(reader.take_batch("done".into()))
+    Ok(())
 }
