@@ -18,6 +18,8 @@ mod dashboard;
 mod error;
 pub mod metrics;
 pub mod openapi;
+#[cfg(feature = "report")]
+mod report;
 
 pub use auth::{Caller, JwtVerifier, Scope};
 pub use error::ApiError;
@@ -72,9 +74,12 @@ pub fn router(store: Store, cfg: &ApiConfig, jwt: Option<Arc<JwtVerifier>>) -> R
         .route("/v1/clients/{client}/series", get(clients::series))
         .route("/v1/alerts", get(alerts::list_alerts))
         .route("/v1/alerts/{id}", get(alerts::get_alert))
-        .route("/v1/suppressions", get(admin::list_suppressions))
-        .route("/v1/report", get(report))
-        .route_layer(middleware::from_fn_with_state(ctx.clone(), require_read));
+        .route("/v1/suppressions", get(admin::list_suppressions));
+    // Reports pull in polars; builds without the `report` feature (the fuzz targets) serve
+    // everything else.
+    #[cfg(feature = "report")]
+    let read = read.route("/v1/report", get(report::report));
+    let read = read.route_layer(middleware::from_fn_with_state(ctx.clone(), require_read));
     let admin = Router::new()
         .route("/v1/alerts/{id}/ack", post(alerts::ack))
         .route("/v1/alerts/{id}/resolve", post(alerts::resolve))
@@ -348,43 +353,6 @@ async fn stats(State(ctx): State<Ctx>, Query(q): Params) -> Result<Json<Value>, 
         "outbox_events": s.outbox_events,
         "forward": forward,
     })))
-}
-
-/// The report of `gatewatch report` over `[from, to)`: top offenders by rule, per-route and
-/// per-country 4XX/403/429 rates, week-over-week change, alerts by rule.
-#[utoipa::path(get, path = "/v1/report", tag = "reports", security(("bearer" = [])),
-    params(
-        ("from" = String, Query, format = DateTime, description = "Start (RFC 3339 or epoch ms)"),
-        ("to" = String, Query, format = DateTime, description = "End (RFC 3339 or epoch ms)"),
-        ("format" = Option<openapi::ReportFormat>, Query, description = "json (default), md or html"),
-    ),
-    responses(
-        (status = 200, description = "The report", body = Object),
-        (status = 400, description = "A bad parameter, named", body = openapi::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = openapi::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Rate limited", body = openapi::Problem, content_type = "application/problem+json"),
-    ))]
-async fn report(State(ctx): State<Ctx>, q: Params) -> Result<Response, ApiError> {
-    let q = q.0;
-    reject_unknown(&q, &["from", "to", "format"])?;
-    let from = time_param(&q, "from")?.ok_or_else(|| ApiError::bad_param("from", "required"))?;
-    let to = time_param(&q, "to")?.ok_or_else(|| ApiError::bad_param("to", "required"))?;
-    let bad = |e: gatewatch_report::ReportError| match e {
-        gatewatch_report::ReportError::BadParameter { field, why } => ApiError::bad_param(field, why),
-        gatewatch_report::ReportError::Store(e) => ApiError::from(e),
-        other => {
-            tracing::error!(error = %other, "report failed");
-            ApiError {
-                status: StatusCode::INTERNAL_SERVER_ERROR,
-                detail: "the report could not be computed; see the service log".into(),
-                param: None,
-            }
-        }
-    };
-    let format =
-        gatewatch_report::Format::parse(q.get("format").map_or("json", String::as_str)).map_err(bad)?;
-    let report = gatewatch_report::build_report(&ctx.store, from, to).await.map_err(bad)?;
-    Ok(([(header::CONTENT_TYPE, format.content_type())], format.render(&report)).into_response())
 }
 
 pub(crate) type Params = Query<HashMap<String, String>>;

@@ -30,11 +30,16 @@ use utoipa::{Modify, OpenApi, ToSchema};
         crate::admin::create_suppression,
         crate::admin::delete_suppression,
         crate::admin::dead_letters,
-        crate::report,
     ),
     modifiers(&BearerAuth),
 )]
 struct ApiDoc;
+
+/// `/v1/report`, merged into the document when the route is served.
+#[cfg(feature = "report")]
+#[derive(OpenApi)]
+#[openapi(paths(crate::report::report))]
+struct ReportDoc;
 
 struct BearerAuth;
 
@@ -56,7 +61,17 @@ impl Modify for BearerAuth {
 /// The document as JSON (built once).
 pub fn document() -> String {
     static DOC: OnceLock<String> = OnceLock::new();
-    DOC.get_or_init(|| ApiDoc::openapi().to_pretty_json().expect("the OpenAPI document serialises")).clone()
+    DOC.get_or_init(|| {
+        let doc = ApiDoc::openapi();
+        #[cfg(feature = "report")]
+        let doc = {
+            let mut doc = doc;
+            doc.merge(ReportDoc::openapi());
+            doc
+        };
+        doc.to_pretty_json().expect("the OpenAPI document serialises")
+    })
+    .clone()
 }
 
 /// `{"status": "ok"}`
