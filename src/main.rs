@@ -496,7 +496,7 @@ async fn run(cli: Cli) -> Result<()> {
             if soak.is_empty() {
                 bench::run(bench::BenchOptions { events, clients, pg, no_duckdb }).await
             } else {
-                tokio::task::block_in_place(|| bench::soak(&soak, clients, 14_000.0))
+                tokio::task::block_in_place(|| bench::soak(&soak, clients))
             }
         }
         Cmd::Alerts { db, format, kind, rule, severity, status, subject, since, until, limit } => {
@@ -636,6 +636,11 @@ async fn run(cli: Cli) -> Result<()> {
                 cfg.firehose.access_key = "(set; not shown)".into();
             }
             for d in &mut cfg.forward {
+                // User and password, and a query (which can hold a token), are not shown.
+                d.url = gatewatch_core::store::redact_url(&d.url);
+                if let Some(q) = d.url.find('?') {
+                    d.url.replace_range(q.., "?***");
+                }
                 for secret in [&mut d.token, &mut d.secret] {
                     if !secret.is_empty() {
                         *secret = "(set; not shown)".into();

@@ -701,19 +701,26 @@ fn bad_arguments_and_config_are_named() {
     let good = dir.path().join("good.toml");
     std::fs::write(
         &good,
-        "db = \"postgres://u:hunter2@db/x\"\n[scrub]\nkey_file = \"k\"\n[firehose]\nlisten = \"127.0.0.1:9\"\naccess_key = \"firehose-secret-5521\"\n",
+        "db = \"postgres://u:hunter2@db/x\"\n[scrub]\nkey_file = \"k\"\n[firehose]\nlisten = \"127.0.0.1:9\"\naccess_key = \"firehose-secret-5521\"\n\
+         [[forward]]\nname = \"splunk\"\nkind = \"splunk_hec\"\nurl = \"https://hec:hecpass-4410@splunk:8088/services/collector/event\"\ntoken = \"hec-token-9f3e\"\n\
+         [[forward]]\nname = \"hook\"\nkind = \"webhook\"\nurl = \"https://hooks.example/in?token=hook-query-7781\"\nsecret = \"webhook-secret-20c4b7e1\"\n",
     )
     .unwrap();
     let out = bin().args(["config", "check", good.to_str().unwrap()]).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(
-        text.contains("\"scrub\"")
-            && !text.contains("0f1e2d3c4b5a")
-            && !text.contains("hunter2")
-            && !text.contains("firehose-secret-5521"),
-        "{text}"
-    );
+    assert!(text.contains("\"scrub\"") && text.contains("splunk:8088/services/collector/event"), "{text}");
+    for secret in [
+        "0f1e2d3c4b5a",
+        "hunter2",
+        "firehose-secret-5521",
+        "hecpass-4410",
+        "hec-token-9f3e",
+        "hook-query-7781",
+        "webhook-secret-20c4b7e1",
+    ] {
+        assert!(!text.contains(secret), "`{secret}` printed by config check:\n{text}");
+    }
 
     // Live-source settings are checked field by field too.
     for (toml, field) in [

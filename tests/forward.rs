@@ -415,6 +415,27 @@ async fn cef_over_syslog(tls: bool) {
         pki.as_ref().map(|(ca, cert, key)| (ca.as_path(), cert.as_path(), key.as_path())),
     );
     let config = dir.path().join("gatewatch.toml");
+    if tls {
+        // Without the private CA, rsyslog's certificate is not trusted: nothing is sent.
+        std::fs::write(
+            &config,
+            format!(
+                "[[forward]]\nname = \"siem\"\nkind = \"syslog\"\nurl = \"tls://127.0.0.1:{}\"\nbatch_size = 5\n",
+                rsyslog.port
+            ),
+        )
+        .unwrap();
+        let server = serve(&db, &config);
+        tokio::time::sleep(Duration::from_secs(4)).await;
+        Command::new("kill").args(["-TERM", &server.id().to_string()]).status().unwrap();
+        let out = server.wait_with_output().unwrap();
+        let log = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(rsyslog.lines().len(), 0, "delivered to an untrusted certificate:\n{log}");
+        assert!(
+            log.to_ascii_lowercase().contains("certificate"),
+            "the refusal names the certificate:\n{log}"
+        );
+    }
     let (scheme, ca) = match &pki {
         Some((ca, _, _)) => ("tls", format!("ca_file = \"{}\"\n", ca.display())),
         None => ("tcp", String::new()),

@@ -187,7 +187,9 @@ async fn send(
         }
     }
     let resp = req.body(body).send().await.map_err(|e| {
-        // reqwest's message names the URL, never headers.
+        // Without the URL (a webhook URL can carry a credential in its path or query); the
+        // destination's name says which one failed. reqwest never names headers.
+        let e = e.without_url();
         let mut s = e.to_string();
         let mut src = std::error::Error::source(&e);
         while let Some(inner) = src {
