@@ -179,7 +179,6 @@ fn pass_parse(data: &Dataset, settings: &Settings) -> Result<Pass> {
 /// gatewatch also keeps bytes, latency percentiles and distinct IPs per client-minute, and
 /// hourly route and country counts).
 fn pass_aggregate(data: &Dataset, settings: &Settings) -> Result<Pass> {
-    use gatewatch_core::ClientKind;
     use gatewatch_core::time::{HOUR_MS, floor_to, minute_floor};
     let t = Instant::now();
     let mut lines = gatewatch_ingest::lines::LineReader::new(data.open()?, settings.max_line_bytes);
@@ -190,17 +189,7 @@ fn pass_aggregate(data: &Dataset, settings: &Settings) -> Result<Pass> {
     while let Some(l) = lines.next_line()? {
         let gatewatch_ingest::lines::Line::Ok(b) = l else { continue };
         let Ok(rec) = settings.parser.parse_line(b, None) else { continue };
-        let Some((kind, value)) = settings.identity_order.iter().find_map(|k| {
-            let v = match k {
-                ClientKind::Principal => rec.principal.as_deref(),
-                ClientKind::ApiKey => rec.api_key.as_deref(),
-                ClientKind::Iam => rec.iam.as_deref(),
-                ClientKind::Ip => rec.ip.as_deref(),
-            };
-            v.map(|v| (*k, v))
-        }) else {
-            continue;
-        };
+        let Some((kind, value)) = settings.client_of(&rec) else { continue };
         let minute = minute_floor(rec.time_ms);
         agg.observe(
             kind,
@@ -435,23 +424,28 @@ pub async fn run(opts: BenchOptions) -> Result<()> {
 
 /// `bench --soak`: for each size, `gatewatch generate | gatewatch replay --input -` in child
 /// processes (the generator on its own process, so its memory is not counted), with the replay's
-/// events/s and peak RSS from its summary. The rate is fixed, so a bigger size is a longer span
-/// of time with the same clients: memory must follow the active clients, not the events.
-pub fn soak(sizes: &[u64], clients: usize, rate_per_min: f64) -> Result<()> {
+/// events/s, clients and peak RSS from its summary. Every size spans the same day of event time
+/// with the same clients, at a higher rate: memory must follow the clients, not the events.
+pub fn soak(sizes: &[u64], clients: usize) -> Result<()> {
     use std::process::{Command, Stdio};
+    // A whole day, so the diurnal curve averages out to the mean rate.
+    const MINUTES: u32 = 1440;
     let exe = std::env::current_exe()?;
     let dir = tempfile::Builder::new().prefix("gatewatch-soak-").tempdir()?;
+    println!("soak: {clients} normal clients over {MINUTES} minutes of event time; replay reads stdin");
     println!(
-        "soak: {clients} normal clients, {rate_per_min:.0} events/min of event time; replay reads stdin"
+        "{:>12} {:>12} {:>10} {:>12} {:>14}",
+        "events", "events/min", "clients", "events/s", "peak RSS MiB"
     );
-    println!("{:>12} {:>10} {:>12} {:>14}", "events", "minutes", "events/s", "peak RSS MiB");
     for &size in sizes {
-        let minutes = ((size as f64 / rate_per_min).ceil() as u32).max(1);
+        let rate_per_min = size as f64 / MINUTES as f64;
         let db = format!("sqlite://{}", dir.path().join(format!("soak-{size}.db")).display());
         let mut generator = Command::new(&exe)
             .args(["generate", "--seed", "42", "--clients", &clients.to_string()])
-            .args(["--minutes", &minutes.to_string(), "--rate", &format!("{rate_per_min}")])
+            .args(["--minutes", &MINUTES.to_string(), "--rate", &format!("{rate_per_min}")])
             .stdout(Stdio::piped())
+            // Its own summary would interleave with the table; kept for the error below.
+            .stderr(std::fs::File::create(dir.path().join("generate.log"))?)
             .spawn()?;
         let replay = Command::new(&exe)
             .args(["replay", "--input", "-", "--format", "ndjson", "--db", &db])
@@ -465,17 +459,21 @@ pub fn soak(sizes: &[u64], clients: usize, rate_per_min: f64) -> Result<()> {
         let stderr = String::from_utf8_lossy(&replay.stderr);
         anyhow::ensure!(
             replay.status.success() && gen_status.success(),
-            "soak run of {size} events failed: {}",
-            stderr.trim()
+            "soak run of {size} events failed: {} {}",
+            stderr.trim(),
+            std::fs::read_to_string(dir.path().join("generate.log")).unwrap_or_default().trim()
         );
         let summary = stderr.lines().find(|l| l.starts_with("replayed ")).unwrap_or_default();
+        // "replayed - (lines): 1000 events, 40 clients, …, 123 events/s, 45 MiB peak RSS"
         let field = |suffix: &str| -> Option<f64> {
-            summary.split(", ").find_map(|part| part.strip_suffix(suffix)?.trim().parse().ok())
+            summary.split(", ").find_map(|part| part.strip_suffix(suffix)?.rsplit(' ').next()?.parse().ok())
         };
-        let events = field(" events").unwrap_or(0.0);
-        let rate = field(" events/s").unwrap_or(0.0);
+        let (Some(events), Some(rate)) = (field(" events"), field(" events/s")) else {
+            anyhow::bail!("soak run of {size} events printed no summary: {}", stderr.trim());
+        };
         let rss = field(" MiB peak RSS").unwrap_or(f64::NAN);
-        println!("{:>12.0} {:>10} {:>12.0} {:>14.0}", events, minutes, rate, rss);
+        let clients = field(" clients").unwrap_or(f64::NAN);
+        println!("{:>12.0} {:>12.0} {:>10.0} {:>12.0} {:>14.0}", events, rate_per_min, clients, rate, rss);
         let _ = std::fs::remove_file(dir.path().join(format!("soak-{size}.db")));
     }
     Ok(())

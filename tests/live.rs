@@ -72,13 +72,18 @@ impl Drop for Moto {
 
 /// The binary with credentials for moto (the standard chain's environment variables).
 fn ingest_cmd(moto: &Moto, db: &str, extra: &[&str]) -> Command {
+    live_cmd("ingest", moto, db, extra)
+}
+
+/// `gatewatch <sub>` (`ingest` or `run`) against moto, detection off unless set.
+fn live_cmd(sub: &str, moto: &Moto, db: &str, extra: &[&str]) -> Command {
     let mut c = bin();
     c.env("AWS_ACCESS_KEY_ID", "testing")
         .env("AWS_SECRET_ACCESS_KEY", "testing")
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("GATEWATCH_LEASES__DURATION_SECS", "3")
         .env("GATEWATCH_DETECT__ENABLED", "false")
-        .args(["ingest", "--db", db, "--region", REGION, "--endpoint-url", &moto.url])
+        .args([sub, "--db", db, "--region", REGION, "--endpoint-url", &moto.url])
         .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -93,6 +98,20 @@ fn terminate(child: Child) -> String {
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(out.status.success(), "ingest did not stop cleanly on SIGTERM:\n{err}");
     err
+}
+
+/// Collects a child's stderr as it is written; the thread ends when the child does.
+fn collect_stderr(child: &mut Child) -> (Arc<Mutex<String>>, std::thread::JoinHandle<()>) {
+    let log = Arc::new(Mutex::new(String::new()));
+    let (sink, err) = (log.clone(), child.stderr.take().expect("stderr piped"));
+    let reader = std::thread::spawn(move || {
+        for line in std::io::BufRead::lines(std::io::BufReader::new(err)).map_while(Result::ok) {
+            let mut l = sink.lock().unwrap();
+            l.push_str(&line);
+            l.push('\n');
+        }
+    });
+    (log, reader)
 }
 
 /// Lines of generated traffic (NDJSON access logs) in a file, and the lines themselves.
@@ -600,6 +619,36 @@ async fn firehose_receiver_acknowledges_after_commit_and_drops_retries() {
     // Past firehose.max_body_bytes (set to 1 MiB below): refused, nothing read.
     let (status, _) = firehose_post(&url, key, "req-big", &vec![b' '; (1 << 20) + 10], false).await;
     assert_eq!(status, 413);
+    // Slow senders (headers, then a trickle of body) hold at most MAX_CONCURRENT (4) reads:
+    // past that a request is told to retry at once, and a closed connection frees its place.
+    let slow: Vec<std::net::TcpStream> = (0..4)
+        .map(|i| {
+            let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+            write!(
+                s,
+                "POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Firehose-Access-Key: {key}\r\n\
+                 X-Amz-Firehose-Request-Id: slow-{i}\r\nContent-Length: 100000\r\n\r\n{{\"requestId\""
+            )
+            .unwrap();
+            s
+        })
+        .collect();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (status, body) = firehose_post(&url, key, "req-busy", b"{}", false).await;
+        if status == 503 {
+            assert!(body["errorMessage"].as_str().unwrap().contains("busy"), "{body}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "a fifth concurrent read was not refused: {status} {body}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    drop(slow);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while firehose_post(&url, key, "req-busy", b"{}", false).await.0 == 503 {
+        assert!(Instant::now() < deadline, "closed slow connections still hold their places");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     assert_eq!(committed(&db, "firehose:").await, 0);
 
     let mid = lines.len() / 2;
@@ -652,7 +701,12 @@ async fn firehose_receiver_acknowledges_after_commit_and_drops_retries() {
             "dashboards query {name}, which /metrics does not export:\n{metrics}"
         );
     }
-    terminate(child);
+    // The receiver logged the refusals, never a key (the right one or the wrong one).
+    let log = terminate(child);
+    assert!(log.contains("X-Amz-Firehose-Access-Key"), "the refusal is logged:\n{log}");
+    for secret in [key, "wrong-key", "canary-secret"] {
+        assert!(!log.contains(secret), "`{secret}` in the receiver's log:\n{log}");
+    }
     assert_equals_replay(&db, &input, dir.path()).await;
 }
 
@@ -728,17 +782,7 @@ async fn kinesis_worker_backs_off_while_the_endpoint_is_down_and_catches_up() {
         .spawn()
         .unwrap();
     // Collect its log as it goes; the emulator starts once the worker has said it is retrying.
-    let log = Arc::new(Mutex::new(String::new()));
-    let reader = {
-        let (log, err) = (log.clone(), child.stderr.take().unwrap());
-        std::thread::spawn(move || {
-            for line in std::io::BufRead::lines(std::io::BufReader::new(err)).map_while(Result::ok) {
-                let mut l = log.lock().unwrap();
-                l.push_str(&line);
-                l.push('\n');
-            }
-        })
-    };
+    let (log, reader) = collect_stderr(&mut child);
     let deadline = Instant::now() + Duration::from_secs(60);
     while !log.lock().unwrap().contains("retrying") {
         assert!(
@@ -926,16 +970,20 @@ impl PrivatePg {
         Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0\n")).unwrap_or(false)
     }
 
-    fn run(&self, tool: &str, args: &[&str]) {
+    /// A server tool, run as the postgres user when we are root.
+    fn command(&self, tool: &str) -> Command {
         let exe = self.bin.join(tool);
-        let mut c = if self.as_root() {
+        if self.as_root() {
             let mut c = Command::new("runuser");
             c.args(["-u", "postgres", "--"]).arg(&exe);
             c
         } else {
             Command::new(&exe)
-        };
-        let out = c.args(args).stdin(Stdio::null()).output().unwrap();
+        }
+    }
+
+    fn run(&self, tool: &str, args: &[&str]) {
+        let out = self.command(tool).args(args).stdin(Stdio::null()).output().unwrap();
         assert!(
             out.status.success(),
             "{tool} {args:?}: {}{}",
@@ -965,15 +1013,8 @@ impl PrivatePg {
 impl Drop for PrivatePg {
     fn drop(&mut self) {
         let data = self.dir.path().join("data");
-        let pg_ctl = self.bin.join("pg_ctl");
-        let mut c = if self.as_root() {
-            let mut c = Command::new("runuser");
-            c.args(["-u", "postgres", "--"]).arg(&pg_ctl);
-            c
-        } else {
-            Command::new(&pg_ctl)
-        };
-        let _ = c.args(["-D", data.to_str().unwrap(), "-m", "immediate", "stop"]).output();
+        let _ =
+            self.command("pg_ctl").args(["-D", data.to_str().unwrap(), "-m", "immediate", "stop"]).output();
     }
 }
 
@@ -996,23 +1037,17 @@ async fn ingest_survives_a_postgres_crash_and_a_frozen_emulator() {
     let config = dir.path().join("gatewatch.toml");
     std::fs::write(&config, "[[kinesis]]\nstream = \"apigw\"\nmax_records = 2\nidle_poll_ms = 200\n")
         .unwrap();
-    let mut child = ingest_cmd(&moto, &pg.url, &["--worker-id", "fault-test"])
+    // `run`: the worker and the API in one process, so its lag can be watched during the faults.
+    let api_port = free_port();
+    let token = create_token(&pg.url, "read");
+    let api = format!("127.0.0.1:{api_port}");
+    let mut child = live_cmd("run", &moto, &pg.url, &["--worker-id", "fault-test", "--listen", &api])
         .env("GATEWATCH_CONFIG", &config)
         // Shorter than the freeze below, so calls time out and are retried.
         .env("GATEWATCH_AWS__TIMEOUT_SECS", "2")
         .spawn()
         .unwrap();
-    let log = Arc::new(Mutex::new(String::new()));
-    let reader = {
-        let (log, err) = (log.clone(), child.stderr.take().unwrap());
-        std::thread::spawn(move || {
-            for line in std::io::BufRead::lines(std::io::BufReader::new(err)).map_while(Result::ok) {
-                let mut l = log.lock().unwrap();
-                l.push_str(&line);
-                l.push('\n');
-            }
-        })
-    };
+    let (log, reader) = collect_stderr(&mut child);
     let alive = |child: &mut Child, what: &str, log: &Mutex<String>| {
         assert!(child.try_wait().unwrap().is_none(), "ingest exited {what}:\n{}", log.lock().unwrap());
     };
@@ -1029,16 +1064,52 @@ async fn ingest_survives_a_postgres_crash_and_a_frozen_emulator() {
     tokio::time::sleep(Duration::from_secs(4)).await;
     alive(&mut child, "while PostgreSQL was down", &log);
     pg.start();
+    // Everything put so far is committed before the freeze, so no commit can land during it.
+    wait_committed(&pg.url, "kinesis:", half as u64, &mut child).await;
     let before_freeze = committed(&pg.url, "kinesis:").await;
 
     // The AWS endpoint stops answering (frozen, connections open): reads time out and retry.
     signal(moto.child.id(), "STOP");
     tokio::time::sleep(Duration::from_secs(5)).await;
     alive(&mut child, "while the emulator was frozen", &log);
+    // Meanwhile the API still answers, and shows how long each shard has gone without a commit.
+    let http = reqwest::Client::new();
+    let get = |path: &str| http.get(format!("http://{api}{path}")).bearer_auth(&token).send();
+    let stats: serde_json::Value =
+        serde_json::from_str(&get("/v1/stats").await.unwrap().text().await.unwrap()).unwrap();
+    let since: Vec<i64> = stats["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["seconds_since_commit"].as_i64())
+        .collect();
+    assert!(since.len() == 2 && since.iter().all(|&s| s >= 4), "no staleness in /v1/stats: {stats}");
+    let metrics = get("/metrics").await.unwrap().text().await.unwrap();
+    let stale: Vec<f64> = metrics
+        .lines()
+        .filter(|l| l.starts_with("gatewatch_source_seconds_since_commit{source=\"kinesis:"))
+        .filter_map(|l| l.rsplit(' ').next()?.parse().ok())
+        .collect();
+    assert!(!stale.is_empty() && stale.iter().all(|&s| s >= 4.0), "{stale:?}:\n{metrics}");
     signal(moto.child.id(), "CONT");
     put_lines(&k, "apigw", &lines[half..], half).await;
 
     wait_committed(&pg.url, "kinesis:", total, &mut child).await;
+    // Caught up: the shards report no lag behind the stream's tip.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let metrics = get("/metrics").await.unwrap().text().await.unwrap();
+        let lags: Vec<f64> = metrics
+            .lines()
+            .filter(|l| l.starts_with("gatewatch_source_lag_seconds{") && l.contains("source=\"kinesis\""))
+            .filter_map(|l| l.rsplit(' ').next()?.parse().ok())
+            .collect();
+        if !lags.is_empty() && lags.iter().all(|&l| l == 0.0) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "lag after catching up: {lags:?}");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
     assert!(committed(&pg.url, "kinesis:").await >= before_freeze);
     terminate(child);
     reader.join().unwrap();

@@ -201,6 +201,19 @@ impl Settings {
         Self::with_scrubber(cfg, scrubber)
     }
 
+    /// The record's client: the first field of `identity.order` that it carries.
+    pub fn client_of<'r>(&self, rec: &'r AccessRecord<'_>) -> Option<(ClientKind, &'r str)> {
+        self.identity_order.iter().find_map(|k| {
+            let v = match k {
+                ClientKind::Principal => rec.principal.as_deref(),
+                ClientKind::ApiKey => rec.api_key.as_deref(),
+                ClientKind::Iam => rec.iam.as_deref(),
+                ClientKind::Ip => rec.ip.as_deref(),
+            };
+            v.map(|v| (*k, v))
+        })
+    }
+
     pub fn with_scrubber(cfg: &Config, scrubber: Scrubber) -> Result<Self, IngestError> {
         Ok(Self {
             parser: Parser::new(&cfg.fields).map_err(IngestError::Config)?,
@@ -421,22 +434,9 @@ impl<'s> Reader<'s> {
                 (rec.time_ms - self.now_ms) / 1000
             ));
         }
-        let (kind, value) = self
-            .settings
-            .identity_order
-            .iter()
-            .find_map(|k| {
-                let v = match k {
-                    ClientKind::Principal => rec.principal.as_deref(),
-                    ClientKind::ApiKey => rec.api_key.as_deref(),
-                    ClientKind::Iam => rec.iam.as_deref(),
-                    ClientKind::Ip => rec.ip.as_deref(),
-                };
-                v.map(|v| (*k, v))
-            })
-            .ok_or_else(|| {
-                "no client identity (none of the configured identity.order fields is present)".to_string()
-            })?;
+        let (kind, value) = self.settings.client_of(rec).ok_or_else(|| {
+            "no client identity (none of the configured identity.order fields is present)".to_string()
+        })?;
         self.clients.insert(self.client_hasher.hash_one((kind, value)));
         if let Some(obs) = self.observations.as_mut() {
             obs.push(&Observation {

@@ -385,10 +385,10 @@ impl Store {
                 q.push_values(merge.iter(), |mut b, r| {
                     b.push_bind(r.client.kind.as_str()).push_bind(r.client.value.as_str()).push_bind(r.minute);
                 });
+                // (The key columns are named apart from the table's, so no column needs a prefix.)
                 q.push(format!(
-                    ") SELECT {} FROM client_minutes c JOIN k ON c.client_type = k.t AND c.client_value = k.v \
-                     AND c.minute = k.m",
-                    ROW_COLUMNS.split(", ").map(|col| format!("c.{}", col.trim())).collect::<Vec<_>>().join(", ")
+                    ") SELECT {ROW_COLUMNS} FROM client_minutes c JOIN k ON c.client_type = k.t \
+                     AND c.client_value = k.v AND c.minute = k.m"
                 ));
                 if is_pg {
                     q.push(" FOR UPDATE OF c");
