@@ -268,6 +268,11 @@ async fn pass_replay(
     what: &'static str,
 ) -> Result<Pass> {
     let store = Store::open(db).await?;
+    anyhow::ensure!(
+        store.time_range().await?.is_none(),
+        "{} already holds client-minutes (an earlier bench?): give the bench an empty database",
+        gatewatch_core::store::redact_url(db)
+    );
     let t = Instant::now();
     let r = replay(
         &store,

@@ -140,7 +140,7 @@ enum Cmd {
         /// Distinct normal clients in the generated traffic.
         #[arg(long, default_value_t = 5000)]
         clients: usize,
-        /// Also replay into this PostgreSQL database (a scratch database: the bench writes to it).
+        /// Also replay into this PostgreSQL database (an empty scratch database: the bench writes to it).
         #[arg(long, value_name = "URL")]
         pg: Option<String>,
         /// Skip the DuckDB yardstick (python3 with `pip install duckdb`).
