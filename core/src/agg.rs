@@ -16,6 +16,20 @@ const HLL_LG_K: u8 = 11;
 /// t-digest compression: 100 centroids keeps p95 within ~1% rank error.
 const TDIGEST_K: u16 = 100;
 
+/// What the store writes for an aggregate besides its counters (see [`MinuteAgg::encode`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Encoded {
+    pub latency_p50_ms: Option<f64>,
+    pub latency_p95_ms: Option<f64>,
+    pub distinct_paths: u64,
+    pub distinct_ips: u64,
+    /// DataSketches t-digest (double precision); `None` when no record carried a latency.
+    pub latency: Option<Vec<u8>>,
+    /// DataSketches HLL images.
+    pub paths: Vec<u8>,
+    pub ips: Vec<u8>,
+}
+
 /// Plain counters of a client-minute. Field names are the metric names of DESIGN.md.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
@@ -186,10 +200,27 @@ impl MinuteAgg {
         self.ips.estimate().round() as u64
     }
 
-    /// Serialised sketches `(latency, paths, ips)`, for the store.
-    pub fn sketch_bytes(&self) -> (Option<Vec<u8>>, Vec<u8>, Vec<u8>) {
-        let lat = self.latency.clone().map(|mut t| t.serialize());
-        (lat, self.paths.serialize(), self.ips.serialize())
+    /// The stored form: derived columns and serialised sketches, computed in one go. The
+    /// t-digest is compressed in place (which changes no answer it gives) instead of cloned once
+    /// per quantile and once more to serialise: the store writes every row, so this is per row.
+    pub fn encode(&mut self) -> Encoded {
+        let (latency_p50_ms, latency_p95_ms, latency) = match self.latency.as_mut() {
+            Some(t) => {
+                let q = t.quantiles(&[0.5, 0.95]).ok().flatten();
+                let q = |i: usize| q.as_ref().and_then(|q| q.get(i).copied());
+                (q(0), q(1), Some(t.serialize()))
+            }
+            None => (None, None, None),
+        };
+        Encoded {
+            latency_p50_ms,
+            latency_p95_ms,
+            distinct_paths: self.distinct_paths(),
+            distinct_ips: self.distinct_ips(),
+            latency,
+            paths: self.paths.serialize(),
+            ips: self.ips.serialize(),
+        }
     }
 
     /// Rebuilds an aggregate from stored columns.
@@ -253,7 +284,11 @@ mod tests {
         for i in 0..50 {
             a.observe(404, 1, Some(i as f64), &format!("/p/{i}"), Some("192.0.2.1"));
         }
-        let (lat, paths, ips) = a.sketch_bytes();
+        let (p50, p95) = (a.latency_p50_ms(), a.latency_p95_ms());
+        let e = a.encode();
+        assert_eq!((e.latency_p50_ms, e.latency_p95_ms), (p50, p95), "encoding changes no answer");
+        assert_eq!((e.distinct_paths, e.distinct_ips), (50, 1));
+        let (lat, paths, ips) = (e.latency, e.paths, e.ips);
         let b = MinuteAgg::from_parts(a.counts, a.latency_max_ms, lat.as_deref(), &paths, &ips).unwrap();
         assert_eq!(b.distinct_paths(), 50);
         assert_eq!(b.distinct_ips(), 1);

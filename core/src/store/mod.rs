@@ -83,27 +83,6 @@ macro_rules! client_from_row {
     }};
 }
 
-/// Binds one `client_minutes` row, in `ROW_COLUMNS` order, to a `push_values` builder.
-macro_rules! push_row {
-    ($b:expr, $r:expr) => {{
-        let (b, r) = (&mut $b, $r);
-        let c = &r.agg.counts;
-        let (lat, paths, ips) = r.agg.sketch_bytes();
-        b.push_bind(r.client.kind.as_str()).push_bind(r.client.value.as_str()).push_bind(r.minute);
-        for v in [c.total, c.s2xx, c.s3xx, c.s4xx, c.s401, c.s403, c.s404, c.s429, c.s5xx, c.bytes] {
-            b.push_bind(v as i64);
-        }
-        b.push_bind(r.agg.latency_p50_ms())
-            .push_bind(r.agg.latency_p95_ms())
-            .push_bind(r.agg.latency_max_ms)
-            .push_bind(r.agg.distinct_paths() as i64)
-            .push_bind(r.agg.distinct_ips() as i64)
-            .push_bind(lat)
-            .push_bind(paths)
-            .push_bind(ips);
-    }};
-}
-
 const ROW_COLUMNS: &str = "client_type, client_value, minute, total, s2xx, s3xx, s4xx, s401, s403, s404, \
      s429, s5xx, bytes, latency_p50_ms, latency_p95_ms, latency_max_ms, distinct_paths, distinct_ips, \
      latency_sketch, paths_sketch, ips_sketch";
@@ -217,8 +196,10 @@ macro_rules! alert_from_row {
 
 // After the row macros, which they use.
 mod api;
+mod rows;
 mod traffic;
 pub use api::{ApiToken, StatusChange, StoredDeadLetter, StoredSuppression, SuppressionFields};
+use rows::WriteRows;
 
 impl Store {
     /// Opens `url` (`sqlite://path`, `sqlite::memory:`, `postgres://…`) and applies migrations.
@@ -352,73 +333,7 @@ impl Store {
                 tx.rollback().await?;
                 return Ok(CommitOutcome::Stale);
             }
-            for chunk in batch.rows.chunks_mut(ROWS_PER_STATEMENT) {
-                // New client-minutes (most of them, in a replay) are inserted whole in one
-                // statement; only those already stored are read, merged and written back.
-                // Under concurrent PostgreSQL writers, an insert of a key another transaction
-                // is inserting waits for it, then finds the conflict: the row is read below.
-                let mut q = QueryBuilder::new(format!("INSERT INTO client_minutes ({ROW_COLUMNS}) "));
-                q.push_values(chunk.iter(), |mut b, r| {
-                    push_row!(b, r);
-                });
-                q.push(
-                    " ON CONFLICT (client_type, client_value, minute) DO NOTHING \
-                     RETURNING client_type, client_value, minute",
-                );
-                let inserted = q.build().fetch_all(&mut *tx).await?;
-                if inserted.len() == chunk.len() {
-                    continue;
-                }
-                let mut stored_already = vec![true; chunk.len()];
-                for row in &inserted {
-                    let client = client_from_row!(row);
-                    let minute: i64 = row.try_get("minute")?;
-                    if let Ok(i) = chunk.binary_search_by(|r| (&r.client, r.minute).cmp(&(&client, minute))) {
-                        stored_already[i] = false;
-                    }
-                }
-                let mut merge: Vec<&mut MinuteRow> =
-                    chunk.iter_mut().zip(stored_already).filter_map(|(r, old)| old.then_some(r)).collect();
-                // A join with the keys (a CTE, which both stores plan as one index probe a key;
-                // PostgreSQL plans a long `IN` list of row values far worse).
-                let mut q = QueryBuilder::new("WITH k (t, v, m) AS (");
-                q.push_values(merge.iter(), |mut b, r| {
-                    b.push_bind(r.client.kind.as_str()).push_bind(r.client.value.as_str()).push_bind(r.minute);
-                });
-                // (The key columns are named apart from the table's, so no column needs a prefix.)
-                q.push(format!(
-                    ") SELECT {ROW_COLUMNS} FROM client_minutes c JOIN k ON c.client_type = k.t \
-                     AND c.client_value = k.v AND c.minute = k.m"
-                ));
-                if is_pg {
-                    q.push(" FOR UPDATE OF c");
-                }
-                let existing = q.build().fetch_all(&mut *tx).await?;
-                for row in &existing {
-                    let client = client_from_row!(row);
-                    let minute: i64 = row.try_get("minute")?;
-                    let stored = agg_from_row!(row);
-                    if let Ok(i) = merge.binary_search_by(|r| (&r.client, r.minute).cmp(&(&client, minute))) {
-                        merge[i].agg.merge(&stored);
-                    }
-                }
-                let mut q = QueryBuilder::new(format!("INSERT INTO client_minutes ({ROW_COLUMNS}) "));
-                q.push_values(merge.iter(), |mut b, r| {
-                    push_row!(b, r);
-                });
-                q.push(
-                    " ON CONFLICT (client_type, client_value, minute) DO UPDATE SET \
-                     total = excluded.total, s2xx = excluded.s2xx, s3xx = excluded.s3xx, \
-                     s4xx = excluded.s4xx, s401 = excluded.s401, s403 = excluded.s403, \
-                     s404 = excluded.s404, s429 = excluded.s429, s5xx = excluded.s5xx, \
-                     bytes = excluded.bytes, latency_p50_ms = excluded.latency_p50_ms, \
-                     latency_p95_ms = excluded.latency_p95_ms, latency_max_ms = excluded.latency_max_ms, \
-                     distinct_paths = excluded.distinct_paths, distinct_ips = excluded.distinct_ips, \
-                     latency_sketch = excluded.latency_sketch, paths_sketch = excluded.paths_sketch, \
-                     ips_sketch = excluded.ips_sketch",
-                );
-                q.build().execute(&mut *tx).await?;
-            }
+            tx.write_rows(&mut batch.rows).await?;
             // Counters only: added to what is stored, in this transaction (a replayed batch is
             // refused above, so nothing counts twice).
             for chunk in routes.chunks(ROWS_PER_STATEMENT) {
