@@ -197,11 +197,19 @@ async fn replaying_the_same_input_twice_counts_once() {
 /// then lets it finish: the store must hold exactly what a direct count of the input says, with
 /// nothing lost and nothing counted twice. Returns how many kills landed mid-stream (after
 /// some batches had committed and before the last).
-async fn replay_under_kills(input: &Path, db: &str, expected: &Totals, kills: usize, seed: u64) -> usize {
+/// `scratch` is an empty store of the same kind, used to time a clean run.
+async fn replay_under_kills(
+    input: &Path,
+    db: &str,
+    scratch: &str,
+    expected: &Totals,
+    kills: usize,
+    seed: u64,
+) -> usize {
     use rand::{Rng, SeedableRng};
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
     let total: u64 = expected.values().map(|v| v[0]).sum();
-    let replay_cmd = || {
+    let replay_cmd_for = |db: &str| {
         let mut c = bin();
         // Small batches: many commits, so a kill can land between any two of them.
         c.env("GATEWATCH_INGEST__BATCH_EVENTS", "300")
@@ -210,6 +218,7 @@ async fn replay_under_kills(input: &Path, db: &str, expected: &Totals, kills: us
             .stderr(Stdio::piped());
         c
     };
+    let replay_cmd = || replay_cmd_for(db);
     let committed = |db: String| async move {
         if db.strip_prefix("sqlite://").is_some_and(|p| !Path::new(p).exists()) {
             return 0; // killed before the store was created
@@ -229,13 +238,31 @@ async fn replay_under_kills(input: &Path, db: &str, expected: &Totals, kills: us
             other => other.unwrap() as u64,
         }
     };
+    // Instants scale with this machine and this build: time a clean run into a scratch store
+    // (`startup` is a second run that finds everything committed), then aim most kills at
+    // the batch commits, spaced so that the kills together span the whole input, and some at
+    // the start-up (migrations, the skip of what is committed).
+    let (startup, work) = {
+        let timed = || {
+            let t = std::time::Instant::now();
+            let out = replay_cmd_for(scratch).output().unwrap();
+            assert!(out.status.success(), "calibration replay: {}", String::from_utf8_lossy(&out.stderr));
+            t.elapsed().as_millis() as u64
+        };
+        let full = timed();
+        let startup = timed();
+        (startup.max(20), full.saturating_sub(startup).max(kills as u64 * 10))
+    };
+    eprintln!("calibration: start-up {startup} ms, work {work} ms");
     let mut mid_stream = 0;
     let mut before = 0;
     for i in 0..kills {
         let mut child = replay_cmd().spawn().unwrap();
-        // Instants spread over the first seconds of each run: migrations, the skip of what is
-        // committed, and many batch commits.
-        let delay = rng.random_range(20..1500u64);
+        let delay = if rng.random_ratio(1, 4) {
+            rng.random_range(5..=startup)
+        } else {
+            startup + rng.random_range(0..=2 * work / kills as u64)
+        };
         std::thread::sleep(std::time::Duration::from_millis(delay));
         let finished = child.try_wait().unwrap().is_some();
         child.kill().unwrap(); // SIGKILL: no final commit, no cleanup
@@ -270,9 +297,12 @@ async fn replay_killed_at_random_instants_counts_each_event_once() {
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| chrono::Utc::now().timestamp_millis() as u64);
     eprintln!("kill instants from seed {seed} (GATEWATCH_TEST_SEED={seed} repeats them)");
-    let pg = PgDb::new().await;
-    for db in [sqlite_url(dir.path(), "killed.db"), pg.url.clone()] {
-        let mid = replay_under_kills(&ndjson, &db, &expected, 20, seed).await;
+    let (pg, pg_scratch) = (PgDb::new().await, PgDb::new().await);
+    for (db, scratch) in [
+        (sqlite_url(dir.path(), "killed.db"), sqlite_url(dir.path(), "scratch.db")),
+        (pg.url.clone(), pg_scratch.url.clone()),
+    ] {
+        let mid = replay_under_kills(&ndjson, &db, &scratch, &expected, 20, seed).await;
         assert!(mid >= 5, "{db}: only {mid} of 20 kills landed mid-stream; the test proves nothing");
     }
 }
