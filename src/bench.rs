@@ -1,6 +1,9 @@
 //! `gatewatch bench`: events/s of the per-event path on generated traffic, measured in one run
-//! so the figures can be compared as ratios: (1) read + parse + aggregate with batches dropped,
-//! (2) a full `replay` into a fresh SQLite store. Prints peak RSS too.
+//! so the figures can be compared as ratios: DuckDB's one-thread `GROUP BY` over the same file
+//! (the yardstick), then cumulative one-thread passes (decode, then parse, aggregate, scrub and
+//! detect added one at a time), then full replays into fresh SQLite stores (without and with
+//! the detector) and, with `--pg`, into PostgreSQL. Prints peak RSS too. `bench --soak`
+//! measures replay's peak RSS at several sizes instead.
 
 use crate::generate;
 use anyhow::Result;
