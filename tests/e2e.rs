@@ -465,7 +465,12 @@ async fn hostile_corpus_mixed_into_real_traffic() {
     ];
     let once: Vec<(Vec<u8>, &str)> = vec![
         (vec![b'{'; 10 << 20], "line of 10485760 bytes"),
-        (format!("{{\"x\":{}{}}}", "[".repeat(100_000), "]".repeat(100_000)).into_bytes(), "invalid JSON"),
+        // Valid JSON 100,000 deep under an unknown key: skipped without recursion, no status.
+        (
+            format!("{{\"x\":{}{}}}", "[".repeat(100_000), "]".repeat(100_000)).into_bytes(),
+            "missing field `status`",
+        ),
+        (format!("{{\"x\":{}", "[".repeat(100_000)).into_bytes(), "invalid JSON"),
     ];
     let (mut mixed, mut valid, mut needles) = (Vec::new(), String::new(), Vec::new());
     let mut hostile = 0u64;

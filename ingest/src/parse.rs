@@ -1,8 +1,9 @@
 //! Access-log parsers: API Gateway JSON access logs (REST and HTTP API variants, any field
 //! naming through aliases) and AWS's CLF access-log format, into one borrowed [`AccessRecord`].
 //!
-//! The per-event hot path: values borrow from the input line whenever JSON escaping allows, no
-//! `serde_json::Value` tree is built, unknown fields are skipped without allocation. Errors name
+//! The per-event hot path: JSON is read by sonic-rs (SIMD) through serde, values borrow from the
+//! input line whenever JSON escaping allows, no value tree is built, unknown fields are skipped
+//! without allocation. Errors name
 //! the field and the JSON type but never echo the value: parse errors end up in dead letters,
 //! and a value may be a secret (DESIGN.md invariant 1).
 
@@ -165,38 +166,48 @@ impl Parser {
         Ok(Self { fields })
     }
 
-    /// Parses one line, sniffing JSON (`{`) versus CLF.
+    /// Parses one line of bytes, sniffing JSON (`{`) versus CLF; invalid UTF-8 is an error.
     pub fn parse_line<'a>(
         &self,
         line: &'a [u8],
         fallback_time_ms: Option<i64>,
     ) -> Result<AccessRecord<'a>, ParseError> {
-        match line.iter().find(|b| !b.is_ascii_whitespace()) {
+        let text = std::str::from_utf8(line).map_err(|_| ParseError::Utf8)?;
+        self.parse_text(text, fallback_time_ms)
+    }
+
+    /// Parses one line of text (the scrubber's output), sniffing JSON (`{`) versus CLF.
+    pub fn parse_text<'a>(
+        &self,
+        line: &'a str,
+        fallback_time_ms: Option<i64>,
+    ) -> Result<AccessRecord<'a>, ParseError> {
+        match line.bytes().find(|b| !b.is_ascii_whitespace()) {
             Some(b'{' | b'[') => self.parse_json(line, fallback_time_ms),
-            _ => {
-                let s = std::str::from_utf8(line).map_err(|_| ParseError::Utf8)?;
-                parse_clf(s, fallback_time_ms)
-            }
+            _ => parse_clf(line, fallback_time_ms),
         }
     }
 
     /// Parses one JSON access-log object.
     pub fn parse_json<'a>(
         &self,
-        line: &'a [u8],
+        line: &'a str,
         fallback_time_ms: Option<i64>,
     ) -> Result<AccessRecord<'a>, ParseError> {
-        let mut de = serde_json::Deserializer::from_slice(line);
+        // Text is valid UTF-8 already, so the SIMD parser borrows every string without checking.
+        let mut de = sonic_rs::Deserializer::from_str(line);
         let raw = RawSeed { fields: &self.fields }.deserialize(&mut de).map_err(json_error)?;
         de.end().map_err(json_error)?;
         raw.finish(fallback_time_ms)
     }
 }
 
-/// serde_json's messages quote offending values (`invalid type: string "…"`); keep the shape
-/// of the message and drop anything in double quotes.
-pub(crate) fn json_error(e: serde_json::Error) -> ParseError {
-    let msg = e.to_string();
+/// JSON parsers' messages quote offending values (`invalid type: string "…"`) and sonic-rs
+/// appends a fragment of the input after a blank line; keep the shape of the message, drop
+/// the fragment and anything in double quotes.
+pub(crate) fn json_error(e: impl fmt::Display) -> ParseError {
+    let full = e.to_string();
+    let msg = full.split("\n\n").next().unwrap_or_default();
     let mut out = String::with_capacity(msg.len());
     let mut in_quotes = false;
     for c in msg.chars() {
@@ -630,8 +641,22 @@ mod tests {
         assert_eq!(p.parse_line(br#"{"ip":"x","status":"200"}"#, Some(5)).unwrap().time_ms, 5);
         let e = p.parse_line(br#"{"ip":"secret-value","status":"200",}"#, Some(5)).unwrap_err().to_string();
         assert!(!e.contains("secret-value"), "{e}");
+        // Syntax errors keep the parser's message but none of the input around the error.
+        for bad in [&br#"{"ip":"secret-value","status":"2"#[..], br#"{"ip":"secret-value" "status":"200"}"#] {
+            let e = p.parse_line(bad, Some(5)).unwrap_err().to_string();
+            assert!(
+                e.starts_with("invalid JSON access log: ") && !e.contains("secret") && !e.contains('\n'),
+                "{e}"
+            );
+        }
+        // A raw control character inside a string is not JSON.
+        let e = p.parse_line(b"{\"ip\":\"1.2.3.4\0\",\"status\":\"200\"}", Some(5)).unwrap_err().to_string();
+        assert!(e.starts_with("invalid JSON access log: "), "{e}");
+        // Deep nesting under an unknown key is skipped without recursion (valid JSON, no status).
         let deep = format!("{{\"x\":{}{}}}", "[".repeat(100_000), "]".repeat(100_000));
-        assert!(p.parse_line(deep.as_bytes(), Some(1)).is_err());
+        assert_eq!(p.parse_line(deep.as_bytes(), Some(1)).unwrap_err(), ParseError::Missing("status"));
+        let unbalanced = format!("{{\"x\":{}}}", "[".repeat(100_000));
+        assert!(p.parse_line(unbalanced.as_bytes(), Some(1)).is_err());
         assert!(p.parse_line(b"{\"ip\":\"\xff\xfe\",\"status\":\"200\"}", Some(1)).is_err());
     }
 

@@ -399,13 +399,10 @@ impl<'s> Reader<'s> {
         if let Cow::Owned(s) = &scrubbed {
             crate::metrics::scrub_hits(text, s);
         }
-        let line = scrubbed.as_bytes();
         let parsed = match kind {
-            LineKind::Sniff => settings.parser.parse_line(line, fallback_ms),
-            LineKind::Json => settings.parser.parse_json(line, fallback_ms),
-            LineKind::Clf => std::str::from_utf8(line)
-                .map_err(|_| ParseError::Utf8)
-                .and_then(|s| crate::parse::parse_clf(s, fallback_ms)),
+            LineKind::Sniff => settings.parser.parse_text(&scrubbed, fallback_ms),
+            LineKind::Json => settings.parser.parse_json(&scrubbed, fallback_ms),
+            LineKind::Clf => crate::parse::parse_clf(&scrubbed, fallback_ms),
         };
         let reason = match parsed {
             Ok(mut rec) => {
