@@ -101,9 +101,28 @@ pub(super) trait WriteRows {
     async fn write_rows(&mut self, rows: &mut [MinuteRow]) -> Result<()>;
 }
 
+/// Rows in each multi-row SQLite statement for `n` rows: full statements of [`SQLITE_ROWS`],
+/// then the rest in powers of two. A connection prepares and caches one statement per distinct
+/// SQL text; one per remainder size would mean a new prepare (and a cached program of up to
+/// 10,500 parameters) for nearly every batch, where this needs at most ten shapes.
+fn statement_sizes(mut n: usize) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        let size = match n {
+            0 => return None,
+            n if n >= SQLITE_ROWS => SQLITE_ROWS,
+            n => 1 << n.ilog2(),
+        };
+        n -= size;
+        Some(size)
+    })
+}
+
 impl WriteRows for Transaction<'_, Sqlite> {
     async fn write_rows(&mut self, rows: &mut [MinuteRow]) -> Result<()> {
-        for chunk in rows.chunks_mut(SQLITE_ROWS) {
+        let mut rest = rows;
+        for size in statement_sizes(rest.len()) {
+            let (chunk, tail) = std::mem::take(&mut rest).split_at_mut(size);
+            rest = tail;
             let enc: Vec<Encoded> = chunk.iter_mut().map(|r| r.agg.encode()).collect();
             let mut q = QueryBuilder::<Sqlite>::new(format!("INSERT INTO client_minutes ({ROW_COLUMNS}) "));
             q.push_values(chunk.iter().zip(&enc), |mut b, (r, e)| push_row!(b, r, e));
@@ -112,24 +131,32 @@ impl WriteRows for Transaction<'_, Sqlite> {
             if inserted.len() == chunk.len() {
                 continue;
             }
-            let old = not_inserted(chunk.len(), &positions_of!(chunk, &inserted));
-            // A join with the keys: one index probe a key.
-            let mut q = QueryBuilder::<Sqlite>::new("WITH k (t, v, m) AS (");
-            q.push_values(old.iter().map(|&i| &chunk[i]), |mut b, r| {
-                b.push_bind(r.client.kind.as_str()).push_bind(r.client.value.as_str()).push_bind(r.minute);
-            });
-            // (The key columns are named apart from the table's, so no column needs a prefix.)
-            q.push(format!(
-                ") SELECT {ROW_COLUMNS} FROM client_minutes JOIN k ON client_type = k.t \
-                 AND client_value = k.v AND minute = k.m"
-            ));
-            let existing = q.build().fetch_all(&mut **self).await?;
-            merge_stored!(chunk, &existing);
-            let enc: Vec<Encoded> = old.iter().map(|&i| chunk[i].agg.encode()).collect();
-            let mut q = QueryBuilder::<Sqlite>::new(format!("INSERT INTO client_minutes ({ROW_COLUMNS}) "));
-            q.push_values(old.iter().map(|&i| &chunk[i]).zip(&enc), |mut b, (r, e)| push_row!(b, r, e));
-            q.push(UPDATE_ALL);
-            q.build().execute(&mut **self).await?;
+            let not_new = not_inserted(chunk.len(), &positions_of!(chunk, &inserted));
+            let mut rest_old = not_new.as_slice();
+            for size in statement_sizes(rest_old.len()) {
+                let (old, tail) = rest_old.split_at(size);
+                rest_old = tail;
+                // A join with the keys: one index probe a key.
+                let mut q = QueryBuilder::<Sqlite>::new("WITH k (t, v, m) AS (");
+                q.push_values(old.iter().map(|&i| &chunk[i]), |mut b, r| {
+                    b.push_bind(r.client.kind.as_str())
+                        .push_bind(r.client.value.as_str())
+                        .push_bind(r.minute);
+                });
+                // (The key columns are named apart from the table's, so no column needs a prefix.)
+                q.push(format!(
+                    ") SELECT {ROW_COLUMNS} FROM client_minutes JOIN k ON client_type = k.t \
+                     AND client_value = k.v AND minute = k.m"
+                ));
+                let existing = q.build().fetch_all(&mut **self).await?;
+                merge_stored!(chunk, &existing);
+                let enc: Vec<Encoded> = old.iter().map(|&i| chunk[i].agg.encode()).collect();
+                let mut q =
+                    QueryBuilder::<Sqlite>::new(format!("INSERT INTO client_minutes ({ROW_COLUMNS}) "));
+                q.push_values(old.iter().map(|&i| &chunk[i]).zip(&enc), |mut b, (r, e)| push_row!(b, r, e));
+                q.push(UPDATE_ALL);
+                q.build().execute(&mut **self).await?;
+            }
         }
         Ok(())
     }
@@ -242,5 +269,22 @@ impl WriteRows for Transaction<'_, Postgres> {
             cols.bind(sqlx::query(sqlx::AssertSqlSafe(sql))).execute(&mut **self).await?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statement_sizes_cover_every_row_in_few_shapes() {
+        let mut shapes = std::collections::BTreeSet::new();
+        for n in 0..5_000 {
+            let sizes: Vec<usize> = statement_sizes(n).collect();
+            assert_eq!(sizes.iter().sum::<usize>(), n, "{n}: {sizes:?}");
+            assert!(sizes.iter().all(|&s| (1..=SQLITE_ROWS).contains(&s)), "{n}: {sizes:?}");
+            shapes.extend(sizes);
+        }
+        assert_eq!(shapes.len(), 10, "{shapes:?}");
     }
 }
