@@ -117,12 +117,19 @@ fn statement_sizes(mut n: usize) -> impl Iterator<Item = usize> {
     })
 }
 
+/// `items` cut into consecutive pieces of [`statement_sizes`].
+fn statement_chunks<T>(items: &mut [T]) -> impl Iterator<Item = &mut [T]> {
+    let mut rest = items;
+    statement_sizes(rest.len()).map(move |size| {
+        let (chunk, tail) = std::mem::take(&mut rest).split_at_mut(size);
+        rest = tail;
+        chunk
+    })
+}
+
 impl WriteRows for Transaction<'_, Sqlite> {
     async fn write_rows(&mut self, rows: &mut [MinuteRow]) -> Result<()> {
-        let mut rest = rows;
-        for size in statement_sizes(rest.len()) {
-            let (chunk, tail) = std::mem::take(&mut rest).split_at_mut(size);
-            rest = tail;
+        for chunk in statement_chunks(rows) {
             let enc: Vec<Encoded> = chunk.iter_mut().map(|r| r.agg.encode()).collect();
             let mut q = QueryBuilder::<Sqlite>::new(format!("INSERT INTO client_minutes ({ROW_COLUMNS}) "));
             q.push_values(chunk.iter().zip(&enc), |mut b, (r, e)| push_row!(b, r, e));
@@ -131,11 +138,8 @@ impl WriteRows for Transaction<'_, Sqlite> {
             if inserted.len() == chunk.len() {
                 continue;
             }
-            let not_new = not_inserted(chunk.len(), &positions_of!(chunk, &inserted));
-            let mut rest_old = not_new.as_slice();
-            for size in statement_sizes(rest_old.len()) {
-                let (old, tail) = rest_old.split_at(size);
-                rest_old = tail;
+            let mut not_new = not_inserted(chunk.len(), &positions_of!(chunk, &inserted));
+            for old in statement_chunks(&mut not_new) {
                 // A join with the keys: one index probe a key.
                 let mut q = QueryBuilder::<Sqlite>::new("WITH k (t, v, m) AS (");
                 q.push_values(old.iter().map(|&i| &chunk[i]), |mut b, r| {
@@ -280,7 +284,10 @@ mod tests {
     fn statement_sizes_cover_every_row_in_few_shapes() {
         let mut shapes = std::collections::BTreeSet::new();
         for n in 0..5_000 {
-            let sizes: Vec<usize> = statement_sizes(n).collect();
+            let mut items: Vec<usize> = (0..n).collect();
+            let sizes: Vec<usize> = statement_chunks(&mut items).map(|c| c.len()).collect();
+            let order: Vec<usize> = statement_chunks(&mut items).flat_map(|c| c.to_vec()).collect();
+            assert_eq!(order, (0..n).collect::<Vec<_>>(), "{n}: every item once, in order");
             assert_eq!(sizes.iter().sum::<usize>(), n, "{n}: {sizes:?}");
             assert!(sizes.iter().all(|&s| (1..=SQLITE_ROWS).contains(&s)), "{n}: {sizes:?}");
             shapes.extend(sizes);
