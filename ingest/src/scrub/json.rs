@@ -4,7 +4,11 @@
 //! JSON (up to a small depth). Numbers under sensitive keys become marker strings. The nesting
 //! stack is explicit, so hostile depth costs memory linear in the input, never the call stack.
 //!
-//! Returns `None` when the text is not valid JSON; the caller then scrubs it as plain text.
+//! Returns `None` when the text is not valid JSON; the caller then scrubs it as plain text. The
+//! grammar is checked token by token (what may come next in each container), not only the
+//! nesting: a walk that read `{"password": "x",1 "path": "/a"}` as if it were JSON would take
+//! `1` for a value of `password` and scrub differently on a second pass, so scrubbing would not
+//! be idempotent.
 
 use super::{NameClass, Scrubber};
 use std::borrow::Cow;
@@ -14,10 +18,27 @@ const MIN_FINDABLE: usize = 6;
 /// JSON inside JSON strings is unpacked at most this deep.
 const MAX_NESTED: u8 = 4;
 
+/// What the grammar allows next inside a container.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Next {
+    /// Just after `{`: a key or `}`.
+    KeyOrClose,
+    /// After `,` in an object.
+    Key,
+    /// After a key.
+    Colon,
+    /// After `:`, or after `,` in an array.
+    Value,
+    /// Just after `[`: a value or `]`.
+    ValueOrClose,
+    /// After a value.
+    CommaOrClose,
+}
+
 #[derive(Clone, Copy)]
 struct Frame {
     object: bool,
-    expect_key: bool,
+    next: Next,
     /// Class of the key whose value this container is (sensitive containers redact every leaf).
     inherited: NameClass,
     /// Class of the most recent key in this object.
@@ -161,9 +182,12 @@ pub(super) fn scrub_json<'a>(s: &Scrubber, text: &'a str, depth: u8) -> Option<C
             Some(f) => f.inherited,
             None => NameClass::Plain,
         };
+        // A value may start here (the top level holds exactly one, checked above).
+        let value_allowed =
+            |stack: &[Frame]| stack.last().is_none_or(|f| matches!(f.next, Next::Value | Next::ValueOrClose));
         match b[i] {
             b'{' | b'[' => {
-                if stack.last().is_some_and(|f| f.object && f.expect_key) {
+                if !value_allowed(&stack) {
                     return None;
                 }
                 let value_class = value_class(&stack);
@@ -174,7 +198,7 @@ pub(super) fn scrub_json<'a>(s: &Scrubber, text: &'a str, depth: u8) -> Option<C
                 };
                 stack.push(Frame {
                     object: b[i] == b'{',
-                    expect_key: b[i] == b'{',
+                    next: if b[i] == b'{' { Next::KeyOrClose } else { Next::ValueOrClose },
                     inherited,
                     key: NameClass::Plain,
                 });
@@ -183,23 +207,32 @@ pub(super) fn scrub_json<'a>(s: &Scrubber, text: &'a str, depth: u8) -> Option<C
             }
             b'}' | b']' => {
                 let f = stack.pop()?;
-                if f.object != (b[i] == b'}') {
+                let may_close = match f.next {
+                    Next::CommaOrClose => true,
+                    Next::KeyOrClose => f.object,
+                    Next::ValueOrClose => !f.object,
+                    Next::Key | Next::Colon | Next::Value => false,
+                };
+                if f.object != (b[i] == b'}') || !may_close {
                     return None;
                 }
+                value_done(&mut stack);
                 i += 1;
             }
             b',' => {
                 let f = stack.last_mut()?;
-                if f.object {
-                    f.expect_key = true;
+                if f.next != Next::CommaOrClose {
+                    return None;
                 }
+                f.next = if f.object { Next::Key } else { Next::Value };
                 i += 1;
             }
             b':' => {
-                let f = stack.last()?;
-                if !f.object || f.expect_key {
+                let f = stack.last_mut()?;
+                if f.next != Next::Colon {
                     return None;
                 }
+                f.next = Next::Value;
                 i += 1;
             }
             b'"' => {
@@ -208,7 +241,10 @@ pub(super) fn scrub_json<'a>(s: &Scrubber, text: &'a str, depth: u8) -> Option<C
                 let raw = &text[start + 1..end - 1];
                 i = end;
                 seen_value = true;
-                let is_key = stack.last().is_some_and(|f| f.object && f.expect_key);
+                let is_key = stack.last().is_some_and(|f| matches!(f.next, Next::Key | Next::KeyOrClose));
+                if !is_key && !value_allowed(&stack) {
+                    return None;
+                }
                 if is_key {
                     let name = unescape(raw, escaped)?;
                     let class = match memo.0.as_mut() {
@@ -218,9 +254,10 @@ pub(super) fn scrub_json<'a>(s: &Scrubber, text: &'a str, depth: u8) -> Option<C
                     key_no += 1;
                     let f = stack.last_mut().expect("checked");
                     f.key = class;
-                    f.expect_key = false;
+                    f.next = Next::Colon;
                     continue;
                 }
+                value_done(&mut stack);
                 let value = unescape(raw, escaped)?;
                 let new = match value_class(&stack) {
                     NameClass::Exempt => None,
@@ -244,9 +281,10 @@ pub(super) fn scrub_json<'a>(s: &Scrubber, text: &'a str, depth: u8) -> Option<C
                 }
                 let lit = &text[start..i];
                 seen_value = true;
-                if !(matches!(lit, "true" | "false" | "null") || is_number(lit)) {
+                if !(matches!(lit, "true" | "false" | "null") || is_number(lit)) || !value_allowed(&stack) {
                     return None;
                 }
+                value_done(&mut stack);
                 let value_class = value_class(&stack);
                 let new = match value_class {
                     NameClass::Secret(_) | NameClass::IfRandom(_) if is_number(lit) => {
@@ -273,6 +311,13 @@ pub(super) fn scrub_json<'a>(s: &Scrubber, text: &'a str, depth: u8) -> Option<C
         m.stack = stack;
     }
     Some(out.finish())
+}
+
+/// A value has ended: its container (if any) now wants a comma or its end.
+fn value_done(stack: &mut [Frame]) {
+    if let Some(f) = stack.last_mut() {
+        f.next = Next::CommaOrClose;
+    }
 }
 
 /// Scrubs a plain string value; returns the new quoted JSON string, `None` if unchanged.

@@ -530,3 +530,32 @@ fn a_planted_marker_shelters_nothing() {
         assert_eq!(marker_at(not_marker, 0), None, "{not_marker}");
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// The structural walk takes a text for JSON exactly when a JSON parser does: token soups
+    /// (misplaced commas, colons, values in key position, keys without values) are text.
+    #[test]
+    fn json_walk_accepts_exactly_json(tokens in prop::collection::vec(
+        prop::sample::select(vec!["{", "}", "[", "]", ",", ":", "\"k\"", "\"password\"", "1", "true", " "]),
+        1..14,
+    )) {
+        let text = tokens.concat();
+        let is_json = serde_json::from_str::<serde_json::Value>(&text).is_ok();
+        prop_assert_eq!(json::scrub_json(scrubber(), &text, 0).is_some(), is_json, "{}", text);
+    }
+}
+
+#[test]
+fn a_value_where_a_key_belongs_is_not_json() {
+    // Found by the fuzzer: `,1 "path"` was walked as a value of the preceding `password` key,
+    // so the number became a marker, and a second scrub took that marker for a key.
+    let s = scrubber();
+    let line = r#"{"password": "abc",1 "path": "/orders/67", "x": "y"}"#;
+    assert!(json::scrub_json(s, line, 0).is_none());
+    let once = s.scrub_line(line).into_owned();
+    gone(&once, "abc");
+    assert!(once.contains(r#",1 "path": "/orders/67""#), "{once}");
+    assert_eq!(s.scrub_line(&once), once);
+}
