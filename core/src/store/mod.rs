@@ -295,8 +295,9 @@ impl Store {
     /// advances the source checkpoint, all in one transaction.
     pub async fn commit_batch(&self, mut batch: BatchWrite) -> Result<CommitOutcome> {
         let is_pg = matches!(self, Store::Postgres(_));
-        // A consistent lock order keeps concurrent PostgreSQL writers from deadlocking.
-        batch.rows.sort_unstable_by(|a, b| (&a.client, a.minute).cmp(&(&b.client, b.minute)));
+        // Key order (minute, then client): each statement writes along the B-tree, and one
+        // lock order keeps concurrent PostgreSQL writers from deadlocking.
+        batch.rows.sort_unstable_by(|a, b| (a.minute, &a.client).cmp(&(b.minute, &b.client)));
         let routes = traffic::merge_routes(std::mem::take(&mut batch.routes));
         let countries = traffic::merge_countries(std::mem::take(&mut batch.countries));
         let now = chrono::Utc::now().timestamp_millis();
@@ -454,11 +455,21 @@ impl Store {
     }
 
     /// The minutes of one client in `[from, to)`, oldest first.
+    ///
+    /// The key leads with the minute, so a plain range query would read every client's rows in
+    /// the range. Instead the query walks the distinct stored minutes (each step one probe for
+    /// the next minute) and looks the client up in each: two key probes per stored minute,
+    /// whatever the number of clients.
     pub async fn series(&self, client: &ClientKey, from: i64, to: i64) -> Result<Vec<(i64, MinuteAgg)>> {
         on_pool!(self, p => {
             let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT {ROW_COLUMNS} FROM client_minutes WHERE client_type = $1 AND client_value = $2 \
-                 AND minute >= $3 AND minute < $4 ORDER BY minute"
+                "WITH RECURSIVE m (t) AS ( \
+                     SELECT MIN(minute) FROM client_minutes WHERE minute >= $3 \
+                     UNION ALL \
+                     SELECT (SELECT MIN(minute) FROM client_minutes WHERE minute > m.t) FROM m WHERE m.t < $4 \
+                 ) \
+                 SELECT {ROW_COLUMNS} FROM m CROSS JOIN client_minutes \
+                 WHERE minute = m.t AND m.t < $4 AND client_type = $1 AND client_value = $2 ORDER BY minute"
             )))
             .bind(client.kind.as_str())
             .bind(&client.value)
@@ -497,13 +508,34 @@ impl Store {
             let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(from).bind(to).bind(shortlist as i64).fetch_all(p).await?;
             rows.iter().map(|r| Ok(client_from_row!(r))).collect::<Result<_>>()?
         });
-        let mut out = Vec::with_capacity(keys.len());
-        for k in keys {
-            let mut merged = MinuteAgg::new();
-            for (_, a) in self.series(&k, from, to).await? {
-                merged.merge(&a);
+        let mut out: Vec<(ClientKey, MinuteAgg)> = keys.into_iter().map(|k| (k, MinuteAgg::new())).collect();
+        if out.is_empty() {
+            return Ok(out);
+        }
+        // The shortlisted clients' minutes in one range scan (the same range the ranking read),
+        // merged per client.
+        let mut order: Vec<usize> = (0..out.len()).collect();
+        order.sort_unstable_by(|&a, &b| out[a].0.cmp(&out[b].0));
+        let found: Vec<(ClientKey, MinuteAgg)> = on_pool!(self, p => {
+            let mut q = sqlx::QueryBuilder::new(format!(
+                "SELECT {ROW_COLUMNS} FROM client_minutes WHERE minute >= "
+            ));
+            q.push_bind(from).push(" AND minute < ").push_bind(to);
+            // A row-value IN list: SQLite probes it through an ephemeral index per row (a join
+            // with the keys as a CTE scanned them per row, ~20x slower with 200 keys).
+            q.push(" AND (client_type, client_value) IN (");
+            q.push_values(order.iter().map(|&i| &out[i].0), |mut b, k| {
+                b.push_bind(k.kind.as_str()).push_bind(k.value.as_str());
+            });
+            q.push(")");
+            let rows = q.build().fetch_all(p).await?;
+            rows.iter().map(|r| Ok((client_from_row!(r), agg_from_row!(r)))).collect::<Result<_>>()?
+        });
+        for (k, a) in found {
+            if let Ok(j) = order.binary_search_by(|&i| out[i].0.cmp(&k)) {
+                let i = order[j];
+                out[i].1.merge(&a);
             }
-            out.push((k, merged));
         }
         if !exact_in_sql {
             let value = |a: &MinuteAgg| match metric {

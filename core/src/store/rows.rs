@@ -24,7 +24,7 @@ const SQLITE_ROWS: usize = 500;
 /// Rows per PostgreSQL array statement.
 const PG_ROWS: usize = 5_000;
 
-/// The indexes into `$rows` (sorted by client and minute) of the keys in the returned `$found`
+/// The indexes into `$rows` (sorted by minute and client, the key's order) of the keys in the returned `$found`
 /// rows. (A macro, like the row macros of `mod.rs`, so each backend's row type stays concrete.)
 macro_rules! positions_of {
     ($rows:expr, $found:expr) => {{
@@ -33,7 +33,7 @@ macro_rules! positions_of {
         for row in $found.iter() {
             let client = client_from_row!(row);
             let minute: i64 = row.try_get("minute")?;
-            if let Ok(i) = rows.binary_search_by(|r| (&r.client, r.minute).cmp(&(&client, minute))) {
+            if let Ok(i) = rows.binary_search_by(|r| (r.minute, &r.client).cmp(&(minute, &client))) {
                 at.push(i);
             }
         }
@@ -82,7 +82,7 @@ macro_rules! push_row {
     }};
 }
 
-const UPDATE_ALL: &str = " ON CONFLICT (client_type, client_value, minute) DO UPDATE SET \
+const UPDATE_ALL: &str = " ON CONFLICT (minute, client_type, client_value) DO UPDATE SET \
      total = excluded.total, s2xx = excluded.s2xx, s3xx = excluded.s3xx, \
      s4xx = excluded.s4xx, s401 = excluded.s401, s403 = excluded.s403, \
      s404 = excluded.s404, s429 = excluded.s429, s5xx = excluded.s5xx, \
@@ -92,10 +92,10 @@ const UPDATE_ALL: &str = " ON CONFLICT (client_type, client_value, minute) DO UP
      latency_sketch = excluded.latency_sketch, paths_sketch = excluded.paths_sketch, \
      ips_sketch = excluded.ips_sketch";
 
-const INSERT_NEW: &str = " ON CONFLICT (client_type, client_value, minute) DO NOTHING \
+const INSERT_NEW: &str = " ON CONFLICT (minute, client_type, client_value) DO NOTHING \
      RETURNING client_type, client_value, minute";
 
-/// Merges `rows` (sorted by client and minute) into `client_minutes`, in the caller's
+/// Merges `rows` (sorted by minute and client) into `client_minutes`, in the caller's
 /// transaction.
 pub(super) trait WriteRows {
     async fn write_rows(&mut self, rows: &mut [MinuteRow]) -> Result<()>;
