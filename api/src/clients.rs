@@ -4,6 +4,7 @@ use crate::{ApiError, Ctx, Params, openapi, reject_unknown, time_param};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
+use gatewatch_core::agg::Merger;
 use gatewatch_core::time::{HOUR_MS, MINUTE_MS, floor_to, rfc3339};
 use gatewatch_core::{ClientKey, Metric, MinuteAgg, Store};
 use serde_json::{Map, Value, json};
@@ -144,13 +145,14 @@ pub(crate) async fn series(
     let rows = ctx.store.series(&client, from, to).await?;
     // Zero-filled, one point per step, so charts need no gap logic.
     let n = ((to - from) / step) as usize;
-    let mut buckets: Vec<MinuteAgg> = (0..n).map(|_| MinuteAgg::new()).collect();
+    let mut buckets: Vec<Merger> = (0..n).map(|_| Merger::new()).collect();
     for (minute, agg) in &rows {
         let i = ((minute - from) / step) as usize;
         if let Some(b) = buckets.get_mut(i) {
-            b.merge(agg);
+            b.add(agg);
         }
     }
+    let buckets: Vec<MinuteAgg> = buckets.into_iter().map(Merger::finish).collect();
     let points: Vec<Value> = buckets
         .iter()
         .enumerate()

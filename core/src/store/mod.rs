@@ -11,7 +11,7 @@
 //! Both backends run the same SQL text (`$N` placeholders work in both); the `on_pool!` macro
 //! expands each body once per backend so the row types stay concrete.
 
-use crate::agg::{Counts, MinuteAgg};
+use crate::agg::{Counts, Merger, MinuteAgg};
 use crate::alert::{Alert, AlertKind, ProfileRow, Rule, Severity, Status, Subject};
 use crate::error::{Error, Result};
 use crate::model::{ClientKey, ClientKind, Metric};
@@ -508,9 +508,9 @@ impl Store {
             let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(from).bind(to).bind(shortlist as i64).fetch_all(p).await?;
             rows.iter().map(|r| Ok(client_from_row!(r))).collect::<Result<_>>()?
         });
-        let mut out: Vec<(ClientKey, MinuteAgg)> = keys.into_iter().map(|k| (k, MinuteAgg::new())).collect();
+        let mut out: Vec<(ClientKey, Merger)> = keys.into_iter().map(|k| (k, Merger::new())).collect();
         if out.is_empty() {
-            return Ok(out);
+            return Ok(Vec::new());
         }
         // The shortlisted clients' minutes in one range scan (the same range the ranking read),
         // merged per client.
@@ -534,9 +534,10 @@ impl Store {
         for (k, a) in found {
             if let Ok(j) = order.binary_search_by(|&i| out[i].0.cmp(&k)) {
                 let i = order[j];
-                out[i].1.merge(&a);
+                out[i].1.add(&a);
             }
         }
+        let mut out: Vec<(ClientKey, MinuteAgg)> = out.into_iter().map(|(k, m)| (k, m.finish())).collect();
         if !exact_in_sql {
             let value = |a: &MinuteAgg| match metric {
                 Metric::LatencyP50Ms => a.latency_p50_ms().unwrap_or(-1.0),
