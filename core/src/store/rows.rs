@@ -24,8 +24,9 @@ const SQLITE_ROWS: usize = 500;
 /// Rows per PostgreSQL array statement.
 const PG_ROWS: usize = 5_000;
 
-/// The indexes into `$rows` (sorted by minute and client, the key's order) of the keys in the returned `$found`
-/// rows. (A macro, like the row macros of `mod.rs`, so each backend's row type stays concrete.)
+/// The indexes into `$rows` (sorted by minute and client, the key's order) of the keys in the
+/// returned `$found` rows. (A macro, like the row macros of `mod.rs`, so each backend's row type
+/// stays concrete.)
 macro_rules! positions_of {
     ($rows:expr, $found:expr) => {{
         let rows: &[MinuteRow] = $rows;

@@ -207,12 +207,9 @@ pub(super) fn scrub_json<'a>(s: &Scrubber, text: &'a str, depth: u8) -> Option<C
             }
             b'}' | b']' => {
                 let f = stack.pop()?;
-                let may_close = match f.next {
-                    Next::CommaOrClose => true,
-                    Next::KeyOrClose => f.object,
-                    Next::ValueOrClose => !f.object,
-                    Next::Key | Next::Colon | Next::Value => false,
-                };
+                // (`KeyOrClose` is only ever an object's state and `ValueOrClose` an array's: the
+                // bracket check below pairs them.)
+                let may_close = matches!(f.next, Next::CommaOrClose | Next::KeyOrClose | Next::ValueOrClose);
                 if f.object != (b[i] == b'}') || !may_close {
                     return None;
                 }
