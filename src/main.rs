@@ -2,6 +2,7 @@
 //! parts together (config → store → source/API); the work lives in the library crates.
 //! `anyhow` is used here, at the edge, and nowhere else.
 
+mod adversarial;
 mod bench;
 mod evaluate;
 mod generate;
@@ -131,7 +132,11 @@ enum Cmd {
         no_attacks: bool,
     },
     /// Scrub secrets and personal data: stdin lines to stdout lines, one out per line in, in order.
-    Scrub,
+    Scrub {
+        /// List every marker kind (built-in and vendor catalogue) with where it comes from, and exit.
+        #[arg(long)]
+        kinds: bool,
+    },
     /// Print events/s for parse+aggregate and for a full replay into SQLite, on generated data.
     Bench {
         /// Events to generate (approximately).
@@ -150,6 +155,10 @@ enum Cmd {
         /// 1000000,5000000,20000000) in child processes and print events/s and peak RSS.
         #[arg(long, value_delimiter = ',', value_name = "N,N,…")]
         soak: Vec<u64>,
+        /// Instead of the stages: the scrubber's cost per byte on crafted lines (every trigger
+        /// literal repeated to these sizes in bytes) against a benign line of the same length.
+        #[arg(long, value_delimiter = ',', value_name = "BYTES,…", num_args = 0.., default_missing_value = "8192,65536,1048576")]
+        adversarial: Option<Vec<usize>>,
     },
     /// List alerts from the store, newest first.
     Alerts {
@@ -492,8 +501,10 @@ async fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Cmd::Bench { events, clients, pg, no_duckdb, soak } => {
-            if soak.is_empty() {
+        Cmd::Bench { events, clients, pg, no_duckdb, soak, adversarial } => {
+            if let Some(sizes) = adversarial {
+                tokio::task::block_in_place(|| adversarial::run(&sizes))
+            } else if soak.is_empty() {
                 bench::run(bench::BenchOptions { events, clients, pg, no_duckdb }).await
             } else {
                 tokio::task::block_in_place(|| bench::soak(&soak, clients))
@@ -621,7 +632,13 @@ async fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Cmd::Scrub => {
+        Cmd::Scrub { kinds: true } => {
+            for (kind, from) in gatewatch_ingest::scrub::all_kinds() {
+                println!("{kind}\t{from}");
+            }
+            Ok(())
+        }
+        Cmd::Scrub { kinds: false } => {
             let cfg = load_config(config, None)?;
             let scrubber =
                 gatewatch_ingest::scrub::Scrubber::from_config(&cfg.scrub).map_err(anyhow::Error::msg)?;

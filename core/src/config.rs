@@ -176,6 +176,10 @@ pub struct IdentityConfig {
     /// Which identity names the client when a record carries several; first present wins.
     /// Default: principal, api_key, iam, ip (the most specific first).
     pub order: Vec<ClientKind>,
+    /// Most distinct non-IP clients (principals, keys, credentials) one source address may name
+    /// per event minute; past it, that address's events count under the address. 0: no cap.
+    /// Default 64 (a NAT gateway in front of many users stays well under it per minute).
+    pub max_clients_per_ip_minute: usize,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -295,7 +299,7 @@ impl Default for Config {
 
 impl Default for IdentityConfig {
     fn default() -> Self {
-        Self { order: ClientKind::ALL.to_vec() }
+        Self { order: ClientKind::ALL.to_vec(), max_clients_per_ip_minute: 64 }
     }
 }
 

@@ -9,6 +9,7 @@ pub mod aggregate;
 pub mod aws;
 pub mod cwl;
 pub mod firehose;
+pub mod identity;
 pub mod kinesis;
 pub mod lines;
 pub mod live;

@@ -40,6 +40,9 @@ pub enum Field {
     Stage,
     WafResponseCode,
     ApiId,
+    /// An `Authorization` header mapped into the access log (`$method.request.header.Authorization`
+    /// in a custom format): its credential's pseudonym names a caller that has no principal.
+    Authorization,
 }
 
 impl Field {
@@ -70,6 +73,7 @@ impl Field {
         ("stage", Field::Stage, &[]),
         ("wafResponseCode", Field::WafResponseCode, &[]),
         ("apiId", Field::ApiId, &["api_id"]),
+        ("authorization", Field::Authorization, &["Authorization", "authorizationHeader"]),
     ];
 
     pub fn aws_names() -> impl Iterator<Item = &'static str> {
@@ -102,6 +106,8 @@ pub struct AccessRecord<'a> {
     pub waf_response_code: Option<Cow<'a, str>>,
     /// The API: `apiId`, else `domainName` (per-API policies key on either).
     pub api: Option<Cow<'a, str>>,
+    /// The logged `Authorization` header (scrubbed: the scheme and a credential marker).
+    pub authorization: Option<Cow<'a, str>>,
 }
 
 impl AccessRecord<'_> {
@@ -201,25 +207,55 @@ impl Parser {
     }
 }
 
-/// JSON parsers' messages quote offending values (`invalid type: string "…"`) and sonic-rs
-/// appends a fragment of the input after a blank line; keep the shape of the message, drop
-/// the fragment and anything in double quotes.
+/// JSON parsers' messages quote offending values (`invalid type: string "…"`, `integer
+/// `4111111111111111``) and sonic-rs appends a fragment of the input after a blank line; keep
+/// the shape of the message, drop the fragment, anything in double quotes or backticks, and
+/// every number but a `line N` / `column N` position. A reason never quotes input.
 pub(crate) fn json_error(e: impl fmt::Display) -> ParseError {
-    let full = e.to_string();
+    ParseError::Json(format!("invalid JSON access log: {}", quote_free(&e.to_string())))
+}
+
+/// An error message with every piece of input it quotes replaced by `…` (see [`json_error`]).
+pub(crate) fn quote_free(full: &str) -> String {
     let msg = full.split("\n\n").next().unwrap_or_default();
     let mut out = String::with_capacity(msg.len());
-    let mut in_quotes = false;
-    for c in msg.chars() {
-        if c == '"' {
-            if !in_quotes {
-                out.push_str("\"…\"");
+    let mut quote: Option<char> = None;
+    let mut chars = msg.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (None, '`') => {
+                // Field names stay (`missing field `status``); values go.
+                let inner: String = chars.clone().take_while(|&d| d != '`').collect();
+                let name = inner.len() <= 40 && inner.chars().all(|d| d.is_ascii_alphabetic() || d == '_');
+                out.push('`');
+                out.push_str(if name { &inner } else { "…" });
+                out.push('`');
+                quote = Some(c);
             }
-            in_quotes = !in_quotes;
-        } else if !in_quotes {
-            out.push(c);
+            (None, '"') => {
+                out.push_str("\"…\"");
+                quote = Some(c);
+            }
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, c) if c.is_ascii_digit() => {
+                let mut run = String::from(c);
+                while let Some(&d) =
+                    chars.peek().filter(|d| d.is_ascii_alphanumeric() || matches!(d, '.' | '-' | '+'))
+                {
+                    run.push(d);
+                    chars.next();
+                }
+                if out.ends_with("line ") || out.ends_with("column ") {
+                    out.push_str(&run);
+                } else {
+                    out.push('…');
+                }
+            }
+            (None, c) => out.push(c),
         }
     }
-    ParseError::Json(format!("invalid JSON access log: {out}"))
+    out
 }
 
 /// A JSON value of a known field: API Gateway renders `$context` variables as strings, but
@@ -294,7 +330,7 @@ impl<'de> de::Deserialize<'de> for Key<'de> {
 /// Field values as found, before interpretation.
 #[derive(Default)]
 struct Raw<'a> {
-    vals: [Option<Val<'a>>; 25],
+    vals: [Option<Val<'a>>; 26],
 }
 
 fn slot(f: Field) -> usize {
@@ -425,6 +461,7 @@ impl<'a> Raw<'a> {
             error_message: self.text(Field::ErrorMessage),
             waf_response_code: self.text(Field::WafResponseCode),
             api: self.text(Field::ApiId).or_else(|| self.text(Field::DomainName)),
+            authorization: self.text(Field::Authorization),
         })
     }
 }
@@ -648,6 +685,22 @@ mod tests {
                 "{e}"
             );
         }
+        // Numbers the parser quotes (in backticks) are dropped too; positions stay.
+        for bad in [
+            &br#"{"ip":"x","status":"200","httpMethod":4111111111111111}"#[..],
+            br#"{"ip":4111111111111111}"#,
+        ] {
+            if let Err(e) = p.parse_line(bad, Some(5)) {
+                let e = e.to_string();
+                assert!(!e.contains("4111") && !e.contains("1111"), "{e}");
+            }
+        }
+        let e = quote_free("invalid type: integer `4111111111111111`, expected a string at line 1 column 57");
+        assert_eq!(e, "invalid type: integer `…`, expected a string at line 1 column 57");
+        assert_eq!(
+            quote_free("missing field `status` near 219099999 and 0x4111"),
+            "missing field `status` near … and …"
+        );
         // A raw control character inside a string is not JSON.
         let e = p.parse_line(b"{\"ip\":\"1.2.3.4\0\",\"status\":\"200\"}", Some(5)).unwrap_err().to_string();
         assert!(e.starts_with("invalid JSON access log: "), "{e}");

@@ -180,6 +180,8 @@ pub struct Settings {
     /// Runs on every line before parsing: nothing downstream sees unscrubbed text.
     pub scrubber: Arc<Scrubber>,
     pub identity_order: Vec<ClientKind>,
+    /// `identity.max_clients_per_ip_minute` (see [`crate::identity`]).
+    pub max_clients_per_ip_minute: usize,
     pub batch_events: usize,
     pub max_line_bytes: usize,
     pub max_envelope_bytes: usize,
@@ -219,6 +221,7 @@ impl Settings {
             parser: Parser::new(&cfg.fields).map_err(IngestError::Config)?,
             scrubber: Arc::new(scrubber),
             identity_order: cfg.identity.order.clone(),
+            max_clients_per_ip_minute: cfg.identity.max_clients_per_ip_minute,
             batch_events: cfg.ingest.batch_events,
             max_line_bytes: cfg.ingest.max_line_bytes,
             max_envelope_bytes: cfg.ingest.max_envelope_bytes,
@@ -324,6 +327,7 @@ pub struct Reader<'s> {
     /// Hashes of the distinct clients seen, for the summary (8 bytes a client).
     clients: HashSet<u64>,
     client_hasher: foldhash::quality::FixedState,
+    client_cap: crate::identity::ClientCap,
     now_ms: i64,
     summary: ReadSummary,
     batch_started: Instant,
@@ -345,6 +349,7 @@ impl<'s> Reader<'s> {
             dead: Vec::new(),
             clients: HashSet::new(),
             client_hasher: foldhash::quality::FixedState::with_seed(0x6761_7465),
+            client_cap: crate::identity::ClientCap::new(settings.max_clients_per_ip_minute),
             now_ms: chrono::Utc::now().timestamp_millis(),
             summary: ReadSummary::default(),
             batch_started: Instant::now(),
@@ -386,6 +391,17 @@ impl<'s> Reader<'s> {
         }
         let settings = self.settings;
         self.bytes += line.len() as u64;
+        // Every layout ends here, so every event is held to the bound: a file line, a Kinesis
+        // or Firehose record line, and an event inside a CloudWatch Logs envelope alike.
+        if line.len() > settings.max_line_bytes {
+            let reason = format!(
+                "line of {} bytes exceeds ingest.max_line_bytes ({})",
+                line.len(),
+                settings.max_line_bytes
+            );
+            self.dead_letter_with(pos(), reason, None);
+            return;
+        }
         let text = match std::str::from_utf8(line) {
             Ok(t) => t,
             Err(e) => {
@@ -406,10 +422,13 @@ impl<'s> Reader<'s> {
         };
         let reason = match parsed {
             Ok(mut rec) => {
-                // No principal or API key: a credential's pseudonym names the caller instead, so
-                // "one token from many IPs" is one client, not many.
+                // No principal or API key: the pseudonym of the logged Authorization header's
+                // credential names the caller instead, so "one token from many IPs" is one
+                // client, not many. Only that field counts: a token-like string elsewhere in the
+                // line (a User-Agent, a path) is the caller's to choose and names nobody.
                 if rec.principal.is_none() && rec.api_key.is_none() {
-                    rec.principal = credential_pseudonym(text, &scrubbed).map(Cow::Borrowed);
+                    let pseudonym = rec.authorization.as_deref().and_then(|a| credential_pseudonym(text, a));
+                    rec.principal = pseudonym.map(|p| Cow::Owned(p.to_string()));
                 }
                 match self.record(&rec) {
                     Ok(()) => return,
@@ -431,9 +450,15 @@ impl<'s> Reader<'s> {
                 (rec.time_ms - self.now_ms) / 1000
             ));
         }
-        let (kind, value) = self.settings.client_of(rec).ok_or_else(|| {
+        let (mut kind, mut value) = self.settings.client_of(rec).ok_or_else(|| {
             "no client identity (none of the configured identity.order fields is present)".to_string()
         })?;
+        if kind != ClientKind::Ip
+            && let Some(ip) = rec.ip.as_deref()
+            && !self.client_cap.admit(ip, minute_floor(rec.time_ms), (kind, value))
+        {
+            (kind, value) = (ClientKind::Ip, ip);
+        }
         self.clients.insert(self.client_hasher.hash_one((kind, value)));
         if let Some(obs) = self.observations.as_mut() {
             obs.push(&Observation {
@@ -588,26 +613,12 @@ impl<'s> Reader<'s> {
             return;
         }
         for (i, line) in data.split(|&b| b == b'\n').enumerate() {
-            if line.len() > self.settings.max_line_bytes {
-                let max = self.settings.max_line_bytes;
-                self.dead_letter(
-                    format!("{pos} line {}", i + 1),
-                    format!("line of {} bytes exceeds ingest.max_line_bytes ({max})", line.len()),
-                );
-                continue;
-            }
             self.access_line(line, LineKind::Sniff, None, || format!("{pos} line {}", i + 1));
         }
     }
 
     /// Folds one CloudWatch Logs event (as FilterLogEvents returns it).
     pub fn log_event(&mut self, message: &str, timestamp_ms: Option<i64>, pos: impl FnOnce() -> String) {
-        if message.len() > self.settings.max_line_bytes {
-            let max = self.settings.max_line_bytes;
-            let reason = format!("line of {} bytes exceeds ingest.max_line_bytes ({max})", message.len());
-            self.dead_letter(pos(), reason);
-            return;
-        }
         self.access_line(message.as_bytes(), LineKind::Sniff, timestamp_ms, pos);
     }
 
@@ -772,8 +783,9 @@ impl<'s> Reader<'s> {
     }
 }
 
-/// The first credential marker (`[REDACTED:jwt:…]`, bearer, basic) the scrubber wrote into `scrubbed` (not one already in `raw`:
-/// a caller who writes `[REDACTED:jwt:…]` into a logged field must not pass as that credential).
+/// The first credential marker (`[REDACTED:jwt:…]`, bearer, basic) the scrubber wrote into
+/// `scrubbed`, the scrubbed Authorization field (not one already in `raw`: a caller who writes
+/// `[REDACTED:jwt:…]` into a logged field must not pass as that credential).
 fn credential_pseudonym<'a>(raw: &str, scrubbed: &'a str) -> Option<&'a str> {
     if !scrubbed.contains("[REDACTED:") {
         return None;
@@ -883,21 +895,57 @@ mod tests {
         r#"{"ip":"203.0.113.9","requestTimeEpoch":"1795531253000","status":"200","path":"/a"}"#;
 
     #[test]
-    fn a_planted_credential_marker_names_no_client() {
+    fn only_the_authorization_field_names_a_caller_without_a_principal() {
         let settings = Settings::default();
         let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLXNlY3JldA";
-        let planted = LINE.replace("/a", "/a?t=[REDACTED:jwt:0badc0de]");
-        let real = LINE.replace("/a", &format!("/a?access_token={jwt}"));
-        let (_, batches) = run(format!("{planted}\n{real}\n").as_bytes(), InputFormat::Auto, &settings);
-        let clients: Vec<String> =
-            batches.iter().flat_map(|b| &b.rows).map(|r| r.client.to_string()).collect();
+        let with_auth =
+            |auth: &str| LINE.replace(r#""path""#, &format!(r#""authorization":"{auth}","path""#));
+        let planted = with_auth("Bearer [REDACTED:jwt:0badc0de]");
+        let in_path = LINE.replace("/a", &format!("/a?access_token={jwt}"));
+        let in_agent = LINE.replace(r#""path""#, &format!(r#""userAgent":"scan Bearer {jwt}","path""#));
+        let real = with_auth(&format!("Bearer {jwt}"));
+        let input = format!("{planted}\n{in_path}\n{in_agent}\n{real}\n");
+        let (_, batches) = run(input.as_bytes(), InputFormat::Auto, &settings);
+        let rows: Vec<(String, u64)> = batches
+            .iter()
+            .flat_map(|b| &b.rows)
+            .map(|r| (r.client.to_string(), r.agg.counts.total))
+            .collect();
         assert!(
-            clients.contains(&"ip:203.0.113.9".to_string()),
-            "the planted marker is not a credential: {clients:?}"
+            rows.contains(&("ip:203.0.113.9".to_string(), 3)),
+            "a planted marker, a token in the path and one in the User-Agent name nobody: {rows:?}"
         );
         assert!(
-            clients.iter().any(|c| c.starts_with("principal:[REDACTED:jwt:") && !c.contains("0badc0de")),
-            "the real token's pseudonym names its caller: {clients:?}"
+            rows.iter().any(|(c, n)| c.starts_with("principal:[REDACTED:jwt:")
+                && !c.contains("0badc0de")
+                && *n == 1),
+            "the Authorization header's token names its caller: {rows:?}"
+        );
+        assert_eq!(rows.len(), 2, "{rows:?}");
+    }
+
+    #[test]
+    fn one_address_names_at_most_the_cap_of_clients_a_minute() {
+        let settings = Settings { max_clients_per_ip_minute: 5, ..Settings::default() };
+        let input: String = (0..40)
+            .map(|i| {
+                LINE.replace(
+                    r#""path""#,
+                    &format!(r#""authorization":"Bearer tok{i:04}abcdefghijklmnop","path""#),
+                ) + "\n"
+            })
+            .collect();
+        let (_, batches) = run(input.as_bytes(), InputFormat::Auto, &settings);
+        let rows: Vec<(String, u64)> = batches
+            .iter()
+            .flat_map(|b| &b.rows)
+            .map(|r| (r.client.to_string(), r.agg.counts.total))
+            .collect();
+        let named = rows.iter().filter(|(c, _)| c.starts_with("principal:[REDACTED:bearer:")).count();
+        assert_eq!(named, 5, "{rows:?}");
+        assert!(
+            rows.contains(&("ip:203.0.113.9".to_string(), 35)),
+            "the rest count under the address: {rows:?}"
         );
     }
 
@@ -986,19 +1034,6 @@ mod tests {
             &mut |_| Ok(()),
         );
         assert!(matches!(err, Err(IngestError::Checkpoint(_))));
-    }
-
-    #[test]
-    fn a_token_without_a_principal_names_the_client() {
-        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";
-        let line = format!(
-            r#"{{"ip":"203.0.113.9","requestTimeEpoch":"1795531253000","status":"401","path":"/x?access_token={jwt}"}}"#
-        );
-        let (s, batches) = run(line.as_bytes(), InputFormat::Auto, &Settings::default());
-        assert_eq!(s.events, 1);
-        let client = &batches[0].rows[0].client;
-        assert_eq!(client.kind, ClientKind::Principal);
-        assert!(client.value.starts_with("[REDACTED:jwt:") && !client.value.contains(jwt), "{client}");
     }
 
     #[test]

@@ -102,27 +102,27 @@ impl KeySig {
 }
 
 impl KeyMemo {
-    fn class(&mut self, s: &Scrubber, key_no: usize, name: &str) -> NameClass {
+    /// The class of a key seen before at this position (only keys that scrub to themselves are
+    /// remembered).
+    fn class(&self, _s: &Scrubber, key_no: usize, name: &str) -> Option<NameClass> {
+        let sig = KeySig::of(name);
+        let seen = self.keys.get(key_no)?;
+        seen.iter().find(|(g, n, _)| *g == sig && (name.len() <= 16 || **n == *name)).map(|(_, _, c)| *c)
+    }
+
+    /// Remembers a clean key and its class.
+    fn remember(&mut self, key_no: usize, name: &str, c: NameClass) {
         let sig = KeySig::of(name);
         match self.keys.get_mut(key_no) {
             Some(seen) => {
-                if let Some((_, _, c)) =
-                    seen.iter().find(|(g, n, _)| *g == sig && (name.len() <= 16 || **n == *name))
-                {
-                    return *c;
-                }
-                let c = s.classify(name);
                 if seen.len() < MAX_MEMO_SHAPES {
                     seen.push((sig, name.into(), c));
                 }
-                c
             }
             None => {
-                let c = s.classify(name);
                 if key_no == self.keys.len() && key_no < MAX_MEMO_KEYS {
                     self.keys.push(vec![(sig, name.into(), c)]);
                 }
-                c
             }
         }
     }
@@ -244,9 +244,29 @@ pub(super) fn scrub_json<'a>(s: &Scrubber, text: &'a str, depth: u8) -> Option<C
                 }
                 if is_key {
                     let name = unescape(raw, escaped)?;
+                    // Keys are scrubbed like values (a token used as a key is a token); the
+                    // scrubbed key decides its value's class, so a second pass decides as the first.
                     let class = match memo.0.as_mut() {
                         Some(m) => m.class(s, key_no, &name),
-                        None => s.classify(&name),
+                        None => None,
+                    };
+                    let class = match class {
+                        Some(c) => c,
+                        None => match scrub_string(s, raw, &name, escaped, depth) {
+                            None => {
+                                let c = s.classify(&name);
+                                if let Some(m) = memo.0.as_mut() {
+                                    m.remember(key_no, &name, c);
+                                }
+                                c
+                            }
+                            Some(quoted) => {
+                                let class = serde_json::from_str::<String>(&quoted)
+                                    .map_or(NameClass::Plain, |k| s.classify(&k));
+                                out.replace(start, end, &quoted);
+                                class
+                            }
+                        },
                     };
                     key_no += 1;
                     let f = stack.last_mut().expect("checked");
@@ -257,7 +277,9 @@ pub(super) fn scrub_json<'a>(s: &Scrubber, text: &'a str, depth: u8) -> Option<C
                 value_done(&mut stack);
                 let value = unescape(raw, escaped)?;
                 let new = match value_class(&stack) {
-                    NameClass::Exempt => None,
+                    // An IP-named field keeps its value only when that value is an address.
+                    NameClass::Exempt if is_address(&value) => None,
+                    NameClass::Exempt => scrub_string(s, raw, &value, escaped, depth),
                     // What `scrub_plain` would decide first, without the calls.
                     NameClass::Plain | NameClass::Fact if !escaped && value.len() < MIN_FINDABLE => None,
                     NameClass::Plain | NameClass::Fact => scrub_string(s, raw, &value, escaped, depth),
@@ -287,7 +309,6 @@ pub(super) fn scrub_json<'a>(s: &Scrubber, text: &'a str, depth: u8) -> Option<C
                     NameClass::Secret(_) | NameClass::IfRandom(_) if is_number(lit) => {
                         s.redact_value(value_class, lit)
                     }
-                    NameClass::Exempt => None,
                     _ if is_number(lit) && lit.len() >= 13 => match s.scrub_text(lit) {
                         Cow::Owned(x) => Some(x),
                         Cow::Borrowed(_) => None,
@@ -323,19 +344,50 @@ fn value_done(stack: &mut [Frame]) {
 /// escapes is scrubbed in its escaped form, so that every byte that is not a secret keeps its
 /// original escaping (`\u0022` stays `\u0022`); markers need no escaping. The unescaped form is
 /// checked too, and wins if it finds a secret the escaped pass missed.
+///
+/// Escaped JSON inside the string is walked once, as JSON, and re-quoted: scrubbing it also as
+/// escaped text would cost a pass per nesting level on top (a crafted value nested four deep
+/// would be scanned dozens of times). The escaped-form result is kept only when it is still a
+/// valid JSON string body that hides everything: a redaction that ends inside an escape (a
+/// signature that runs into the backslash of `\"`) must not break the JSON it sits in.
 fn scrub_string(s: &Scrubber, raw: &str, value: &str, escaped: bool, depth: u8) -> Option<String> {
     if escaped {
-        let escaped = s.scrub_text(raw);
-        let plain = scrub_plain(s, value, depth)?;
-        // Does the escaped-form result still hide everything the plain pass found?
-        let escaped_unescaped = unescape(&escaped, true).map(|c| c.into_owned());
-        let plain_again = escaped_unescaped.as_deref().and_then(|u| scrub_plain(s, u, depth));
-        return match (escaped, plain_again) {
-            (Cow::Owned(e), None) => Some(format!("\"{e}\"")),
-            _ => Some(json_quote(&plain)),
+        let t = value.trim_start();
+        let nested = depth < MAX_NESTED && (t.starts_with('{') || t.starts_with('['));
+        let plain = match nested.then(|| scrub_json(s, value, depth + 1)).flatten() {
+            Some(Cow::Borrowed(_)) => return None,
+            Some(Cow::Owned(x)) => x,
+            None if value.len() < MIN_FINDABLE => return None,
+            None => match s.scrub_text(value) {
+                Cow::Owned(x) => x,
+                Cow::Borrowed(_) => return None,
+            },
         };
+        // The original escaping (`\u0022` stays `\u0022`) is kept where the escaped text,
+        // scrubbed as text, still hides everything; checked for the outermost strings only, so
+        // that nested levels cost one walk each.
+        if (depth == 0 || !nested)
+            && let Cow::Owned(e) = s.scrub_text(raw)
+            && let Some(u) = unescape(&e, true)
+            && scrub_plain(s, &u, depth).is_none()
+        {
+            return Some(format!("\"{e}\""));
+        }
+        return Some(json_quote(&plain));
     }
     scrub_plain(s, value, depth).map(|v| json_quote(&v))
+}
+
+/// An address, or a list of them (`X-Forwarded-For` style), with or without a port: what an
+/// IP-named field is entitled to keep unscrubbed. `-` and empty (API Gateway's "no value") too.
+fn is_address(v: &str) -> bool {
+    let v = v.trim();
+    v.is_empty()
+        || v == "-"
+        || v.split(',').all(|a| {
+            let a = a.trim();
+            a.parse::<std::net::IpAddr>().is_ok() || a.parse::<std::net::SocketAddr>().is_ok()
+        })
 }
 
 /// Scrubs an unescaped string value (JSON inside, or text); `None` if unchanged.

@@ -19,6 +19,7 @@
 //!
 //! What it must never do: return text in which a detected secret survives, or panic on any input.
 
+mod catalogue;
 mod json;
 mod literals;
 pub mod validate;
@@ -32,6 +33,9 @@ use std::path::Path;
 
 /// Marker prefix; text inside existing markers is never scrubbed again (idempotence).
 const MARKER: &str = "[REDACTED:";
+/// URL-encoded text is decoded and searched again up to this many times (`%253D` is an `=`
+/// encoded twice, as a redirect parameter inside a query string has it).
+const MAX_DECODE_LEVELS: u8 = 2;
 /// Numeric detectors need at least this many digits in the text to be worth running.
 const MIN_DIGITS: usize = 7;
 /// Most bytes of a dead-letter excerpt.
@@ -58,6 +62,10 @@ enum Check {
     /// A cookie header: every cookie value is redacted.
     Cookie,
     Ipv4,
+    /// A value named by a word in free text (see [`context_value`]).
+    Context,
+    /// `/name/value` path segments: the name decides, as for `name=value` ([`path_pairs`]).
+    PathScan,
 }
 
 struct Detector {
@@ -114,8 +122,22 @@ pub(crate) enum NameClass {
     Plain,
 }
 
-/// Classifies a field/parameter name (case, `-`, `_` and `.` ignored).
+/// Classifies a field/parameter name (case, `-`, `_` and `.` ignored). A dotted name
+/// (`authorizer.sessionId`, `authorizer.claims.phone_number`) is classified by its last
+/// component first: a custom access-log format names its fields after where they came from.
 pub(crate) fn classify_name(name: &str, extra: &[String]) -> NameClass {
+    if let Some((_, last)) = name.rsplit_once(['.', ':'])
+        && !last.is_empty()
+    {
+        match classify_whole_name(last, extra) {
+            NameClass::Plain => {}
+            class => return class,
+        }
+    }
+    classify_whole_name(name, extra)
+}
+
+fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
     // Normalised on the stack: this runs for every key of every JSON line.
     let mut buf = [0u8; 64];
     let mut len = 0;
@@ -145,6 +167,8 @@ pub(crate) fn classify_name(name: &str, extra: &[String]) -> NameClass {
             return NameClass::Secret("aws_sigv4");
         }
         "sid" | "sessionid" | "session" | "jsessionid" | "phpsessid" => return NameClass::Secret("token"),
+        // OAuth authorization codes, one-time codes: secret when they look random.
+        "code" | "authcode" | "authorizationcode" | "otp" => return NameClass::IfRandom("token"),
         _ => {}
     }
     match n {
@@ -196,6 +220,12 @@ pub(crate) fn classify_name(name: &str, extra: &[String]) -> NameClass {
     if META.iter().any(|m| n.ends_with(m)) || n.contains("requires") {
         return NameClass::Fact;
     }
+    // Digests and checksums look random but are facts about content, not credentials.
+    const DIGESTS: &[&str] =
+        &["checksum", "sha1", "sha256", "sha512", "md5", "digest", "hash", "etag", "crc32"];
+    if DIGESTS.iter().any(|d| n.contains(d)) && !n.contains("password") && !n.contains("secret") {
+        return NameClass::Fact;
+    }
     if n.contains("password") || n.contains("passwd") {
         NameClass::Secret("password")
     } else if n.contains("secret") || n.contains("credential") || n.contains("privatekey") {
@@ -231,6 +261,8 @@ pub struct Scrubber {
     custom: bool,
     /// Kinds left alone (`scrub.disabled_kinds`); also filters kinds found by field name.
     disabled: Vec<String>,
+    /// The vendor token formats ([`catalogue`]), shared by every scrubber.
+    catalogue: &'static catalogue::Catalogue,
 }
 
 impl std::fmt::Debug for Scrubber {
@@ -249,9 +281,11 @@ pub const KINDS: &[&str] = &[
     "aws_access_key",
     "aws_secret_key",
     "aws_sigv4",
+    "aws_session_token",
     "github_token",
     "gitlab_token",
     "slack_token",
+    "discord_webhook",
     "stripe_key",
     "google_api_key",
     "sendgrid_key",
@@ -270,6 +304,66 @@ pub const KINDS: &[&str] = &[
     "iban",
     "ip",
 ];
+
+/// Every literal that arms a detector or a vendor rule, plus the bytes that arm the structural
+/// ones (`=`, `%3D`, quotes, escapes, digits in the numeric shapes): what an attacker would
+/// repeat to make scrubbing slow. The adversarial benchmark and the fuzz target use them.
+pub fn trigger_literals() -> Vec<String> {
+    let mut out: Vec<String> = builtin()
+        .into_iter()
+        .filter_map(|(_, _, _, _, arm)| if let Arm::Literals(l) = arm { Some(l) } else { None })
+        .flat_map(|l| l.iter().map(|t| t.to_string()))
+        .collect();
+    out.extend(catalogue::get().keywords());
+    out.extend(
+        [
+            "=",
+            "ab=",
+            "a=b&",
+            "%3D",
+            "%26",
+            "%",
+            "\"a\":\"",
+            "\\\"",
+            "\\u0022",
+            "\"",
+            "eyJ.",
+            "Bearer ",
+            "Basic ",
+            "+1 ",
+            "(415) ",
+            "415-555-",
+            "4111 ",
+            "123-45-",
+            "GB33",
+            "10.1.",
+            "[REDACTED:",
+            "0",
+            "a.b",
+            "a@b.",
+            "%40",
+            "%2B",
+            ";",
+            "cookie=a;",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
+    );
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Every marker kind the scrubber can write, with where it comes from (`built-in`, or the
+/// upstream rule ids of a vendor kind), sorted by kind.
+pub fn all_kinds() -> Vec<(String, String)> {
+    let mut out: std::collections::BTreeMap<String, Vec<String>> =
+        KINDS.iter().map(|k| (k.to_string(), vec!["built-in".to_string()])).collect();
+    for r in &catalogue::get().rules {
+        out.entry(r.spec.kind.clone()).or_default().push(r.spec.id.clone());
+    }
+    out.into_iter().map(|(k, from)| (k, from.join(", "))).collect()
+}
 
 /// (kind, regex, group, check, what arms it). Order is priority for identical ranges.
 fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> {
@@ -324,7 +418,30 @@ fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> {
             Check::None,
             Arm::Literals(&["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"]),
         ),
+        // STS session tokens: the base64 of their fixed binary header.
+        (
+            "aws_session_token",
+            r"(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE|FQoGZXIvYXdzE)[A-Za-z0-9/+=%]{40,}",
+            0,
+            Check::None,
+            Arm::Literals(&["iqojb3jpz2lux2vj", "fwogzxivyxdze", "fqogzxivyxdze"]),
+        ),
         ("gitlab_token", r"\bglpat-[A-Za-z0-9_-]{20,}", 0, Check::None, Arm::Literals(&["glpat-"])),
+        (
+            "discord_webhook",
+            r"discord(?:app)?\.com/api/webhooks/\d+/([A-Za-z0-9_-]{20,})",
+            1,
+            Check::None,
+            Arm::Literals(&["/api/webhooks/"]),
+        ),
+        // A Slack incoming webhook's path anywhere (relayed through another service's URL).
+        (
+            "slack_token",
+            r"\bT[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/([A-Za-z0-9]{20,32})\b",
+            1,
+            Check::None,
+            Arm::Literals(&["/b"]),
+        ),
         ("slack_token", r"\bxox[abposr]-[A-Za-z0-9-]{10,}", 0, Check::None, Arm::Literals(&["xox"])),
         (
             "slack_token",
@@ -378,7 +495,9 @@ fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> {
             "secret",
             // Documents the shape; matched by the hand-written `kv_pairs` scanner (one pass, no
             // captures per pair), which execution-log header maps make the hot path.
-            r#"(?:\b|%[0-9A-Fa-f]{2})([A-Za-z][A-Za-z0-9_.-]{1,39})(?:=|%3D|%3d)([^&\s,;}'"<>\\]*)"#,
+            // A value ends at `&`, `%26`, white space, `,;}'"<>\`, or a `=` (`%3D`) that is
+            // not base64 padding.
+            r#"(?:\b|%[0-9A-Fa-f]{2})([A-Za-z][A-Za-z0-9_.-]{0,39})(?:=|%3D|%3d)([^&\s,;}'"<>\\=]*=*)"#,
             2,
             Check::KeyValueScan,
             Arm::Pairs,
@@ -392,6 +511,16 @@ fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> {
             Check::KeyValue,
             Arm::Quoted,
         ),
+        // Path segments named by the one before them: `/reset-password/<token>`,
+        // `/sessions/<id>`, `/keys/<key>`. Only random-looking values are taken.
+        (
+            "secret",
+            // Documents the shape; matched by the hand-written `path_pairs` scanner.
+            r"/([A-Za-z][A-Za-z0-9_-]{1,40})/([^/?#&\s,;<>'\x22\\]+)",
+            2,
+            Check::PathScan,
+            Arm::Literals(&["/"]),
+        ),
         // Header style: `X-Api-Key: value`.
         (
             "secret",
@@ -399,6 +528,32 @@ fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> {
             2,
             Check::KeyValue,
             Arm::Literals(&["api-key", "auth-token", "security-token"]),
+        ),
+        // A secret named in free text: `with password Silver1997$`, `x-api-key s5y4… is not
+        // associated`, `session c4f…`, `SSN 504701533`. The word decides the kind; the value
+        // must look like a credential (see [`context_value`]), so `token expired` stays.
+        (
+            "secret",
+            // The word and its value are separated by white space or a colon (`name=value` is
+            // the pairs rule's), and the value stops at `&` and `?` (a query string goes on).
+            r#"(?i)\b(passwords?|passwd|passphrase|pwd|secret|(?:access|refresh|auth|bearer|session|reset|api)?[ _-]?token|api[ _-]?key|credentials?|session(?:[ _-]?id)?|ssn|social security number)\b(?:[ \t]+(?:(?:is|was|of|for)[ \t]+)?|[ \t]*:[ \t]*)["']?([^\s"',;<>(){}\[\]&?=/][^\s"',;<>(){}\[\]&?]{5,255})"#,
+            2,
+            Check::Context,
+            Arm::Literals(&[
+                "passw",
+                "passphrase",
+                "pwd",
+                "secret",
+                "token",
+                "api key",
+                "api-key",
+                "api_key",
+                "apikey",
+                "credential",
+                "session",
+                "ssn",
+                "social security",
+            ]),
         ),
         (
             "email",
@@ -425,7 +580,7 @@ fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> {
         ("ssn", r"\b\d{3}-\d{2}-\d{4}\b", 0, Check::Ssn, Arm::Numeric(shape::SSN)),
         (
             "phone",
-            r"(?:\+|%2B)[1-9]\d{0,3}(?:[ .-]|%20)?\(?\d{1,4}\)?(?:(?:[ .-]|%20)?\d{2,4}){1,4}\b",
+            r"(?:\+|%2B)[1-9]\d{0,3}(?:[ .-]|%20)?(?:\(0\)[ .-]?)?\(?\d{1,4}\)?(?:(?:[ .-]|%20)?\d{2,4}){1,4}\b",
             0,
             Check::Phone,
             Arm::Numeric(shape::PHONE_INTL),
@@ -434,6 +589,9 @@ fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> {
         ("phone", r"\b\d{3}[-.]\d{3}[-.]\d{4}\b", 0, Check::Phone, Arm::Numeric(shape::PHONE_DOTTED)),
         ("phone", r"\b0\d{1,4} \d{3,4} \d{3,4}\b", 0, Check::Phone, Arm::Numeric(shape::PHONE_SPACED)),
         ("phone", r"\b0[1-9](?:[ .]\d{2}){4}\b", 0, Check::Phone, Arm::Numeric(shape::PHONE_GROUPS2)),
+        // National numbers with a trunk 0: `030 69577728`, `07700 900421`, `090-8160-2465`.
+        ("phone", r"\b0\d{2,4}[ -]\d{6,8}\b", 0, Check::Phone, Arm::Numeric(shape::PHONE_TRUNK)),
+        ("phone", r"\b0\d{1,3}-\d{3,4}-\d{4}\b", 0, Check::Phone, Arm::Numeric(shape::PHONE_TRUNK3)),
     ]
 }
 
@@ -477,10 +635,12 @@ impl Scrubber {
 
     /// Builds the scrubber with an explicit key (tests, benchmarks).
     pub fn with_key(cfg: &ScrubConfig, key: Vec<u8>) -> Result<Scrubber, String> {
+        let catalogue = catalogue::get();
         for k in &cfg.disabled_kinds {
-            if !KINDS.contains(&k.as_str()) {
+            if !KINDS.contains(&k.as_str()) && !catalogue.kinds().any(|c| c == k) {
                 return Err(format!(
-                    "`scrub.disabled_kinds`: unknown kind `{k}`; expected one of {}",
+                    "`scrub.disabled_kinds`: unknown kind `{k}`; expected one of {} or a vendor kind \
+                     (`gatewatch scrub --kinds` lists them)",
                     KINDS.join(", ")
                 ));
             }
@@ -575,6 +735,7 @@ impl Scrubber {
             numeric_set,
             custom,
             disabled: cfg.disabled_kinds.clone(),
+            catalogue,
         })
     }
 
@@ -673,7 +834,7 @@ impl Scrubber {
 
     /// One pass; the flag says a discarded candidate covered text no kept hit did.
     fn scrub_pass<'a>(&self, text: &'a str) -> (Cow<'a, str>, bool) {
-        let (hits, spill) = self.find_inner(text, true);
+        let (hits, spill) = self.find_inner(text, MAX_DECODE_LEVELS);
         if hits.is_empty() {
             return (Cow::Borrowed(text), false);
         }
@@ -771,7 +932,7 @@ impl Scrubber {
         out
     }
 
-    fn find_inner(&self, text: &str, decode_pass: bool) -> (Vec<Hit>, bool) {
+    fn find_inner(&self, text: &str, decode_levels: u8) -> (Vec<Hit>, bool) {
         let b = text.as_bytes();
         let mut counted = None;
         let mut digits = || *counted.get_or_insert_with(|| count_digits(b));
@@ -794,10 +955,12 @@ impl Scrubber {
             eq = memchr::memchr(b'=', b).is_some();
             quote = memchr::memchr(b'"', b).is_some();
         }
-        let has_pct = decode_pass && pct;
+        let has_pct = decode_levels > 0 && pct;
         let pairs = eq || pct;
         let quoted = quote || (memchr::memchr(b'\\', b).is_some() && text.contains("\\u0022"));
-        if seen == 0 && numeric == 0 && !self.custom && !has_pct && !pairs && !quoted {
+        // Which vendor rules can match (their keywords occur).
+        let vendor = self.catalogue.armed(text);
+        if seen == 0 && numeric == 0 && !self.custom && !has_pct && !pairs && !quoted && vendor.is_empty() {
             return (Vec::new(), false);
         }
         let mut hits: Vec<Hit> = Vec::new();
@@ -819,6 +982,25 @@ impl Scrubber {
             if d.check == Check::KeyValueScan {
                 for (name, value) in kv_pairs(text) {
                     self.kv_hit(text, &text[name.0..name.1], value, prio, &mut hits);
+                }
+                continue;
+            }
+            if d.check == Check::PathScan {
+                for (name, value) in path_pairs(text) {
+                    let name = &text[name.0..name.1];
+                    let class = match self.classify(name) {
+                        NameClass::Plain => self.classify(name.strip_suffix('s').unwrap_or(name)),
+                        c => c,
+                    };
+                    let kind = match class {
+                        NameClass::Secret(k) | NameClass::IfRandom(k) => k,
+                        _ => continue,
+                    };
+                    let v = percent_decode_mapped(&text[value.0..value.1]).0;
+                    // Random-looking, or a long hex token; not a UUID (an identifier).
+                    if random_token(&v) || (v.len() >= 40 && v.bytes().all(|b| b.is_ascii_hexdigit())) {
+                        hits.push(Hit { start: value.0, end: value.1, kind: Cow::Borrowed(kind), prio });
+                    }
                 }
                 continue;
             }
@@ -874,26 +1056,50 @@ impl Scrubber {
                     }
                     check => {
                         if !passes(check, s)
-                            || (check == Check::Phone && in_digit_groups(text, m.0, m.1))
+                            || (check == Check::Phone
+                                && (in_digit_groups(text, m.0, m.1)
+                                    // A piece of a dashed id (`9e0c2f67-0269-4144-9650-…`).
+                                    || text[..m.0].ends_with('-')
+                                    || text[m.1..].starts_with('-')))
                             // `10.1.2.0/24` is a network (or an already truncated address).
                             || (check == Check::Ipv4 && text[m.1..].starts_with('/'))
                         {
-                            // A rejected long candidate may hide a valid shorter one inside it.
-                            pos = next_char(text, whole.0);
+                            // Resume past the rejected candidate, never one character later:
+                            // re-searching from inside it would cost the candidate's length
+                            // again for each of its characters (quadratic time on a crafted
+                            // User-Agent such as `eyJ` repeated to 8 KB).
+                            pos = whole.1.max(next_char(text, whole.0));
                             continue;
                         }
-                        Cow::Owned(d.kind.clone())
+                        if check == Check::Context {
+                            let word = name.map_or("", |n| &text[n.0..n.1]);
+                            let value = s.trim_end_matches(['.', ':', '!', '?']);
+                            m.1 = m.0 + value.len();
+                            // `ssn 123-45-6789`-shaped values only after `ssn` words.
+                            let Some(kind) = context_kind(word, value) else { continue };
+                            Cow::Borrowed(kind)
+                        } else {
+                            Cow::Owned(d.kind.clone())
+                        }
                     }
                 };
                 hits.push(Hit { start: m.0, end: m.1, kind, prio });
             }
+        }
+        let base = self.detectors.len();
+        for i in vendor {
+            let rule = &self.catalogue.rules[i as usize];
+            let kind: &'static str = &rule.spec.kind;
+            rule.find(text, |start, end| {
+                hits.push(Hit { start, end, kind: Cow::Borrowed(kind), prio: base + i as usize });
+            });
         }
         // URL-encoded text (`token%3D…`, `%2B44%2020…`, `jane%40…`): detect on a decoded copy
         // and map the hits back onto the encoded bytes.
         if has_pct {
             let (decoded, map) = percent_decode_mapped(text);
             if decoded.len() != text.len() {
-                for h in self.find_inner(&decoded, false).0 {
+                for h in self.find_inner(&decoded, decode_levels - 1).0 {
                     let start = map[h.start];
                     let end = map.get(h.end).copied().unwrap_or(text.len());
                     hits.push(Hit { start, end, ..h });
@@ -959,6 +1165,8 @@ impl Scrubber {
                 self.cookie_hits(text, value.0, s, prio, hits);
                 return true;
             }
+            // Any parameter whose value looks like a generated credential (`t=…`, `state=…`).
+            NameClass::Plain if random_token(&percent_decode_mapped(decoded).0) => "token",
             _ => return false,
         };
         if !s.is_empty() {
@@ -1125,6 +1333,10 @@ mod shape {
     pub const PHONE_GROUPS2: u16 = 1 << 7;
     /// `10.1.2.3`
     pub const IP: u16 = 1 << 8;
+    /// `030 69577728`, `07700-900421`
+    pub const PHONE_TRUNK: u16 = 1 << 9;
+    /// `090-8160-2465`
+    pub const PHONE_TRUNK3: u16 = 1 << 10;
 }
 
 /// Which numeric shapes occur in an ASCII text: a bit is set when the text holds a run of
@@ -1148,6 +1360,19 @@ fn shapes(b: &[u8]) -> u16 {
         }
         match at(e) {
             sep @ (b' ' | b'-') => {
+                // `\b0\d{2,4}[ -]\d{6,8}\b`
+                if (3..=5).contains(&len) && b[s] == b'0' && digits(e + 1, 6) {
+                    found |= PHONE_TRUNK;
+                }
+                // `\b0\d{1,3}-\d{3,4}-\d{4}\b`
+                if sep == b'-'
+                    && (2..=4).contains(&len)
+                    && b[s] == b'0'
+                    && digits(e + 1, 3)
+                    && (at(e + 4) == b'-' || (digits(e + 4, 1) && at(e + 5) == b'-'))
+                {
+                    found |= PHONE_TRUNK3;
+                }
                 // `[2-6]\d{3} \d{4} \d{4} \d{1,7}`, `3\d{3} \d{6} \d{5}`, one separator throughout.
                 if len == 4
                     && issuer
@@ -1301,25 +1526,38 @@ fn kv_pairs(text: &str) -> Vec<((usize, usize), (usize, usize))> {
         if !is_sep {
             continue;
         }
-        // The name, backwards from the separator.
+        // The name, backwards from the separator; no name is longer than 40 bytes, so the scan
+        // stops after 41 (a long run of name characters is looked at once per `=`, not again).
         let mut start = eq;
-        while start > 0 && is_name(b[start - 1]) {
+        while start > 0 && eq - start <= 41 && is_name(b[start - 1]) {
             start -= 1;
+        }
+        if start > 0 && is_name(b[start - 1]) {
+            continue;
         }
         // `%3Fname`: the two hex digits after `%` belong to the escape, not the name.
         if start >= 1 && b[start - 1] == b'%' && eq - start > 2 {
             start += 2;
         }
         let name_len = eq - start;
-        if !(2..=40).contains(&name_len) || !b[start].is_ascii_alphabetic() {
+        if !(1..=40).contains(&name_len) || !b[start].is_ascii_alphabetic() {
             continue;
         }
         let v0 = eq + sep_len;
         let mut v1 = v0;
+        // A value ends at the next separator, so each byte belongs to one value at most and the
+        // scan is linear: `ab=ab=ab=…` is many short pairs, not one value per `=` that runs to
+        // the end. Only base64 padding (`=` or `%3D` before another, or before the value's end)
+        // stays in the value.
         while v1 < b.len() {
             match VALUE_END[b[v1] as usize] {
                 CONTINUES => {}
-                PERCENT if !(v1 + 2 < b.len() && b[v1 + 1] == b'2' && b[v1 + 2] == b'6') => {}
+                EQUALS if padding(b, v1 + 1) => {}
+                PERCENT => match percent_sep(b, v1) {
+                    Some(3) if padding(b, v1 + 3) => v1 += 2,
+                    Some(_) => break,
+                    None => {}
+                },
                 _ => break,
             }
             v1 += 1;
@@ -1332,6 +1570,27 @@ fn kv_pairs(text: &str) -> Vec<((usize, usize), (usize, usize))> {
 const CONTINUES: u8 = 0;
 const ENDS: u8 = 1;
 const PERCENT: u8 = 2;
+const EQUALS: u8 = 3;
+
+/// `%26` (an encoded `&`, length 0: it ends a value) or `%3D` (an encoded `=`, length 3) at `i`.
+fn percent_sep(b: &[u8], i: usize) -> Option<usize> {
+    match b.get(i + 1..i + 3)? {
+        [b'2', b'6'] => Some(0),
+        [b'3', b'D' | b'd'] => Some(3),
+        _ => None,
+    }
+}
+
+/// Whether what starts at `i` makes the `=` just before it base64 padding: the value ends
+/// there, or another `=` (`%3D`) follows.
+fn padding(b: &[u8], i: usize) -> bool {
+    match b.get(i) {
+        None => true,
+        Some(b'=') => true,
+        Some(b'%') => percent_sep(b, i).is_some(),
+        Some(&c) => VALUE_END[c as usize] == ENDS,
+    }
+}
 
 /// How a byte bears on a `name=value` value: ends it (`&,;}'"<>\` and ASCII white space),
 /// ends it if it starts `%26`, or not.
@@ -1346,6 +1605,8 @@ const VALUE_END: [u8; 256] = {
             t[c] = ENDS;
         } else if b == b'%' {
             t[c] = PERCENT;
+        } else if b == b'=' {
+            t[c] = EQUALS;
         }
         c += 1;
     }
@@ -1362,8 +1623,13 @@ fn in_digit_groups(text: &str, start: usize, end: usize) -> bool {
     };
     // A marker was a number once: treating it as one keeps the decision the same on a rescrub.
     let grouped = |tok: &str| grouped(tok) || tok.contains(MARKER);
-    let before = text[..start].strip_suffix(' ').and_then(|t| t.rsplit(' ').next());
-    let after = text[end..].strip_prefix(' ').and_then(|t| t.split(' ').next());
+    // Neighbours are looked at up to 64 bytes away: a group is short, and an unbounded look
+    // would cost the length of a long token for every candidate beside it.
+    const REACH: usize = 64;
+    let near_before = floor_char(text, start.saturating_sub(REACH));
+    let near_after = ceil_char(text, (end + REACH).min(text.len()));
+    let before = text[near_before..start].strip_suffix(' ').and_then(|t| t.rsplit(' ').next());
+    let after = text[end..near_after].strip_prefix(' ').and_then(|t| t.split(' ').next());
     before.is_some_and(grouped) || after.is_some_and(grouped)
 }
 
@@ -1392,6 +1658,22 @@ pub(crate) fn marker_at(text: &str, i: usize) -> Option<usize> {
 /// Longest kind name a marker may carry (custom rule kinds included).
 const MAX_KIND_LEN: usize = 48;
 
+/// The largest character boundary at or before `i`.
+fn floor_char(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The smallest character boundary at or after `i` (`i <= text.len()`).
+fn ceil_char(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
 /// The byte offset of the character after the one at `i`.
 fn next_char(text: &str, i: usize) -> usize {
     text[i..].chars().next().map_or(text.len(), |c| i + c.len_utf8())
@@ -1419,7 +1701,7 @@ fn is_cookie_attribute(name: &str) -> bool {
 
 fn passes(check: Check, s: &str) -> bool {
     match check {
-        Check::None | Check::KeyValue | Check::KeyValueScan | Check::Cookie => true,
+        Check::None | Check::KeyValue | Check::KeyValueScan | Check::Cookie | Check::PathScan => true,
         Check::Card => validate::card(s),
         Check::Luhn => validate::luhn(s),
         Check::Iban => validate::iban(s),
@@ -1435,7 +1717,89 @@ fn passes(check: Check, s: &str) -> bool {
                     .is_ok_and(|b| std::str::from_utf8(&b).is_ok_and(|t| t.contains(':')))
         }
         Check::Ipv4 => s.split('.').all(|p| p.parse::<u8>().is_ok()),
+        Check::Context => context_value(s),
     }
+}
+
+/// A value that looks like a generated credential whatever its name: 32 to 4096 characters of
+/// a token alphabet, upper and lower case and digits mixed, at least 4 bits of entropy per
+/// character. Hex digests, UUIDs and request ids (one case, or shorter) do not qualify.
+fn random_token(s: &str) -> bool {
+    let b = s.as_bytes();
+    (32..=4096).contains(&b.len())
+        && b.iter().all(|c| c.is_ascii_alphanumeric() || b"-_.~+/=".contains(c))
+        && b.iter().any(u8::is_ascii_uppercase)
+        && b.iter().any(u8::is_ascii_lowercase)
+        && b.iter().any(u8::is_ascii_digit)
+        && validate::entropy(s) >= 4.0
+}
+
+/// Every `/name/value` pair of path segments in `text`, as byte ranges: a value runs to the
+/// next `/`, `?`, `#`, `&`, quote, white space or `,;<>`. Each `/` is looked at once and a name
+/// at most 41 bytes back, so the scan is linear.
+fn path_pairs(text: &str) -> Vec<((usize, usize), (usize, usize))> {
+    let b = text.as_bytes();
+    let ends = |c: u8| {
+        matches!(c, b'/' | b'?' | b'#' | b'&' | b'"' | b'\'' | b',' | b';' | b'<' | b'>' | b'\\')
+            || c.is_ascii_whitespace()
+    };
+    let mut out = Vec::new();
+    let mut slashes = memchr::memchr_iter(b'/', b).peekable();
+    while let Some(i) = slashes.next() {
+        let Some(&j) = slashes.peek() else { break };
+        let name = (i + 1, j);
+        if !(2..=41).contains(&(j - i - 1))
+            || !b[i + 1].is_ascii_alphabetic()
+            || !b[i + 1..j].iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-'))
+        {
+            continue;
+        }
+        let mut v1 = j + 1;
+        while v1 < b.len() && !ends(b[v1]) {
+            v1 += 1;
+        }
+        if v1 > j + 1 {
+            out.push((name, (j + 1, v1)));
+        }
+    }
+    out
+}
+
+/// Whether a value named in free text (`password Silver1997$`) looks like a credential rather
+/// than prose (`password incorrect`, `token expired`): at least eight characters, a letter, and
+/// a digit or a symbol; or nine digits after `ssn` (checked by the caller's kind).
+fn context_value(s: &str) -> bool {
+    let s = s.trim_end_matches(['.', ':', '!', '?']);
+    if s.starts_with(MARKER) || s.contains("://") {
+        return false;
+    }
+    let digits = s.bytes().filter(u8::is_ascii_digit).count();
+    if digits == 9 && s.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
+        return validate::ssn(s);
+    }
+    s.len() >= 8
+        && s.bytes().any(|b| b.is_ascii_alphabetic())
+        && (digits > 0 || s.bytes().any(|b| b.is_ascii_punctuation() && b != b'-' && b != b'_' && b != b'.'))
+}
+
+/// The kind a context word gives its value; `None` when the two do not go together (nine
+/// digits are an SSN only after `ssn`, and `ssn` names nothing else).
+fn context_kind(word: &str, value: &str) -> Option<&'static str> {
+    let w = word.to_ascii_lowercase();
+    let ssn_word = w == "ssn" || w.starts_with("social");
+    let ssn_value = value.bytes().all(|b| b.is_ascii_digit() || b == b'-');
+    if ssn_word || ssn_value {
+        return (ssn_word && ssn_value).then_some("ssn");
+    }
+    Some(if w.starts_with("pass") || w == "pwd" {
+        "password"
+    } else if w.contains("key") {
+        "api_key"
+    } else if w.contains("token") || w.starts_with("session") {
+        "token"
+    } else {
+        "secret"
+    })
 }
 
 /// Percent-decodes `s`; `map[i]` is the byte offset in `s` of decoded byte `i` (plus one
