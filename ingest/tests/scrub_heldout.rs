@@ -8,8 +8,8 @@ use gatewatch_core::config::ScrubConfig;
 use gatewatch_ingest::scrub::Scrubber;
 use std::collections::BTreeMap;
 
-const RECALL_FLOOR: f64 = 96.5;
-const KEPT_FLOOR: f64 = 99.0;
+const RECALL_FLOOR: f64 = 99.5;
+const KEPT_FLOOR: f64 = 99.9;
 
 #[derive(Default)]
 struct Tally {

@@ -358,10 +358,7 @@ fn scrub_string(s: &Scrubber, raw: &str, value: &str, escaped: bool, depth: u8) 
             Some(Cow::Borrowed(_)) => return None,
             Some(Cow::Owned(x)) => x,
             None if value.len() < MIN_FINDABLE => return None,
-            None => match s.scrub_text(value) {
-                Cow::Owned(x) => x,
-                Cow::Borrowed(_) => return None,
-            },
+            None => scrub_plain(s, value, depth)?,
         };
         // The original escaping (`\u0022` stays `\u0022`) is kept where the escaped text,
         // scrubbed as text, still hides everything; checked for the outermost strings only, so
@@ -402,6 +399,16 @@ fn scrub_plain(s: &Scrubber, value: &str, depth: u8) -> Option<String> {
         && let Some(inner) = scrub_json(s, value, depth + 1)
     {
         return match inner {
+            Cow::Owned(x) => Some(x),
+            Cow::Borrowed(_) => None,
+        };
+    }
+    // A log line inside the value (a CloudWatch Logs `message` holding an execution-log or
+    // function-log line): its JSON body is walked too.
+    if depth < MAX_NESTED
+        && let Some(out) = s.scrub_labelled(value, depth + 1)
+    {
+        return match out {
             Cow::Owned(x) => Some(x),
             Cow::Borrowed(_) => None,
         };

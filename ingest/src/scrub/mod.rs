@@ -66,6 +66,9 @@ enum Check {
     Context,
     /// `/name/value` path segments: the name decides, as for `name=value` ([`path_pairs`]).
     PathScan,
+    /// An Authorization header's credential: not a scheme word, not AWS's SigV4 parameters
+    /// (their own detector handles `Credential=` and `Signature=`).
+    Authorization,
 }
 
 struct Detector {
@@ -171,6 +174,22 @@ fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
         "code" | "authcode" | "authorizationcode" | "otp" => return NameClass::IfRandom("token"),
         _ => {}
     }
+    // National identity numbers (the UK's National Insurance number, passports, tax ids).
+    if n.contains("nationalinsurance") || n == "nino" || n.contains("passportnumber") || n == "taxid" {
+        return NameClass::Secret("national_id");
+    }
+    // Personal access tokens (`pat`, `AZURE_DEVOPS_EXT_PAT`): secret when they look random.
+    if n.ends_with("pat") {
+        return NameClass::IfRandom("token");
+    }
+    // Session cookies and ids by any prefix (`_app_session`, `__Host-session`, `connect.sid`).
+    if n.ends_with("session")
+        || n.ends_with("sessid")
+        || n.ends_with("sessionid")
+        || n.ends_with("sessiontoken")
+    {
+        return NameClass::Secret("token");
+    }
     match n {
         "privatekeyid" => return NameClass::Secret("secret"),
         "phone" | "phonenumber" | "mobile" | "mobilenumber" | "msisdn" | "tel" | "telephone" | "cell"
@@ -226,6 +245,9 @@ fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
     if DIGESTS.iter().any(|d| n.contains(d)) && !n.contains("password") && !n.contains("secret") {
         return NameClass::Fact;
     }
+    if n.contains("phone") || n.ends_with("mobile") || n.ends_with("msisdn") {
+        return NameClass::Secret("phone");
+    }
     if n.contains("password") || n.contains("passwd") {
         NameClass::Secret("password")
     } else if n.contains("secret") || n.contains("credential") || n.contains("privatekey") {
@@ -234,7 +256,11 @@ fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
         NameClass::Secret("api_key")
     } else if n.contains("token") {
         NameClass::Secret("token")
-    } else if n == "key" || n.ends_with("key") || n.contains("auth") || n.ends_with("sig") {
+    } else if n == "key"
+        || n.ends_with("key")
+        || n.replace("authorizer", "").contains("auth")
+        || n.ends_with("sig")
+    {
         NameClass::IfRandom("api_key")
     } else {
         NameClass::Plain
@@ -301,8 +327,11 @@ pub const KINDS: &[&str] = &[
     "phone",
     "card",
     "ssn",
+    "national_id",
     "iban",
     "ip",
+    "mailgun_key",
+    "heroku_key",
 ];
 
 /// Every literal that arms a detector or a vendor rule, plus the bytes that arm the structural
@@ -427,6 +456,8 @@ fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> {
             Arm::Literals(&["iqojb3jpz2lux2vj", "fwogzxivyxdze", "fqogzxivyxdze"]),
         ),
         ("gitlab_token", r"\bglpat-[A-Za-z0-9_-]{20,}", 0, Check::None, Arm::Literals(&["glpat-"])),
+        ("mailgun_key", r"\bkey-[0-9a-f]{32}\b", 0, Check::None, Arm::Literals(&["key-"])),
+        ("heroku_key", r"\bHRKU-[A-Za-z0-9_-]{20,}", 0, Check::None, Arm::Literals(&["hrku-"])),
         (
             "discord_webhook",
             r"discord(?:app)?\.com/api/webhooks/\d+/([A-Za-z0-9_-]{20,})",
@@ -480,6 +511,16 @@ fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> {
             1,
             Check::Basic,
             Arm::Literals(&["basic"]),
+        ),
+        // An Authorization header with any scheme (`Bot …`, `ShippoToken …`) or none, in header
+        // maps (`Authorization=…`) and header lines (`Authorization: …`): the credential goes,
+        // the scheme stays. Bearer and Basic have their own detectors above and win ties.
+        (
+            "authorization",
+            r#"(?i)\bauthorization\\?["']?[ \t]*[:=][ \t]*\\?["']?(?:[A-Za-z][A-Za-z0-9_-]{1,30}[ \t]+)?([A-Za-z0-9._~+/=-]{16,})"#,
+            1,
+            Check::Authorization,
+            Arm::Literals(&["authorization"]),
         ),
         (
             "cookie",
@@ -535,8 +576,9 @@ fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> {
         (
             "secret",
             // The word and its value are separated by white space or a colon (`name=value` is
-            // the pairs rule's), and the value stops at `&` and `?` (a query string goes on).
-            r#"(?i)\b(passwords?|passwd|passphrase|pwd|secret|(?:access|refresh|auth|bearer|session|reset|api)?[ _-]?token|api[ _-]?key|credentials?|session(?:[ _-]?id)?|ssn|social security number)\b(?:[ \t]+(?:(?:is|was|of|for)[ \t]+)?|[ \t]*:[ \t]*)["']?([^\s"',;<>(){}\[\]&?=/][^\s"',;<>(){}\[\]&?]{5,255})"#,
+            // the pairs rule's); the value runs to white space, a quote or a backslash
+            // (passwords hold any other character), and does not start like a query or a path.
+            r#"(?i)\b(?:[a-z0-9]+[_-])*(passwords?|passwd|passphrase|pwd|secret|(?:access|refresh|auth|bearer|session|reset|api)?[ _-]?token|(?:api|app|access|secret|private|storage|account)[ _-]?key|credentials?|session(?:[ _-]?id)?|pat|ssn|social security number)\b(?:[ \t]+(?:(?:is|was|of|for)[ \t]+)?|[ \t]*:[ \t]*|[ \t]+=[ \t]+)["']?([^\s"'\\&?=/\[][^\s"'\\]{5,255})"#,
             2,
             Check::Context,
             Arm::Literals(&[
@@ -590,7 +632,9 @@ fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> {
         ("phone", r"\b0\d{1,4} \d{3,4} \d{3,4}\b", 0, Check::Phone, Arm::Numeric(shape::PHONE_SPACED)),
         ("phone", r"\b0[1-9](?:[ .]\d{2}){4}\b", 0, Check::Phone, Arm::Numeric(shape::PHONE_GROUPS2)),
         // National numbers with a trunk 0: `030 69577728`, `07700 900421`, `090-8160-2465`.
-        ("phone", r"\b0\d{2,4}[ -]\d{6,8}\b", 0, Check::Phone, Arm::Numeric(shape::PHONE_TRUNK)),
+        ("phone", r"\b0\d{1,4}[ -]\d{6,8}\b", 0, Check::Phone, Arm::Numeric(shape::PHONE_TRUNK)),
+        // Area codes in parentheses: `(02) 9296 8270`, `(11) 90268-2298`.
+        ("phone", r"\(0?\d{1,3}\) ?\d{4,5}[- ]?\d{4}\b", 0, Check::Phone, Arm::Numeric(shape::PHONE_PAREN2)),
         ("phone", r"\b0\d{1,3}-\d{3,4}-\d{4}\b", 0, Check::Phone, Arm::Numeric(shape::PHONE_TRUNK3)),
     ]
 }
@@ -780,18 +824,23 @@ impl Scrubber {
         {
             return out;
         }
-        // Execution logs: `(request-id) Method request body before transformations: {…}`.
-        // A complete JSON body after the label is walked structurally like a JSON line.
-        if let Some(brace) = line.find(": {").or_else(|| line.find(": [")).map(|i| i + 2)
-            && let Some(body) = json::scrub_json(self, &line[brace..], 0)
-        {
-            let head = self.scrub_text(&line[..brace]);
-            return match (head, body) {
-                (Cow::Borrowed(_), Cow::Borrowed(_)) => Cow::Borrowed(line),
-                (h, b) => Cow::Owned(format!("{h}{b}")),
-            };
+        if let Some(out) = self.scrub_labelled(line, 0) {
+            return out;
         }
         self.scrub_text(line)
+    }
+
+    /// Execution logs (`(request-id) Method request body before transformations: {…}`) and
+    /// function logs (`…\tINFO\tevent: {…}`): a complete JSON body after the label is walked
+    /// structurally like a JSON line, the label scrubbed as text. `None`: no such body.
+    pub(crate) fn scrub_labelled<'a>(&self, line: &'a str, depth: u8) -> Option<Cow<'a, str>> {
+        let brace = line.find(": {").or_else(|| line.find(": [")).map(|i| i + 2)?;
+        let body = json::scrub_json(self, &line[brace..], depth)?;
+        let head = self.scrub_text(&line[..brace]);
+        Some(match (head, body) {
+            (Cow::Borrowed(_), Cow::Borrowed(_)) => Cow::Borrowed(line),
+            (h, b) => Cow::Owned(format!("{h}{b}")),
+        })
     }
 
     /// Scrubs bytes that may not be UTF-8 (invalid sequences become U+FFFD first).
@@ -996,9 +1045,13 @@ impl Scrubber {
                         NameClass::Secret(k) | NameClass::IfRandom(k) => k,
                         _ => continue,
                     };
-                    let v = percent_decode_mapped(&text[value.0..value.1]).0;
-                    // Random-looking, or a long hex token; not a UUID (an identifier).
-                    if random_token(&v) || (v.len() >= 40 && v.bytes().all(|b| b.is_ascii_hexdigit())) {
+                    let v = percent_decode_mapped(&percent_decode_mapped(&text[value.0..value.1]).0).0;
+                    // Random-looking, or a long hex token; not a UUID (an identifier). Personal
+                    // numbers (`/ssn/277 40 2759`, `/phone/…`) need only their digits.
+                    let pii = matches!(kind, "ssn" | "phone" | "card" | "national_id")
+                        && v.bytes().filter(u8::is_ascii_digit).count() >= 7;
+                    if pii || random_token(&v) || (v.len() >= 32 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+                    {
                         hits.push(Hit { start: value.0, end: value.1, kind: Cow::Borrowed(kind), prio });
                     }
                 }
@@ -1337,6 +1390,8 @@ mod shape {
     pub const PHONE_TRUNK: u16 = 1 << 9;
     /// `090-8160-2465`
     pub const PHONE_TRUNK3: u16 = 1 << 10;
+    /// `(02) 9296 8270`, `(11) 90268-2298`
+    pub const PHONE_PAREN2: u16 = 1 << 11;
 }
 
 /// Which numeric shapes occur in an ASCII text: a bit is set when the text holds a run of
@@ -1360,8 +1415,8 @@ fn shapes(b: &[u8]) -> u16 {
         }
         match at(e) {
             sep @ (b' ' | b'-') => {
-                // `\b0\d{2,4}[ -]\d{6,8}\b`
-                if (3..=5).contains(&len) && b[s] == b'0' && digits(e + 1, 6) {
+                // `\b0\d{1,4}[ -]\d{6,8}\b`
+                if (2..=5).contains(&len) && b[s] == b'0' && digits(e + 1, 6) {
                     found |= PHONE_TRUNK;
                 }
                 // `\b0\d{1,3}-\d{3,4}-\d{4}\b`
@@ -1429,7 +1484,15 @@ fn shapes(b: &[u8]) -> u16 {
                 }
             }
             // `\(\d{3}\)`
-            b')' if len == 3 && before == b'(' => found |= PHONE_PAREN,
+            b')' if before == b'(' => {
+                if len == 3 {
+                    found |= PHONE_PAREN;
+                }
+                // `\(0?\d{1,3}\) ?\d{4,5}`
+                if (1..=4).contains(&len) && (len < 4 || b[s] == b'0') {
+                    found |= PHONE_PAREN2;
+                }
+            }
             _ => {}
         }
         match before {
@@ -1540,7 +1603,8 @@ fn kv_pairs(text: &str) -> Vec<((usize, usize), (usize, usize))> {
             start += 2;
         }
         let name_len = eq - start;
-        if !(1..=40).contains(&name_len) || !b[start].is_ascii_alphabetic() {
+        // Names may start with `_` (`_app_session`, `__Host-session` cookies).
+        if !(1..=40).contains(&name_len) || !(b[start].is_ascii_alphabetic() || b[start] == b'_') {
             continue;
         }
         let v0 = eq + sep_len;
@@ -1718,6 +1782,9 @@ fn passes(check: Check, s: &str) -> bool {
         }
         Check::Ipv4 => s.split('.').all(|p| p.parse::<u8>().is_ok()),
         Check::Context => context_value(s),
+        Check::Authorization => {
+            !s.contains('=') || s.ends_with('=') && !s.trim_end_matches('=').contains('=')
+        }
     }
 }
 
@@ -1732,6 +1799,21 @@ fn random_token(s: &str) -> bool {
         && b.iter().any(u8::is_ascii_lowercase)
         && b.iter().any(u8::is_ascii_digit)
         && validate::entropy(s) >= 4.0
+        && !base64_of_text(s)
+}
+
+/// Base64 of readable text (`YXBpIGtleSByb3RhdGlvbg==`, "api key rotation"): data, not a
+/// generated credential, whose bytes would not be text.
+fn base64_of_text(s: &str) -> bool {
+    use base64::Engine as _;
+    let engines = [base64::engine::general_purpose::STANDARD, base64::engine::general_purpose::URL_SAFE];
+    engines.iter().any(|e| {
+        e.decode(s.trim_end_matches('=')).or_else(|_| e.decode(s)).is_ok_and(|b| {
+            std::str::from_utf8(&b).is_ok_and(|t| {
+                t.contains(' ') && t.chars().all(|c| !c.is_control() || c == '\n' || c == '\t')
+            })
+        })
+    })
 }
 
 /// Every `/name/value` pair of path segments in `text`, as byte ranges: a value runs to the
@@ -1770,7 +1852,7 @@ fn path_pairs(text: &str) -> Vec<((usize, usize), (usize, usize))> {
 /// a digit or a symbol; or nine digits after `ssn` (checked by the caller's kind).
 fn context_value(s: &str) -> bool {
     let s = s.trim_end_matches(['.', ':', '!', '?']);
-    if s.starts_with(MARKER) || s.contains("://") {
+    if s.starts_with(MARKER) || s.contains("://") || aws_unique_id(s) {
         return false;
     }
     let digits = s.bytes().filter(u8::is_ascii_digit).count();
@@ -1780,6 +1862,14 @@ fn context_value(s: &str) -> bool {
     s.len() >= 8
         && s.bytes().any(|b| b.is_ascii_alphabetic())
         && (digits > 0 || s.bytes().any(|b| b.is_ascii_punctuation() && b != b'-' && b != b'_' && b != b'.'))
+}
+
+/// An IAM unique id (`AIDA…` user, `AROA…` role, …): an identifier, not a credential.
+fn aws_unique_id(s: &str) -> bool {
+    const PREFIXES: &[&str] = &["AIDA", "AROA", "AIPA", "ANPA", "ANVA", "AGPA", "ASCA", "APKA"];
+    s.len() >= 20
+        && PREFIXES.iter().any(|p| s.starts_with(p))
+        && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b':')
 }
 
 /// The kind a context word gives its value; `None` when the two do not go together (nine
