@@ -758,3 +758,95 @@ fn vendor_rules_leave_benign_identifiers_alone() {
         &changed[..changed.len().min(20)]
     );
 }
+
+/// A random string that the pattern's syntax tree describes (classes, repetitions and branches
+/// drawn at random, at most eight repetitions past a minimum); the caller keeps only strings that
+/// the compiled rule really matches.
+fn sample(hir: &regex_syntax::hir::Hir, rng: &mut rand_chacha::ChaCha8Rng, out: &mut String) {
+    use rand::Rng;
+    use regex_syntax::hir::{Class, HirKind};
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => {}
+        HirKind::Literal(l) => out.push_str(&String::from_utf8_lossy(&l.0)),
+        HirKind::Class(Class::Unicode(c)) => {
+            // Mostly ASCII: tokens are ASCII, and a class of all Unicode would rarely give it.
+            let ranges: Vec<_> = c.ranges().iter().filter(|r| r.start() < '\u{80}').collect();
+            let r =
+                if ranges.is_empty() { c.ranges()[0] } else { *ranges[rng.random_range(0..ranges.len())] };
+            let hi = r.end().min('\u{7e}').max(r.start());
+            let (lo, hi) = (r.start() as u32, hi as u32);
+            out.push(char::from_u32(rng.random_range(lo..=hi)).unwrap_or(r.start()));
+        }
+        HirKind::Class(Class::Bytes(c)) => {
+            let r = c.ranges()[rng.random_range(0..c.ranges().len())];
+            out.push(char::from(rng.random_range(r.start()..=r.end().min(0x7e).max(r.start()))));
+        }
+        HirKind::Repetition(rep) => {
+            let max = rep.max.unwrap_or(rep.min + 8).min(rep.min + 8);
+            for _ in 0..rng.random_range(rep.min..=max) {
+                sample(&rep.sub, rng, out);
+            }
+        }
+        HirKind::Capture(c) => sample(&c.sub, rng, out),
+        HirKind::Concat(hs) => hs.iter().for_each(|h| sample(h, rng, out)),
+        HirKind::Alternation(hs) => sample(&hs[rng.random_range(0..hs.len())], rng, out),
+    }
+}
+
+/// Tokens drawn from every vendor rule's own pattern, inside a JSON access-log line's error
+/// message and inside a plain text line: the scrubber removes what the rule calls the secret.
+#[test]
+fn tokens_drawn_from_the_vendor_rules_are_redacted() {
+    use rand::SeedableRng;
+    let s = scrubber();
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+    let (mut total, mut missed, mut unsampled) = (0usize, Vec::new(), Vec::new());
+    let mut per_source: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
+    for r in &super::catalogue::get().rules {
+        let hir = regex_syntax::ParserBuilder::new().build().parse(&r.spec.pattern).unwrap();
+        let mut drawn = 0;
+        for _ in 0..200 {
+            if drawn == 3 {
+                break;
+            }
+            let mut text = String::new();
+            sample(&hir, &mut rng, &mut text);
+            if text.contains(['\n', '\r', '"', '\\']) || text.len() > 600 {
+                continue;
+            }
+            let mut secrets = Vec::new();
+            r.find(&text, |a, b| secrets.push(text[a..b].to_string()));
+            // Only what the rule itself finds counts: a draw that its entropy floor or
+            // allowlist refuses is no secret for it either.
+            let Some(secret) = secrets.into_iter().find(|x| x.len() >= 8) else { continue };
+            drawn += 1;
+            let source = if r.spec.id.starts_with("gitleaks:") { "gitleaks" } else { "noseyparker" };
+            let json = serde_json::json!({"ip": "203.0.113.9", "status": "401", "errorMessage": format!("upstream rejected {text} (401)")}).to_string();
+            for line in [json, format!("2026-11-24T10:00:00Z ERROR upstream rejected {text} (401)")] {
+                total += 1;
+                let e = per_source.entry(source).or_default();
+                e.1 += 1;
+                if s.scrub_line(&line).contains(secret.as_str()) {
+                    missed.push(format!("{}: `{secret}` in {line}", r.spec.id));
+                } else {
+                    e.0 += 1;
+                }
+            }
+        }
+        if drawn == 0 {
+            unsampled.push(r.spec.id.as_str());
+        }
+    }
+    for (source, (caught, n)) in &per_source {
+        println!(
+            "vendor tokens from {source}: {caught}/{n} redacted ({:.1}%)",
+            100.0 * *caught as f64 / *n as f64
+        );
+    }
+    println!("rules without a usable draw: {}: {unsampled:?}", unsampled.len());
+    for m in &missed {
+        println!("MISS {m}");
+    }
+    assert!(total > 1500, "{total}");
+    assert!(missed.len() * 50 <= total, "{} of {total} drawn tokens survived", missed.len());
+}
