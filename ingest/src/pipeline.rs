@@ -988,6 +988,26 @@ mod tests {
     }
 
     #[test]
+    fn envelope_events_are_bounded_and_envelope_errors_quote_nothing() {
+        let settings = Settings { max_line_bytes: 1024, ..Settings::default() };
+        // An event inside a gzip envelope is held to max_line_bytes like a file line.
+        let long = LINE.replace("/a", &format!("/{}", "a".repeat(4096)));
+        let (s, batches) = run(&gz(&envelope(&[LINE, &long])), InputFormat::Auto, &settings);
+        assert_eq!((s.events, s.dead_letters), (1, 1));
+        let dead = &batches[0].dead_letters[0];
+        assert!(dead.reason.contains("exceeds ingest.max_line_bytes") && dead.excerpt.is_none(), "{dead:?}");
+        // A wrong-typed envelope field holding a card number: the reason says what, not which.
+        let bad = br#"{"messageType":"DATA_MESSAGE","owner":"1","logGroup":"g","logStream":"s","subscriptionFilters":[],"logEvents":[{"id":"1","timestamp":1795531253000,"message":4539148803436467}]}"#;
+        let (_, batches) = run(&gz(bad), InputFormat::Auto, &Settings::default());
+        let reasons: Vec<&str> =
+            batches.iter().flat_map(|b| &b.dead_letters).map(|d| d.reason.as_str()).collect();
+        assert!(!reasons.is_empty(), "the envelope is a dead letter");
+        for r in reasons {
+            assert!(r.contains("invalid CWL envelope") && !r.contains("4539") && !r.contains("6467"), "{r}");
+        }
+    }
+
+    #[test]
     fn gzip_bomb_is_bounded() {
         let settings = Settings { max_envelope_bytes: 4096, ..Settings::default() };
         // 25x the limit: drained, reported, and the next member is still read.
