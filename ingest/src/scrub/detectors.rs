@@ -1,0 +1,449 @@
+//! The built-in detectors: their kinds, patterns, gates and the checks a candidate must pass.
+
+use super::*;
+
+/// What a detector does with its match.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Check {
+    None,
+    Card,
+    Iban,
+    Ssn,
+    Jwt,
+    Phone,
+    Luhn,
+    /// Bearer tokens: at least 16 characters or containing a digit (not the word "token").
+    Bearer,
+    /// Basic credentials: base64 of `user:password`.
+    Basic,
+    /// `name=value` pairs: the name decides (see [`classify_name`]).
+    KeyValue,
+    /// The same, found by [`kv_pairs`] instead of the regex.
+    KeyValueScan,
+    /// A cookie header: every cookie value is redacted.
+    Cookie,
+    Ipv4,
+    /// A value named by a word in free text (see [`context_value`]).
+    Context,
+    /// `/name/value` path segments: the name decides, as for `name=value` ([`path_pairs`]).
+    PathScan,
+    /// An Authorization header's credential: not a scheme word, not AWS's SigV4 parameters
+    /// (their own detector handles `Credential=` and `Signature=`).
+    Authorization,
+}
+
+pub(super) struct Detector {
+    pub(super) kind: String,
+    pub(super) re: Regex,
+    /// Capture group to redact (0: the whole match).
+    pub(super) group: usize,
+    pub(super) check: Check,
+    /// What must be in the text for the regex to be worth running.
+    pub(super) gate: Gate,
+}
+
+/// What arms a detector. Every gate is a necessary condition for its regex to match, so a
+/// detector that is not armed could not have found anything.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum Gate {
+    /// One of these trigger literals (indexes into [`Scrubber::literals`]) occurs.
+    Literals(Vec<usize>),
+    /// `name=value` pairs: a `=` (or `%3D`) occurs.
+    Pairs,
+    /// `"name": "value"`: a `"` (or `\u0022`) occurs.
+    Quoted,
+    /// Numeric kinds: enough digits, and a run of characters of this [`shape`] occurs.
+    Numeric(u16),
+    /// Custom rules run on every text.
+    Always,
+}
+
+/// How a builtin detector is armed (resolved into a [`Gate`] when the scrubber is built).
+#[derive(Clone, Copy)]
+pub(super) enum Arm {
+    Literals(&'static [&'static str]),
+    Pairs,
+    Quoted,
+    Numeric(u16),
+}
+
+/// Every built-in kind, for `disabled_kinds` validation and documentation.
+pub const KINDS: &[&str] = &[
+    "jwt",
+    "bearer",
+    "basic_auth",
+    "authorization",
+    "aws_access_key",
+    "aws_secret_key",
+    "aws_sigv4",
+    "aws_session_token",
+    "github_token",
+    "gitlab_token",
+    "slack_token",
+    "discord_webhook",
+    "stripe_key",
+    "google_api_key",
+    "sendgrid_key",
+    "npm_token",
+    "openai_key",
+    "private_key",
+    "password",
+    "secret",
+    "token",
+    "cookie",
+    "api_key",
+    "email",
+    "phone",
+    "card",
+    "ssn",
+    "national_id",
+    "iban",
+    "ip",
+    "mailgun_key",
+    "heroku_key",
+];
+
+/// Every literal that arms a detector or a vendor rule, plus the bytes that arm the structural
+/// ones (`=`, `%3D`, quotes, escapes, digits in the numeric shapes): what an attacker would
+/// repeat to make scrubbing slow. The adversarial benchmark and the fuzz target use them.
+pub fn trigger_literals() -> Vec<String> {
+    let mut out: Vec<String> = builtin()
+        .into_iter()
+        .filter_map(|(_, _, _, _, arm)| if let Arm::Literals(l) = arm { Some(l) } else { None })
+        .flat_map(|l| l.iter().map(|t| t.to_string()))
+        .collect();
+    out.extend(catalogue::get().keywords());
+    out.extend(
+        [
+            "=",
+            "ab=",
+            "a=b&",
+            "%3D",
+            "%26",
+            "%",
+            "\"a\":\"",
+            "\\\"",
+            "\\u0022",
+            "\"",
+            "eyJ.",
+            "Bearer ",
+            "Basic ",
+            "+1 ",
+            "(415) ",
+            "415-555-",
+            "4111 ",
+            "123-45-",
+            "GB33",
+            "10.1.",
+            "[REDACTED:",
+            "0",
+            "a.b",
+            "a@b.",
+            "%40",
+            "%2B",
+            ";",
+            "cookie=a;",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
+    );
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Every marker kind the scrubber can write, with where it comes from (`built-in`, or the
+/// upstream rule ids of a vendor kind), sorted by kind.
+pub fn all_kinds() -> Vec<(String, String)> {
+    let mut out: std::collections::BTreeMap<String, Vec<String>> =
+        KINDS.iter().map(|k| (k.to_string(), vec!["built-in".to_string()])).collect();
+    for r in &catalogue::get().rules {
+        out.entry(r.spec.kind.clone()).or_default().push(r.spec.id.clone());
+    }
+    out.into_iter().map(|(k, from)| (k, from.join(", "))).collect()
+}
+
+/// (kind, regex, group, check, what arms it). Order is priority for identical ranges.
+pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> {
+    vec![
+        (
+            "private_key",
+            r"-----BEGIN[A-Z ]*PRIVATE KEY-----(?s:.*?)(?:-----END[A-Z ]*PRIVATE KEY-----|$)",
+            0,
+            Check::None,
+            Arm::Literals(&["-----begin"]),
+        ),
+        (
+            "jwt",
+            r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+){0,2}",
+            0,
+            Check::Jwt,
+            Arm::Literals(&["eyj"]),
+        ),
+        (
+            "aws_sigv4",
+            r"(?i)(?:^|[?&;,\s]|%26|%3F)X-Amz-(?:Signature|Credential|Security-Token)(?:=|%3D)([^&\s,;}'\x22]+)",
+            1,
+            Check::None,
+            Arm::Literals(&["x-amz-"]),
+        ),
+        ("aws_sigv4", r"(?i)\bSignature=([0-9a-f]{64})\b", 1, Check::None, Arm::Literals(&["signature="])),
+        (
+            "aws_sigv4",
+            r"\bCredential=((?:AKIA|ASIA)[A-Z0-9]{16}/[^,&\s\x22]+)",
+            1,
+            Check::None,
+            Arm::Literals(&["credential="]),
+        ),
+        (
+            "aws_access_key",
+            r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b",
+            0,
+            Check::None,
+            Arm::Literals(&["akia", "asia"]),
+        ),
+        (
+            "aws_secret_key",
+            r#"(?i)(?:aws_?secret_?access_?key|secret_?access_?key|secret_?key)\\?["']?\s*[:=]\s*\\?["']?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)"#,
+            1,
+            Check::None,
+            Arm::Literals(&["secret"]),
+        ),
+        (
+            "github_token",
+            r"\b(?:gh[pousr]_[A-Za-z0-9]{30,255}|github_pat_[A-Za-z0-9_]{22,255})",
+            0,
+            Check::None,
+            Arm::Literals(&["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"]),
+        ),
+        // STS session tokens: the base64 of their fixed binary header.
+        (
+            "aws_session_token",
+            r"(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE|FQoGZXIvYXdzE)[A-Za-z0-9/+=%]{40,}",
+            0,
+            Check::None,
+            Arm::Literals(&["iqojb3jpz2lux2vj", "fwogzxivyxdze", "fqogzxivyxdze"]),
+        ),
+        ("gitlab_token", r"\bglpat-[A-Za-z0-9_-]{20,}", 0, Check::None, Arm::Literals(&["glpat-"])),
+        ("mailgun_key", r"\bkey-[0-9a-f]{32}\b", 0, Check::None, Arm::Literals(&["key-"])),
+        ("heroku_key", r"\bHRKU-[A-Za-z0-9_-]{20,}", 0, Check::None, Arm::Literals(&["hrku-"])),
+        (
+            "discord_webhook",
+            r"discord(?:app)?\.com/api/webhooks/\d+/([A-Za-z0-9_-]{20,})",
+            1,
+            Check::None,
+            Arm::Literals(&["/api/webhooks/"]),
+        ),
+        // A Slack incoming webhook's path anywhere (relayed through another service's URL).
+        (
+            "slack_token",
+            r"\bT[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/([A-Za-z0-9]{20,32})\b",
+            1,
+            Check::None,
+            Arm::Literals(&["/b"]),
+        ),
+        ("slack_token", r"\bxox[abposr]-[A-Za-z0-9-]{10,}", 0, Check::None, Arm::Literals(&["xox"])),
+        (
+            "slack_token",
+            r"hooks\.slack\.com/services/([A-Za-z0-9/_-]+)",
+            1,
+            Check::None,
+            Arm::Literals(&["hooks.slack.com"]),
+        ),
+        (
+            "stripe_key",
+            r"\b(?:[sr]k_(?:live|test)_[A-Za-z0-9]{16,}|whsec_[A-Za-z0-9]{24,})",
+            0,
+            Check::None,
+            Arm::Literals(&["k_live_", "k_test_", "whsec_"]),
+        ),
+        ("google_api_key", r"\bAIza[0-9A-Za-z_-]{35}", 0, Check::None, Arm::Literals(&["aiza"])),
+        (
+            "sendgrid_key",
+            r"\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}",
+            0,
+            Check::None,
+            Arm::Literals(&["sg."]),
+        ),
+        ("npm_token", r"\bnpm_[A-Za-z0-9]{36}\b", 0, Check::None, Arm::Literals(&["npm_"])),
+        ("openai_key", r"\bsk-(?:proj-)?[A-Za-z0-9_-]{32,}", 0, Check::None, Arm::Literals(&["sk-"])),
+        (
+            "bearer",
+            r"(?i)\bbearer(?:\s+|%20|\+)([A-Za-z0-9._~+/-]+=*)",
+            1,
+            Check::Bearer,
+            Arm::Literals(&["bearer"]),
+        ),
+        (
+            "basic_auth",
+            r"(?i)\bbasic(?:\s+|%20|\+)([A-Za-z0-9+/]+=*)",
+            1,
+            Check::Basic,
+            Arm::Literals(&["basic"]),
+        ),
+        // An Authorization header with any scheme (`Bot …`, `ShippoToken …`) or none, in header
+        // maps (`Authorization=…`) and header lines (`Authorization: …`): the credential goes,
+        // the scheme stays. Bearer and Basic have their own detectors above and win ties.
+        (
+            "authorization",
+            r#"(?i)\bauthorization\\?["']?[ \t]*[:=][ \t]*\\?["']?(?:[A-Za-z][A-Za-z0-9_-]{1,30}[ \t]+)?([A-Za-z0-9._~+/=-]{16,})"#,
+            1,
+            Check::Authorization,
+            Arm::Literals(&["authorization"]),
+        ),
+        (
+            "cookie",
+            r#"(?i)(?:^|[^a-z0-9-])(?:set-)?cookie\\?["']?\s*(?:=|:)\s*\\?["']?([^,}\n\x22\\]+)"#,
+            1,
+            Check::Cookie,
+            Arm::Literals(&["cookie"]),
+        ),
+        // name=value (query strings, form bodies, execution-log header maps), URL-encoded too.
+        // Armed by any `=`: the name decides, compared as in JSON (case, `-`, `_`, `.` ignored),
+        // so `pa.ss_word=` and configured `sensitive_fields` count as they do as JSON keys.
+        (
+            "secret",
+            // Documents the shape; matched by the hand-written `kv_pairs` scanner (one pass, no
+            // captures per pair), which execution-log header maps make the hot path.
+            // A value ends at `&`, `%26`, white space, `,;}'"<>\`, or a `=` (`%3D`) that is
+            // not base64 padding.
+            r#"(?:\b|%[0-9A-Fa-f]{2})([A-Za-z][A-Za-z0-9_.-]{0,39})(?:=|%3D|%3d)([^&\s,;}'"<>\\=]*=*)"#,
+            2,
+            Check::KeyValueScan,
+            Arm::Pairs,
+        ),
+        // "name": "value" (JSON inside text), also backslash-escaped and \u0022-escaped JSON.
+        // Armed by any quote; the name decides, as above.
+        (
+            "secret",
+            r#"(?:\\*"|\\u0022)([A-Za-z][A-Za-z0-9_.-]{1,39})(?:\\*"|\\u0022)\s*:\s*(?:\\*"|\\u0022)((?:[^"\\]|\\[^"u\\]|\\u00[013-9a-fA-F][0-9a-fA-F]|\\u002[013-9a-fA-F])*?)(?:\\*"|\\u0022)"#,
+            2,
+            Check::KeyValue,
+            Arm::Quoted,
+        ),
+        // Path segments named by the one before them: `/reset-password/<token>`,
+        // `/sessions/<id>`, `/keys/<key>`. Only random-looking values are taken.
+        (
+            "secret",
+            // Documents the shape; matched by the hand-written `path_pairs` scanner.
+            r"/([A-Za-z][A-Za-z0-9_-]{1,40})/([^/?#&\s,;<>'\x22\\]+)",
+            2,
+            Check::PathScan,
+            Arm::Literals(&["/"]),
+        ),
+        // Header style: `X-Api-Key: value`.
+        (
+            "secret",
+            r"(?i)\b(x-api-key|api-key|x-auth-token|x-amz-security-token)\s*:\s*([^\s,;}\x22]+)",
+            2,
+            Check::KeyValue,
+            Arm::Literals(&["api-key", "auth-token", "security-token"]),
+        ),
+        // A secret named in free text: `with password Silver1997$`, `x-api-key s5y4… is not
+        // associated`, `session c4f…`, `SSN 504701533`. The word decides the kind; the value
+        // must look like a credential (see [`context_value`]), so `token expired` stays.
+        (
+            "secret",
+            // The word and its value are separated by white space or a colon (`name=value` is
+            // the pairs rule's); the value runs to white space, a quote or a backslash
+            // (passwords hold any other character), and does not start like a query or a path.
+            r#"(?i)\b(?:[a-z0-9]+[_-])*(passwords?|passwd|passphrase|pwd|secret|(?:access|refresh|auth|bearer|session|reset|api)?[ _-]?token|(?:api|app|access|secret|private|storage|account)[ _-]?key|credentials?|session(?:[ _-]?id)?|pat|ssn|social security number)\b(?:[ \t]+(?:(?:is|was|of|for)[ \t]+)?|[ \t]*:[ \t]*|[ \t]+=[ \t]+)["']?([^\s"'\\&?=/\[][^\s"'\\]{5,255})"#,
+            2,
+            Check::Context,
+            Arm::Literals(&[
+                "passw",
+                "passphrase",
+                "pwd",
+                "secret",
+                "token",
+                "key",
+                "credential",
+                "session",
+                "pat",
+                "ssn",
+                "social security",
+            ]),
+        ),
+        (
+            "email",
+            r"[A-Za-z0-9._+-]+(?:@|%40)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b",
+            0,
+            Check::None,
+            Arm::Literals(&["@", "%40"]),
+        ),
+        // Cards as printed: bare, or in the issuers' groupings (4-4-4-4…, Amex 4-6-5), one separator.
+        (
+            "card",
+            r"\b(?:[2-6]\d{12,18}|[2-6]\d{3} \d{4} \d{4} \d{1,7}|[2-6]\d{3}-\d{4}-\d{4}-\d{1,7}|3\d{3} \d{6} \d{5}|3\d{3}-\d{6}-\d{5})\b",
+            0,
+            Check::Card,
+            Arm::Numeric(shape::CARD),
+        ),
+        (
+            "iban",
+            r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b",
+            0,
+            Check::Iban,
+            Arm::Numeric(shape::IBAN),
+        ),
+        ("ssn", r"\b\d{3}-\d{2}-\d{4}\b", 0, Check::Ssn, Arm::Numeric(shape::SSN)),
+        (
+            "phone",
+            r"(?:\+|%2B)[1-9]\d{0,3}(?:[ .-]|%20)?(?:\(0\)[ .-]?)?\(?\d{1,4}\)?(?:(?:[ .-]|%20)?\d{2,4}){1,4}\b",
+            0,
+            Check::Phone,
+            Arm::Numeric(shape::PHONE_INTL),
+        ),
+        ("phone", r"\(\d{3}\) ?\d{3}[-. ]\d{4}\b", 0, Check::Phone, Arm::Numeric(shape::PHONE_PAREN)),
+        ("phone", r"\b\d{3}[-.]\d{3}[-.]\d{4}\b", 0, Check::Phone, Arm::Numeric(shape::PHONE_DOTTED)),
+        ("phone", r"\b0\d{1,4} \d{3,4} \d{3,4}\b", 0, Check::Phone, Arm::Numeric(shape::PHONE_SPACED)),
+        ("phone", r"\b0[1-9](?:[ .]\d{2}){4}\b", 0, Check::Phone, Arm::Numeric(shape::PHONE_GROUPS2)),
+        // National numbers with a trunk 0: `030 69577728`, `07700 900421`, `090-8160-2465`.
+        ("phone", r"\b0\d{1,4}[ -]\d{6,8}\b", 0, Check::Phone, Arm::Numeric(shape::PHONE_TRUNK)),
+        // Area codes in parentheses: `(02) 9296 8270`, `(11) 90268-2298`.
+        ("phone", r"\(0?\d{1,3}\) ?\d{4,5}[- ]?\d{4}\b", 0, Check::Phone, Arm::Numeric(shape::PHONE_PAREN2)),
+        ("phone", r"\b0\d{1,3}-\d{3,4}-\d{4}\b", 0, Check::Phone, Arm::Numeric(shape::PHONE_TRUNK3)),
+    ]
+}
+
+/// Where the credential starts in a match of `(?i)\b<scheme>(?:\s+|%20|\+)(<credential>)`, the
+/// scheme `scheme_chars` characters long (`ſ` matches `s`: not always one byte each): after every
+/// white space (`\s` and `char::is_whitespace` are both Unicode's White_Space, and the
+/// credential holds none), else after `%20`, else after one `+`, as the regex prefers them.
+pub(super) fn credential_offset(m: &str, scheme_chars: usize) -> usize {
+    let scheme = m.char_indices().nth(scheme_chars).map_or(m.len(), |(i, _)| i);
+    let rest = &m[scheme..];
+    let sep = if rest.starts_with(char::is_whitespace) {
+        rest.len() - rest.trim_start().len()
+    } else if rest.starts_with("%20") {
+        3
+    } else {
+        1
+    };
+    scheme + sep
+}
+
+pub(super) fn passes(check: Check, s: &str) -> bool {
+    match check {
+        Check::None | Check::KeyValue | Check::KeyValueScan | Check::Cookie | Check::PathScan => true,
+        Check::Card => validate::card(s),
+        Check::Luhn => validate::luhn(s),
+        Check::Iban => validate::iban(s),
+        Check::Ssn => validate::ssn(s),
+        Check::Jwt => validate::jwt(s),
+        Check::Phone => validate::phone(s),
+        Check::Bearer => s.len() >= 16 || (s.len() >= 8 && s.bytes().any(|b| b.is_ascii_digit())),
+        Check::Basic => {
+            use base64::Engine as _;
+            s.len() >= 8
+                && base64::engine::general_purpose::STANDARD
+                    .decode(s)
+                    .is_ok_and(|b| std::str::from_utf8(&b).is_ok_and(|t| t.contains(':')))
+        }
+        Check::Ipv4 => s.split('.').all(|p| p.parse::<u8>().is_ok()),
+        Check::Context => context_value(s),
+        Check::Authorization => {
+            !s.contains('=') || s.ends_with('=') && !s.trim_end_matches('=').contains('=')
+        }
+    }
+}

@@ -1,0 +1,237 @@
+//! What a field or parameter name, or a word in free text, says about its value.
+
+use super::*;
+
+/// How a field or parameter name marks its value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum NameClass {
+    /// Always secret, reported under this kind.
+    Secret(&'static str),
+    /// Secret only if the value looks random (`key=…`, `auth=…`).
+    IfRandom(&'static str),
+    /// `authorization`: scheme-aware.
+    Authorization,
+    /// `cookie` / `set-cookie`.
+    Cookie,
+    /// Never scrubbed (source IP fields keep their value byte for byte).
+    Exempt,
+    /// A fact about a credential (`tokenType`, `password_min_length`, `Expiration`): scrubbed as
+    /// plain text even inside a secret object.
+    Fact,
+    Plain,
+}
+
+/// Classifies a field/parameter name (case, `-`, `_` and `.` ignored). A dotted name
+/// (`authorizer.sessionId`, `authorizer.claims.phone_number`) is classified by its last
+/// component first: a custom access-log format names its fields after where they came from.
+pub(crate) fn classify_name(name: &str, extra: &[String]) -> NameClass {
+    if let Some((_, last)) = name.rsplit_once(['.', ':'])
+        && !last.is_empty()
+    {
+        match classify_whole_name(last, extra) {
+            NameClass::Plain => {}
+            class => return class,
+        }
+    }
+    classify_whole_name(name, extra)
+}
+
+pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
+    // Normalised on the stack: this runs for every key of every JSON line.
+    let mut buf = [0u8; 64];
+    let mut len = 0;
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() {
+            if len == buf.len() {
+                return NameClass::Plain; // no sensitive name is that long
+            }
+            buf[len] = b.to_ascii_lowercase();
+            len += 1;
+        }
+    }
+    let n = std::str::from_utf8(&buf[..len]).expect("ASCII");
+    if !extra.is_empty() && extra.iter().any(|e| e == n) {
+        return NameClass::Secret("secret");
+    }
+    match n {
+        "ip" | "sourceip" | "clientip" | "remoteaddr" => return NameClass::Exempt,
+        "authorization" | "proxyauthorization" => return NameClass::Authorization,
+        "cookie" | "setcookie" | "cookies" => return NameClass::Cookie,
+        "ssn" | "socialsecuritynumber" => return NameClass::Secret("ssn"),
+        "cardnumber" | "ccnumber" | "creditcard" | "creditcardnumber" | "pan" | "cvv" | "cvc" => {
+            return NameClass::Secret("card");
+        }
+        "pwd" | "pass" | "pin" | "passphrase" => return NameClass::Secret("password"),
+        "xamzsignature" | "xamzcredential" | "xamzsecuritytoken" | "signature" => {
+            return NameClass::Secret("aws_sigv4");
+        }
+        "sid" | "sessionid" | "session" | "jsessionid" | "phpsessid" => return NameClass::Secret("token"),
+        // OAuth authorization codes, one-time codes: secret when they look random.
+        "code" | "authcode" | "authorizationcode" | "otp" => return NameClass::IfRandom("token"),
+        _ => {}
+    }
+    // National identity numbers (the UK's National Insurance number, passports, tax ids).
+    if n.contains("nationalinsurance") || n == "nino" || n.contains("passportnumber") || n == "taxid" {
+        return NameClass::Secret("national_id");
+    }
+    // Personal access tokens (`pat`, `AZURE_DEVOPS_EXT_PAT`): secret when they look random.
+    if n.ends_with("pat") {
+        return NameClass::IfRandom("token");
+    }
+    // Session cookies and ids by any prefix (`_app_session`, `__Host-session`, `connect.sid`).
+    if n.ends_with("session")
+        || n.ends_with("sessid")
+        || n.ends_with("sessionid")
+        || n.ends_with("sessiontoken")
+    {
+        return NameClass::Secret("token");
+    }
+    match n {
+        "privatekeyid" => return NameClass::Secret("secret"),
+        "phone" | "phonenumber" | "mobile" | "mobilenumber" | "msisdn" | "tel" | "telephone" | "cell"
+        | "cellphone" => {
+            return NameClass::Secret("phone");
+        }
+        _ => {}
+    }
+    // Facts about credentials (apiKeyId, tokenType, password_min_length, token_ttl_seconds…)
+    // are not credentials.
+    const META: &[&str] = &[
+        "id",
+        "type",
+        "name",
+        "expiry",
+        "expires",
+        "expiration",
+        "expiresin",
+        "expiresat",
+        "length",
+        "len",
+        "ttl",
+        "seconds",
+        "secs",
+        "ms",
+        "minutes",
+        "count",
+        "policy",
+        "required",
+        "enabled",
+        "strength",
+        "hint",
+        "format",
+        "version",
+        "at",
+        "url",
+        "uri",
+        "endpoint",
+        "reset",
+        "rules",
+        "location",
+        "source",
+        "usage",
+        "scope",
+        "scopes",
+    ];
+    if META.iter().any(|m| n.ends_with(m)) || n.contains("requires") {
+        return NameClass::Fact;
+    }
+    // Digests and checksums look random but are facts about content, not credentials.
+    const DIGESTS: &[&str] =
+        &["checksum", "sha1", "sha256", "sha512", "md5", "digest", "hash", "etag", "crc32"];
+    if DIGESTS.iter().any(|d| n.contains(d)) && !n.contains("password") && !n.contains("secret") {
+        return NameClass::Fact;
+    }
+    if n.contains("phone") || n.ends_with("mobile") || n.ends_with("msisdn") {
+        return NameClass::Secret("phone");
+    }
+    if n.contains("password") || n.contains("passwd") {
+        NameClass::Secret("password")
+    } else if n.contains("secret") || n.contains("credential") || n.contains("privatekey") {
+        NameClass::Secret("secret")
+    } else if n.contains("apikey") || n == "xapikey" || n.contains("accesskey") {
+        NameClass::Secret("api_key")
+    } else if n.contains("token") {
+        NameClass::Secret("token")
+    } else if n == "key"
+        || n.ends_with("key")
+        || n.replace("authorizer", "").contains("auth")
+        || n.ends_with("sig")
+    {
+        NameClass::IfRandom("api_key")
+    } else {
+        NameClass::Plain
+    }
+}
+
+/// A value that looks like a generated credential whatever its name: 32 to 4096 characters of
+/// a token alphabet, upper and lower case and digits mixed, at least 4 bits of entropy per
+/// character. Hex digests, UUIDs and request ids (one case, or shorter) do not qualify.
+pub(super) fn random_token(s: &str) -> bool {
+    let b = s.as_bytes();
+    (32..=4096).contains(&b.len())
+        && b.iter().all(|c| c.is_ascii_alphanumeric() || b"-_.~+/=".contains(c))
+        && b.iter().any(u8::is_ascii_uppercase)
+        && b.iter().any(u8::is_ascii_lowercase)
+        && b.iter().any(u8::is_ascii_digit)
+        && validate::entropy(s) >= 4.0
+        && !base64_of_text(s)
+}
+
+/// Base64 of readable text (`YXBpIGtleSByb3RhdGlvbg==`, "api key rotation"): data, not a
+/// generated credential, whose bytes would not be text.
+pub(super) fn base64_of_text(s: &str) -> bool {
+    use base64::Engine as _;
+    let engines = [base64::engine::general_purpose::STANDARD, base64::engine::general_purpose::URL_SAFE];
+    engines.iter().any(|e| {
+        e.decode(s.trim_end_matches('=')).or_else(|_| e.decode(s)).is_ok_and(|b| {
+            std::str::from_utf8(&b).is_ok_and(|t| {
+                t.contains(' ') && t.chars().all(|c| !c.is_control() || c == '\n' || c == '\t')
+            })
+        })
+    })
+}
+
+/// Whether a value named in free text (`password Silver1997$`) looks like a credential rather
+/// than prose (`password incorrect`, `token expired`): at least eight characters, a letter, and
+/// a digit or a symbol; or nine digits after `ssn` (checked by the caller's kind).
+pub(super) fn context_value(s: &str) -> bool {
+    let s = s.trim_end_matches(['.', ':', '!', '?']);
+    if s.starts_with(MARKER) || s.contains("://") || aws_unique_id(s) {
+        return false;
+    }
+    let digits = s.bytes().filter(u8::is_ascii_digit).count();
+    if digits == 9 && s.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
+        return validate::ssn(s);
+    }
+    s.len() >= 8
+        && s.bytes().any(|b| b.is_ascii_alphabetic())
+        && (digits > 0 || s.bytes().any(|b| b.is_ascii_punctuation() && b != b'-' && b != b'_' && b != b'.'))
+}
+
+/// An IAM unique id (`AIDA…` user, `AROA…` role, …): an identifier, not a credential.
+pub(super) fn aws_unique_id(s: &str) -> bool {
+    const PREFIXES: &[&str] = &["AIDA", "AROA", "AIPA", "ANPA", "ANVA", "AGPA", "ASCA", "APKA"];
+    s.len() >= 20
+        && PREFIXES.iter().any(|p| s.starts_with(p))
+        && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b':')
+}
+
+/// The kind a context word gives its value; `None` when the two do not go together (nine
+/// digits are an SSN only after `ssn`, and `ssn` names nothing else).
+pub(super) fn context_kind(word: &str, value: &str) -> Option<&'static str> {
+    let w = word.to_ascii_lowercase();
+    let ssn_word = w == "ssn" || w.starts_with("social");
+    let ssn_value = value.bytes().all(|b| b.is_ascii_digit() || b == b'-');
+    if ssn_word || ssn_value {
+        return (ssn_word && ssn_value).then_some("ssn");
+    }
+    Some(if w.starts_with("pass") || w == "pwd" {
+        "password"
+    } else if w.contains("key") {
+        "api_key"
+    } else if w.contains("token") || w.starts_with("session") {
+        "token"
+    } else {
+        "secret"
+    })
+}

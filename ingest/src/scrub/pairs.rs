@@ -1,0 +1,195 @@
+//! Hand-written scanners for `name=value` pairs and `/name/value` path segments, and the
+//! percent-decoding that maps hits in a decoded copy back onto the encoded bytes. Each is one
+//! linear pass: a value ends at the next separator, a name is looked for at most 41 bytes back.
+
+/// Every `name=value` pair of `text` (also `name%3Dvalue`), as byte ranges: the same pairs as
+/// the documented regex, found in one pass. A name is `[A-Za-z][A-Za-z0-9_.-]{1,39}` not
+/// preceded by a name character (an encoded `%XX` may precede it); a value runs to `&`, `%26`,
+/// whitespace or `,;}'"<>\`.
+pub(super) fn kv_pairs(text: &str) -> Vec<((usize, usize), (usize, usize))> {
+    let b = text.as_bytes();
+    let is_name = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-');
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(off) = memchr::memchr2(b'=', b'%', &b[i..]) {
+        let eq = i + off;
+        let (sep_len, is_sep) = if b[eq] == b'=' {
+            (1, true)
+        } else {
+            (3, eq + 2 < b.len() && b[eq + 1] == b'3' && (b[eq + 2] == b'D' || b[eq + 2] == b'd'))
+        };
+        i = eq + 1;
+        if !is_sep {
+            continue;
+        }
+        // The name, backwards from the separator; no name is longer than 40 bytes, so the scan
+        // stops after 41 (a long run of name characters is looked at once per `=`, not again).
+        let mut start = eq;
+        while start > 0 && eq - start <= 41 && is_name(b[start - 1]) {
+            start -= 1;
+        }
+        if start > 0 && is_name(b[start - 1]) {
+            continue;
+        }
+        // `%3Fname`: the two hex digits after `%` belong to the escape, not the name.
+        if start >= 1 && b[start - 1] == b'%' && eq - start > 2 {
+            start += 2;
+        }
+        let name_len = eq - start;
+        // Names may start with `_` (`_app_session`, `__Host-session` cookies).
+        if !(1..=40).contains(&name_len) || !(b[start].is_ascii_alphabetic() || b[start] == b'_') {
+            continue;
+        }
+        let v0 = eq + sep_len;
+        let mut v1 = v0;
+        // A value ends at the next separator, so each byte belongs to one value at most and the
+        // scan is linear: `ab=ab=ab=…` is many short pairs, not one value per `=` that runs to
+        // the end. Only base64 padding (`=` or `%3D` before another, or before the value's end)
+        // stays in the value.
+        while v1 < b.len() {
+            match VALUE_END[b[v1] as usize] {
+                CONTINUES => {}
+                EQUALS if padding(b, v1 + 1) => {}
+                PERCENT => match percent_sep(b, v1) {
+                    Some(3) if padding(b, v1 + 3) => v1 += 2,
+                    Some(_) => break,
+                    None => {}
+                },
+                _ => break,
+            }
+            v1 += 1;
+        }
+        out.push(((start, eq), (v0, v1)));
+    }
+    out
+}
+
+pub(super) const CONTINUES: u8 = 0;
+
+pub(super) const ENDS: u8 = 1;
+
+pub(super) const PERCENT: u8 = 2;
+
+pub(super) const EQUALS: u8 = 3;
+
+/// `%26` (an encoded `&`, length 0: it ends a value) or `%3D` (an encoded `=`, length 3) at `i`.
+pub(super) fn percent_sep(b: &[u8], i: usize) -> Option<usize> {
+    match b.get(i + 1..i + 3)? {
+        [b'2', b'6'] => Some(0),
+        [b'3', b'D' | b'd'] => Some(3),
+        _ => None,
+    }
+}
+
+/// Whether what starts at `i` makes the `=` just before it base64 padding: the value ends
+/// there, or another `=` (`%3D`) follows.
+pub(super) fn padding(b: &[u8], i: usize) -> bool {
+    match b.get(i) {
+        None => true,
+        Some(b'=') => true,
+        Some(b'%') => percent_sep(b, i).is_some(),
+        Some(&c) => VALUE_END[c as usize] == ENDS,
+    }
+}
+
+/// How a byte bears on a `name=value` value: ends it (`&,;}'"<>\` and ASCII white space),
+/// ends it if it starts `%26`, or not.
+pub(super) const VALUE_END: [u8; 256] = {
+    let mut t = [CONTINUES; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        if matches!(b, b'&' | b',' | b';' | b'}' | b'\'' | b'"' | b'<' | b'>' | b'\\')
+            || b.is_ascii_whitespace()
+        {
+            t[c] = ENDS;
+        } else if b == b'%' {
+            t[c] = PERCENT;
+        } else if b == b'=' {
+            t[c] = EQUALS;
+        }
+        c += 1;
+    }
+    t
+};
+
+/// Every `/name/value` pair of path segments in `text`, as byte ranges: a value runs to the
+/// next `/`, `?`, `#`, `&`, quote, white space or `,;<>`. Each `/` is looked at once and a name
+/// at most 41 bytes back, so the scan is linear.
+pub(super) fn path_pairs(text: &str) -> Vec<((usize, usize), (usize, usize))> {
+    let b = text.as_bytes();
+    let ends = |c: u8| {
+        matches!(c, b'/' | b'?' | b'#' | b'&' | b'"' | b'\'' | b',' | b';' | b'<' | b'>' | b'\\')
+            || c.is_ascii_whitespace()
+    };
+    let mut out = Vec::new();
+    let mut slashes = memchr::memchr_iter(b'/', b).peekable();
+    while let Some(i) = slashes.next() {
+        let Some(&j) = slashes.peek() else { break };
+        let name = (i + 1, j);
+        if !(2..=41).contains(&(j - i - 1))
+            || !b[i + 1].is_ascii_alphabetic()
+            || !b[i + 1..j].iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-'))
+        {
+            continue;
+        }
+        let mut v1 = j + 1;
+        while v1 < b.len() && !ends(b[v1]) {
+            v1 += 1;
+        }
+        if v1 > j + 1 {
+            out.push((name, (j + 1, v1)));
+        }
+    }
+    out
+}
+
+/// Percent-decodes `s`; `map[i]` is the byte offset in `s` of decoded byte `i` (plus one
+/// trailing entry for the end). Invalid UTF-8 after decoding is replaced (lossy).
+pub(super) fn percent_decode_mapped(s: &str) -> (String, Vec<usize>) {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut map = Vec::with_capacity(b.len() + 1);
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let (Some(h), Some(l)) = (hex_val(b[i + 1]), hex_val(b[i + 2]))
+            // Only printable ASCII: a decoded multi-byte sequence would break the mapping.
+            && (0x20..0x7f).contains(&(h * 16 + l))
+        {
+            out.push(h * 16 + l);
+            map.push(i);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        map.push(i);
+        i += 1;
+    }
+    map.push(b.len());
+    match String::from_utf8(out) {
+        Ok(d) => (d, map),
+        // Not reachable for valid UTF-8 input with ASCII-only decoding; stay safe anyway.
+        Err(_) => (s.to_string(), (0..=s.len()).collect()),
+    }
+}
+
+pub(super) fn hex_val(c: u8) -> Option<u8> {
+    (c as char).to_digit(16).map(|v| v as u8)
+}
+
+pub(super) fn is_cookie_attribute(name: &str) -> bool {
+    matches!(
+        name.trim().to_ascii_lowercase().as_str(),
+        "path"
+            | "domain"
+            | "expires"
+            | "max-age"
+            | "samesite"
+            | "secure"
+            | "httponly"
+            | "priority"
+            | "partitioned"
+    )
+}
