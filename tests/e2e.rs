@@ -1091,7 +1091,7 @@ fn detector_meets_its_targets_on_the_labelled_scenarios() {
     }
 }
 
-/// Alerts in the DESIGN.md shape, explained, deduplicated, and the same whether the traffic is
+/// Alerts in their documented shape, explained, deduplicated, and the same whether the traffic is
 /// replayed in one go or in two halves by two processes (profiles and open alerts persist).
 #[tokio::test(flavor = "multi_thread")]
 async fn alerts_are_explained_deduplicated_and_survive_a_restart() {

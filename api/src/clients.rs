@@ -1,4 +1,4 @@
-//! Per-client series and top-N (DESIGN.md "Metrics of a client-minute").
+//! Per-client series and top-N (ARCHITECTURE.md, "Shapes").
 
 use crate::{ApiError, Ctx, Params, openapi, reject_unknown, time_param};
 use axum::Json;
@@ -39,7 +39,7 @@ fn num(v: Option<f64>) -> Value {
     v.map_or(Value::Null, |x| json!((x * 10.0).round() / 10.0))
 }
 
-/// The metrics of DESIGN.md, by name, for one aggregate.
+/// The metrics of a client-minute (ARCHITECTURE.md, "Shapes"), by name, for one aggregate.
 fn metrics(a: &MinuteAgg, out: &mut Map<String, Value>) {
     let c = &a.counts;
     for (name, v) in [

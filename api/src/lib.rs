@@ -2,9 +2,9 @@
 //! health, Prometheus metrics, the OpenAPI document and the web dashboard.
 //!
 //! Handlers stay thin: validate the input (every rejection names its parameter), one store
-//! call, shape the JSON of DESIGN.md. Errors become problem+json in `error.rs` only.
+//! call, shape the JSON of ARCHITECTURE.md, "Shapes". Errors become problem+json in `error.rs` only.
 //!
-//! The API practises what gatewatch preaches (DESIGN.md invariant 6): every data route needs a
+//! The API practises what gatewatch preaches (ARCHITECTURE.md, invariant 6): every data route needs a
 //! bearer token (`auth.rs`; read or admin scope, checked per route), each caller is rate-limited
 //! (429 + Retry-After), bodies are capped, requests time out, unknown routes and methods get
 //! 404/405, unknown query parameters are refused by name, CORS is closed unless origins are

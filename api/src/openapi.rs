@@ -271,7 +271,7 @@ pub struct AlertSubject {
     pub value: String,
 }
 
-/// An explained alert (DESIGN.md "Alert").
+/// An explained alert (ARCHITECTURE.md, "Shapes").
 #[derive(Serialize, ToSchema)]
 pub struct Alert {
     pub id: String,

@@ -30,7 +30,7 @@ pub struct Encoded {
     pub ips: Vec<u8>,
 }
 
-/// Plain counters of a client-minute. Field names are the metric names of DESIGN.md.
+/// Plain counters of a client-minute. Field names are the metric names (ARCHITECTURE.md, "Shapes").
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
     pub total: u64,

@@ -1,4 +1,4 @@
-//! Alerts (the DESIGN.md shape) and the interface between the pipeline and the detector.
+//! Alerts (the shape in ARCHITECTURE.md, "Shapes") and the interface between the pipeline and the detector.
 //!
 //! The pipeline hands every scrubbed, parsed record to an [`Observer`] as an [`Observation`];
 //! the observer answers, at each batch boundary, with the alerts it opened, updated or
@@ -266,7 +266,7 @@ impl Alert {
         self.rule.kind()
     }
 
-    /// The DESIGN.md JSON shape.
+    /// The JSON shape of ARCHITECTURE.md, "Shapes".
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::json!({
             "id": self.id,

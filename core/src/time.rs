@@ -1,4 +1,4 @@
-//! Event-time helpers. gatewatch windows follow the log's own timestamps (DESIGN.md invariant 3);
+//! Event-time helpers. gatewatch windows follow the log's own timestamps (ARCHITECTURE.md, invariant 3);
 //! these functions convert between epoch milliseconds, minutes and RFC 3339 without ever
 //! consulting the wall clock.
 

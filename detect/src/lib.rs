@@ -1,5 +1,5 @@
-//! gatewatch detectors: per-minute windows on event time, learned baselines, the rules of
-//! DESIGN.md (credential abuse, scraping, geographic anomalies), GeoIP and the alert lifecycle.
+//! gatewatch detectors: per-minute windows on event time, learned baselines, the rules
+//! (credential abuse, scraping, geographic anomalies), GeoIP and the alert lifecycle.
 //!
 //! Data flow: the reader copies every counted (scrubbed, parsed) record into its batch's
 //! `core::alert::ObservationBatch`; the detector stage, on its own thread, feeds them to
@@ -10,7 +10,7 @@
 //! At each batch boundary [`Detector::drain`] hands the changed alerts and profiles to the
 //! store, which commits them with the batch (exactly once, like the aggregates).
 //!
-//! Nothing here reads the wall clock (DESIGN.md invariant 3): replaying a day of logs raises
+//! Nothing here reads the wall clock (ARCHITECTURE.md, invariant 3): replaying a day of logs raises
 //! the same alerts as watching it live.
 
 pub mod alerts;

@@ -1,7 +1,7 @@
 //! Per-minute state: what each source IP and each client did in one minute of event time.
 //! The detector keeps the open minutes (still accepting late events) and the last closed
 //! ones (the rules' sliding windows); everything older is dropped, so memory follows the
-//! number of active IPs and clients, not the number of events (DESIGN.md invariant 4).
+//! number of active IPs and clients, not the number of events (ARCHITECTURE.md, invariant 4).
 
 use crate::geo::GeoInfo;
 use foldhash::{HashMap, HashSet};

@@ -1,7 +1,7 @@
 //! Per-batch aggregation: folds records into one [`MinuteAgg`] per client per minute of event
 //! time. The aggregator holds only the current batch (it is drained at every commit), so its
 //! memory is bounded by the batch size and the number of active clients, never by the number of
-//! events that have passed (DESIGN.md invariant 4). Merging with already-stored minutes happens
+//! events that have passed (ARCHITECTURE.md, invariant 4). Merging with already-stored minutes happens
 //! in the store's transaction.
 
 use foldhash::HashMap;

@@ -4,7 +4,7 @@
 //! The per-event hot path: JSON is read by sonic-rs (SIMD) through serde, values borrow from the
 //! input line whenever JSON escaping allows, no value tree is built, unknown fields are skipped
 //! without allocation. Errors name the field and the JSON type but never echo the value: parse
-//! errors end up in dead letters, and a value may be a secret (DESIGN.md invariant 1).
+//! errors end up in dead letters, and a value may be a secret (ARCHITECTURE.md, invariant 1).
 
 use foldhash::{HashMap, HashMapExt};
 use gatewatch_core::time::days_from_civil;

@@ -3,7 +3,7 @@
 //! and fold the record into the batch aggregator. A batch is handed to a sink together with the
 //! source position reached, so the caller can commit both in one transaction.
 //!
-//! Bad input never stops the pipeline (DESIGN.md invariant 5): every unusable record becomes a
+//! Bad input never stops the pipeline (ARCHITECTURE.md, invariant 5): every unusable record becomes a
 //! [`DeadLetter`] with a reason and a position, and reading goes on. Raw text never leaves this
 //! module: every line goes through the scrubber before it is parsed, and dead-letter excerpts are
 //! cut from scrubbed text only.

@@ -2,7 +2,7 @@
 //! embedded default) or PostgreSQL (several workers), both through sqlx.
 //!
 //! The one write path is [`Store::commit_batch`]: a batch's aggregates, its dead letters and
-//! its source position commit in ONE transaction (DESIGN.md invariant 2). The checkpoint row
+//! its source position commit in ONE transaction (ARCHITECTURE.md, invariant 2). The checkpoint row
 //! doubles as an optimistic lock: a batch names the position it continues from, and if the
 //! stored position differs (the batch was already committed, or another process owns the
 //! source) nothing is written. Sketch columns cannot be merged in SQL, so rows touched by a
