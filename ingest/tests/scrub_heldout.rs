@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 
 const RECALL_FLOOR: f64 = 99.5;
 const KEPT_FLOOR: f64 = 99.9;
+const SECOND_RECALL_FLOOR: f64 = 97.0;
+const SECOND_KEPT_FLOOR: f64 = 99.7;
 
 #[derive(Default)]
 struct Tally {
@@ -19,8 +21,19 @@ struct Tally {
 
 #[test]
 fn heldout_recall_precision_and_json() {
+    score(include_str!("data/heldout/heldout.jsonl"), RECALL_FLOOR, KEPT_FLOOR);
+}
+
+/// A second corpus by another author, in other layouts (Lambda function logs, WAF records, ALB
+/// and CSV access logs) and with kinds the scrubber had no detector for (dates of birth, street
+/// addresses). Scored as it came: 82.83 % recall, 99.84 % unchanged (README, "Scrubber quality").
+#[test]
+fn second_heldout_recall_precision_and_json() {
+    score(include_str!("data/heldout2/heldout2.jsonl"), SECOND_RECALL_FLOOR, SECOND_KEPT_FLOOR);
+}
+
+fn score(corpus: &str, recall_floor: f64, kept_floor: f64) {
     let scrubber = Scrubber::with_key(&ScrubConfig::default(), vec![42u8; 32]).unwrap();
-    let corpus = include_str!("data/heldout/heldout.jsonl");
     let mut per_kind: BTreeMap<String, Tally> = BTreeMap::new();
     let mut per_layout: BTreeMap<String, Tally> = BTreeMap::new();
     let (mut kept, mut keeps, mut json_lines, mut json_kept) = (0u32, 0u32, 0u32, 0u32);
@@ -94,6 +107,6 @@ fn heldout_recall_precision_and_json() {
     assert!(broken.is_empty(), "{} JSON lines stopped being JSON", broken.len());
     // Floors at the level reached (README, "Scrubber quality"): they catch a regression. The
     // product's targets are 99% recall and 99.5% unchanged on corpora we do not see.
-    assert!(recall >= RECALL_FLOOR, "recall {recall:.2}% < {RECALL_FLOOR}% ({} misses)", misses.len());
-    assert!(precision >= KEPT_FLOOR, "unchanged {precision:.2}% < {KEPT_FLOOR}% ({} damaged)", damaged.len());
+    assert!(recall >= recall_floor, "recall {recall:.2}% < {recall_floor}% ({} misses)", misses.len());
+    assert!(precision >= kept_floor, "unchanged {precision:.2}% < {kept_floor}% ({} damaged)", damaged.len());
 }

@@ -27,6 +27,10 @@ pub(super) enum Check {
     Context,
     /// `/name/value` path segments: the name decides, as for `name=value` ([`path_pairs`]).
     PathScan,
+    /// `name => value` and `name: 'value'`: the name decides, quotes are not the value.
+    NamedValue,
+    /// A UK National Insurance number: HMRC's prefix rules.
+    Nino,
     /// An Authorization header's credential: not a scheme word, not AWS's SigV4 parameters
     /// (their own detector handles `Credential=` and `Signature=`).
     Authorization,
@@ -97,6 +101,9 @@ pub const KINDS: &[&str] = &[
     "card",
     "ssn",
     "national_id",
+    "date_of_birth",
+    "address",
+    "telegram_bot_token",
     "iban",
     "ip",
     "mailgun_key",
@@ -331,6 +338,15 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
             Check::PathScan,
             Arm::Literals(&["/"]),
         ),
+        // `name => value`, `name: 'value'`, `'name': 'value'` (Ruby and Python structures,
+        // YAML-ish dumps printed into log lines): the name decides, as for `name=value`.
+        (
+            "secret",
+            r#"(?:^|[\s{,(\[])['"]?([A-Za-z_][A-Za-z0-9_.-]{0,40})['"]?[ \t]*(?:=>|:)[ \t]*('[^'\n]{1,256}'|"[^"\n]{1,256}"|[^\s,;}'"]{1,256})"#,
+            2,
+            Check::NamedValue,
+            Arm::Literals(&["=>", ":"]),
+        ),
         // Header style: `X-Api-Key: value`.
         (
             "secret",
@@ -364,6 +380,30 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
                 "social security",
             ]),
         ),
+        // Telegram bot tokens, also right after `/bot` in a Bot API URL.
+        (
+            "telegram_bot_token",
+            r"(?:\bbot|\b)(\d{6,12}:AA[A-Za-z0-9_-]{30,40})\b",
+            1,
+            Check::None,
+            Arm::Literals(&[":aa"]),
+        ),
+        // An SSN written with spaces or none, after the word (`ssn 120 94 2118`).
+        (
+            "ssn",
+            r"(?i)\b(?:ssn|social security(?: number)?)[ \t]*[:#=]?[ \t]*(\d{3}[ -]?\d{2}[ -]?\d{4})\b",
+            1,
+            Check::Ssn,
+            Arm::Literals(&["ssn", "social security"]),
+        ),
+        // A date of birth named in free text (`DOB: 1987-02-05`, `born 05/02/1987`).
+        (
+            "date_of_birth",
+            r"(?i)\b(?:dob|date of birth|birth ?date|born(?: on)?)\b[ \t]*[:=]?[ \t]*[\x22']?(\d{4}-\d{2}-\d{2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})\b",
+            1,
+            Check::None,
+            Arm::Literals(&["dob", "birth", "born"]),
+        ),
         (
             "email",
             r"[A-Za-z0-9._+-]+(?:@|%40)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b",
@@ -386,6 +426,8 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
             Check::Iban,
             Arm::Numeric(shape::IBAN),
         ),
+        // UK National Insurance numbers (`HM863843C`), gated like an IBAN (two letters, digits).
+        ("national_id", r"\b[A-Z]{2}\d{6}[A-D]\b", 0, Check::Nino, Arm::Numeric(shape::IBAN)),
         ("ssn", r"\b\d{3}-\d{2}-\d{4}\b", 0, Check::Ssn, Arm::Numeric(shape::SSN)),
         (
             "phone",
@@ -425,10 +467,16 @@ pub(super) fn credential_offset(m: &str, scheme_chars: usize) -> usize {
 
 pub(super) fn passes(check: Check, s: &str) -> bool {
     match check {
-        Check::None | Check::KeyValue | Check::KeyValueScan | Check::Cookie | Check::PathScan => true,
+        Check::None
+        | Check::KeyValue
+        | Check::KeyValueScan
+        | Check::NamedValue
+        | Check::Cookie
+        | Check::PathScan => true,
         Check::Card => validate::card(s),
         Check::Luhn => validate::luhn(s),
         Check::Iban => validate::iban(s),
+        Check::Nino => validate::nino(s),
         Check::Ssn => validate::ssn(s),
         Check::Jwt => validate::jwt(s),
         Check::Phone => validate::phone(s),

@@ -43,6 +43,33 @@ struct Frame {
     inherited: NameClass,
     /// Class of the most recent key in this object.
     key: NameClass,
+    /// What the most recent key is in a name/value pair object (`{"name": "x-api-key",
+    /// "value": "…"}`, as WAF logs and header lists have them).
+    role: Role,
+    /// The class that this object's `name` member gives its `value` member.
+    named: NameClass,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Other,
+    /// `name`, `key`, `header`: its string value names the `value` member.
+    Name,
+    /// `value`: classified by the `name` member, when its own key says nothing.
+    Value,
+}
+
+impl Role {
+    fn of(key: &str) -> Role {
+        let is = |w: &str| key.eq_ignore_ascii_case(w);
+        if is("name") || is("key") || is("header") || is("field") {
+            Role::Name
+        } else if is("value") || is("values") {
+            Role::Value
+        } else {
+            Role::Other
+        }
+    }
 }
 
 /// Output built lazily: nothing is allocated until the first change.
@@ -177,6 +204,7 @@ pub(super) fn scrub_json<'a>(s: &Scrubber, text: &'a str, depth: u8) -> Option<C
             Some(f) if f.object => match (f.inherited, f.key) {
                 (_, NameClass::Fact) => NameClass::Plain,
                 (NameClass::Secret(_), _) => f.inherited,
+                (_, NameClass::Plain) if f.role == Role::Value => f.named,
                 (_, key) => key,
             },
             Some(f) => f.inherited,
@@ -201,6 +229,8 @@ pub(super) fn scrub_json<'a>(s: &Scrubber, text: &'a str, depth: u8) -> Option<C
                     next: if b[i] == b'{' { Next::KeyOrClose } else { Next::ValueOrClose },
                     inherited,
                     key: NameClass::Plain,
+                    role: Role::Other,
+                    named: NameClass::Plain,
                 });
                 seen_value = true;
                 i += 1;
@@ -271,11 +301,22 @@ pub(super) fn scrub_json<'a>(s: &Scrubber, text: &'a str, depth: u8) -> Option<C
                     key_no += 1;
                     let f = stack.last_mut().expect("checked");
                     f.key = class;
+                    f.role = Role::of(&name);
                     f.next = Next::Colon;
                     continue;
                 }
                 value_done(&mut stack);
                 let value = unescape(raw, escaped)?;
+                if let Some(f) = stack.last_mut()
+                    && f.object
+                    && f.role == Role::Name
+                {
+                    f.named = match s.classify(&value) {
+                        // A field named like an address is no reason to keep another field.
+                        NameClass::Exempt | NameClass::Fact => NameClass::Plain,
+                        c => c,
+                    };
+                }
                 let new = match value_class(&stack) {
                     // An IP-named field keeps its value only when that value is an address.
                     NameClass::Exempt if is_address(&value) => None,
@@ -403,6 +444,14 @@ fn scrub_plain(s: &Scrubber, value: &str, depth: u8) -> Option<String> {
             Cow::Borrowed(_) => None,
         };
     }
+    // A base64 body (a Lambda proxy event with `isBase64Encoded`): scrubbed decoded, and
+    // encoded again, so the body stays base64 of what it said, less its secrets.
+    if depth < MAX_NESTED
+        && let Some(text) = base64_text(value)
+    {
+        use base64::Engine as _;
+        return scrub_plain(s, &text, depth + 1).map(|x| base64::engine::general_purpose::STANDARD.encode(x));
+    }
     // A log line inside the value (a CloudWatch Logs `message` holding an execution-log or
     // function-log line): its JSON body is walked too.
     if depth < MAX_NESTED
@@ -417,6 +466,23 @@ fn scrub_plain(s: &Scrubber, value: &str, depth: u8) -> Option<String> {
         Cow::Owned(x) => Some(x),
         Cow::Borrowed(_) => None,
     }
+}
+
+/// The text a standard-base64 value encodes, when it encodes text (printable UTF-8): a body,
+/// not a random token or binary data.
+fn base64_text(v: &str) -> Option<String> {
+    use base64::Engine as _;
+    let b = v.as_bytes();
+    if b.len() < 24
+        || !b.len().is_multiple_of(4)
+        || !b.iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'='))
+    {
+        return None;
+    }
+    let bytes = base64::engine::general_purpose::STANDARD.decode(b).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let printable = text.chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t')).count();
+    (printable * 20 >= text.chars().count() * 19).then_some(text)
 }
 
 fn json_quote(v: &str) -> String {

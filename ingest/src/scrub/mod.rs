@@ -16,7 +16,7 @@
 //! its regex to match, and only armed detectors run. Most gates are trigger literals, all found
 //! in one vector search (`literals.rs`), and the vendor rules' keywords in one automaton
 //! (`catalogue.rs`); `name=value` and `"name": "value"` pairs need a `=` or a quote, and their
-//! names decide; numeric detectors (cards, phones, SSNs, IBANs) need seven digits and a run of
+//! names decide; numeric detectors (cards, phones, SSNs, IBANs) need six digits and a run of
 //! digits shaped like theirs (`shapes.rs`). Values that no detector can match (UUIDs,
 //! timestamps, lowercase host names) are recognised before any of that. A clean line is
 //! returned borrowed, with no allocation.
@@ -66,8 +66,9 @@ const MARKER: &str = "[REDACTED:";
 /// URL-encoded text is decoded and searched again up to this many times (`%253D` is an `=`
 /// encoded twice, as a redirect parameter inside a query string has it).
 const MAX_DECODE_LEVELS: u8 = 2;
-/// Numeric detectors need at least this many digits in the text to be worth running.
-const MIN_DIGITS: usize = 7;
+/// Numeric detectors need at least this many digits in the text to be worth running (a UK
+/// National Insurance number has six).
+const MIN_DIGITS: usize = 6;
 /// Most bytes of a dead-letter excerpt.
 pub const EXCERPT_BYTES: usize = 512;
 
@@ -485,6 +486,15 @@ impl Scrubber {
                     let name = &text[name.0..name.1];
                     let class = match self.classify(name) {
                         NameClass::Plain => self.classify(name.strip_suffix('s').unwrap_or(name)),
+                        // `/password-reset/<token>`: a fact about a password as a field name,
+                        // a credential as a path segment's value.
+                        NameClass::Fact
+                            if ["password", "token", "secret", "session"]
+                                .iter()
+                                .any(|w| name.to_ascii_lowercase().contains(w)) =>
+                        {
+                            NameClass::Secret("token")
+                        }
                         c => c,
                     };
                     let kind = match class {
@@ -549,17 +559,37 @@ impl Scrubber {
                         }
                         continue;
                     }
+                    Check::NamedValue => {
+                        let name = name.map_or("", |n| &text[n.0..n.1]);
+                        let b = text.as_bytes();
+                        if m.1 - m.0 >= 2 && matches!(b[m.0], b'\'' | b'"') && b[m.1 - 1] == b[m.0] {
+                            m = (m.0 + 1, m.1 - 1);
+                        }
+                        self.kv_hit(text, name, m, prio, &mut hits);
+                        continue;
+                    }
                     Check::Cookie => {
                         self.cookie_hits(text, m.0, s, prio, &mut hits);
                         continue;
                     }
                     check => {
+                        // An IBAN that swallowed the next word (`BE55…3060 HTTP`): the longest
+                        // valid prefix that ends at a group, at most 20 tries (bounded work).
+                        if check == Check::Iban
+                            && !passes(check, s)
+                            && let Some(k) = (15..s.len())
+                                .rev()
+                                .take(20)
+                                .find(|&k| s.as_bytes()[k] == b' ' && validate::iban(&s[..k]))
+                        {
+                            m.1 = m.0 + k;
+                            hits.push(Hit { start: m.0, end: m.1, kind: Cow::Owned(d.kind.clone()), prio });
+                            pos = m.1;
+                            continue;
+                        }
                         if !passes(check, s)
                             || (check == Check::Phone
-                                && (in_digit_groups(text, m.0, m.1)
-                                    // A piece of a dashed id (`9e0c2f67-0269-4144-9650-…`).
-                                    || text[..m.0].ends_with('-')
-                                    || text[m.1..].starts_with('-')))
+                                && (in_digit_groups(text, m.0, m.1) || dashed_id(text, m.0, m.1)))
                             // `10.1.2.0/24` is a network (or an already truncated address).
                             || (check == Check::Ipv4 && text[m.1..].starts_with('/'))
                         {
@@ -750,6 +780,17 @@ impl Scrubber {
             class
         })
     }
+}
+
+/// Whether a phone-shaped match is a piece of a dashed identifier (`9e0c2f67-0269-4144-9650-…`):
+/// a dash after it, or a dash before it that follows three or more letters or digits (a
+/// country code `1-` is shorter).
+fn dashed_id(text: &str, start: usize, end: usize) -> bool {
+    if text[end..].starts_with('-') {
+        return true;
+    }
+    let Some(before) = text[..start].strip_suffix('-') else { return false };
+    before.bytes().rev().take(3).take_while(u8::is_ascii_alphanumeric).count() >= 3
 }
 
 /// The largest character boundary at or before `i`.

@@ -141,8 +141,41 @@ pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
     if DIGESTS.iter().any(|d| n.contains(d)) && !n.contains("password") && !n.contains("secret") {
         return NameClass::Fact;
     }
+    // Request, trace and idempotency ids look random too (`x-amz-id-2`, `Idempotency-Key`).
+    const IDS: &[&str] =
+        &["requestid", "traceid", "spanid", "amzid", "correlation", "idempotency", "messageid"];
+    if IDS.iter().any(|d| n.contains(d)) {
+        return NameClass::Fact;
+    }
     if n.contains("phone") || n.ends_with("mobile") || n.ends_with("msisdn") {
         return NameClass::Secret("phone");
+    }
+    // Personal data that no pattern recognises but the field name does.
+    if n.ends_with("ssn") || n.contains("socialsecurity") || n == "tin" || n.ends_with("taxid") {
+        return NameClass::Secret("ssn");
+    }
+    if n.contains("passport") || n.ends_with("nino") || n.contains("nationalid") || n.contains("idnumber") {
+        return NameClass::Secret("national_id");
+    }
+    if n == "dob"
+        || n.ends_with("dob")
+        || n.contains("dateofbirth")
+        || n.contains("birthdate")
+        || n.contains("birthday")
+    {
+        return NameClass::Secret("date_of_birth");
+    }
+    const NOT_POSTAL: &[&str] = &[
+        "ip", "mail", "mac", "remote", "source", "client", "host", "server", "wallet", "url", "web", "net",
+        "peer", "local", "bind", "listen", "contract", "node",
+    ];
+    if (n.ends_with("address")
+        || n.contains("street")
+        || n.starts_with("addressline")
+        || n.ends_with("addressline1"))
+        && !NOT_POSTAL.iter().any(|w| n.contains(w))
+    {
+        return NameClass::Secret("address");
     }
     if n.contains("password") || n.contains("passwd") {
         NameClass::Secret("password")

@@ -233,7 +233,7 @@ pub(super) fn obviously_clean(t: &str, digits: impl FnOnce() -> usize, keep_ips:
         return b.len() < 13 || !(b'2'..=b'6').contains(&b[0]);
     }
     // `HTTP/1.1`, and lowercase names like `api.example.com`, `prod`, `a1b2c3d4e5`: every
-    // token format has an uppercase letter, `_`, `@`, `=`, `+` or seven digits, and these have none.
+    // token format has an uppercase letter, `_`, `@`, `=`, `+` or six digits, and these have none.
     if b.len() <= 8 && b.starts_with(b"HTTP/") {
         return true;
     }

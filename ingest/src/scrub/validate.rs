@@ -80,6 +80,23 @@ pub fn jwt(s: &str) -> bool {
     matches!(serde_json::from_slice::<serde_json::Value>(&bytes), Ok(serde_json::Value::Object(m)) if m.contains_key("alg"))
 }
 
+/// A UK National Insurance number (`AB123456C`): no D, F, I, Q, U or V in the prefix, no O as
+/// its second letter, none of the prefixes never issued.
+pub fn nino(s: &str) -> bool {
+    let b: Vec<u8> = s.bytes().filter(|c| !c.is_ascii_whitespace()).collect();
+    if b.len() != 9 || !b[2..8].iter().all(u8::is_ascii_digit) || !(b'A'..=b'D').contains(&b[8]) {
+        return false;
+    }
+    let (p1, p2) = (b[0], b[1]);
+    let bad = |c: u8| matches!(c, b'D' | b'F' | b'I' | b'Q' | b'U' | b'V');
+    p1.is_ascii_uppercase()
+        && p2.is_ascii_uppercase()
+        && !bad(p1)
+        && !bad(p2)
+        && p2 != b'O'
+        && !matches!(&b[..2], b"BG" | b"GB" | b"NK" | b"KN" | b"TN" | b"NT" | b"ZZ")
+}
+
 /// Phone numbers have 8-15 digits (E.164 allows at most 15).
 pub fn phone(s: &str) -> bool {
     let n = s.bytes().filter(u8::is_ascii_digit).count();

@@ -47,7 +47,9 @@ def mixed(alpha, n):
     """random string that contains at least one digit and one letter when possible"""
     while True:
         s = rs(alpha, n)
-        if n < 8 or (any(c.isdigit() for c in s) and any(c.isalpha() for c in s)):
+        need_d = any(c.isdigit() for c in alpha)
+        need_a = any(c.isalpha() for c in alpha)
+        if n < 8 or ((not need_d or any(c.isdigit() for c in s)) and (not need_a or any(c.isalpha() for c in s))):
             return s
 
 
@@ -476,6 +478,12 @@ def aws_session_token():
     return "IQoJb3JpZ2luX2VjE" + rs(ALNUM, 2) + "//////////wEaCX" + rs(B64, R.randint(380, 560))
 
 
+def phone_e164():
+    p = phone()
+    e = "".join(ch for ch in p if ch.isdigit() or ch == "+")
+    return e if e.startswith("+") else p
+
+
 def apigw_key():
     return mixed(ALNUM, 40)
 
@@ -827,8 +835,8 @@ def fields_has_secret(F):
 
 def body_for(L, ctx, allow_b64=True):
     """request body string + isBase64Encoded flag"""
-    F = pii_bundle()
-    mode = R.choice(["json", "json", "form", "b64"] if allow_b64 else ["json", "json", "form"])
+    mode = R.choice(["json", "form", "b64", "b64"] if allow_b64 else ["json", "json", "form"])
+    F = pii_bundle("benign" if (mode == "b64" and R.random() < 0.35) else None)
     if mode == "b64":
         sub = Line("x")
         raw = json.dumps(fields_to_dict(sub, F), ensure_ascii=False, separators=(",", ":"))
@@ -1026,6 +1034,8 @@ def json_access_line():
             ("responseLength", str(c.length))])
         if R.random() < 0.5:
             d["extendedRequestId"] = L.k(c.ext)
+        if path != c.path or R.random() < 0.4:
+            d["path"] = "/%s%s" % (c.stage, path)
         benign_extras(L, d, "camel")
     elif variant == "http":
         d = collections.OrderedDict([
@@ -1040,7 +1050,8 @@ def json_access_line():
         if R.random() < 0.35:
             d["integrationErrorMessage"] = error_text(L)
         if R.random() < 0.25:
-            d["authorizerError"] = R.choice(["-", "Unauthorized", error_text(L)])
+            pick = R.randint(0, 2)
+            d["authorizerError"] = "-" if pick == 0 else ("Unauthorized" if pick == 1 else error_text(L))
         d["path"] = path
         benign_extras(L, d, "camel")
     elif variant == "nested":
@@ -1054,7 +1065,7 @@ def json_access_line():
             claims["sub"] = L.k(uid())
             claims["email"] = L.s(email(), "email")
             if R.random() < 0.5:
-                claims["phone_number"] = L.s(phone().replace(" ", ""), "phone")
+                claims["phone_number"] = L.s(phone_e164(), "phone")
             if R.random() < 0.3:
                 claims["birthdate"] = L.s(dob(), "date_of_birth")
             if R.random() < 0.3:
@@ -1090,6 +1101,8 @@ def json_access_line():
         n = R.randint(0, 2)
         for _ in range(n):
             t = R.choice(TOKENS)
+            if style(["authorizer"] + t.words[0], st) in d:
+                continue
             disp, sec = gen_tok(t)
             L.s(sec, t.kind)
             d[style(["authorizer"] + t.words[0], st)] = disp
@@ -1151,7 +1164,7 @@ def clf_line():
     c = Ctx()
     kind = R.choice(["clf", "clf", "csv", "xml", "alb", "alb"])
     path, resource = c.path, c.resource
-    if R.random() < 0.35 and kind != "alb":
+    if R.random() < 0.4 and kind == "clf":
         path, resource = secret_path(L, c)
     user = "-"
     if R.random() < 0.35 and kind != "alb":
@@ -1258,9 +1271,9 @@ def event_v1(L, c):
     claims = None
     if R.random() < 0.55:
         claims = collections.OrderedDict([("sub", L.k(uid())), ("email", L.s(email(), "email")),
-                                          ("email_verified", "true"), ("cognito:username", L.k(username()))])
+                                          ("email_verified", "true"), ("cognito:username", username())])
         if R.random() < 0.4:
-            claims["phone_number"] = L.s(phone().replace(" ", "").replace("-", ""), "phone")
+            claims["phone_number"] = L.s(phone_e164(), "phone")
     ident = collections.OrderedDict([("cognitoIdentityPoolId", None), ("accountId", None), ("cognitoIdentityId", None),
                                      ("caller", None), ("sourceIp", c.ip), ("principalOrgId", None), ("accessKey", None),
                                      ("cognitoAuthenticationType", None), ("cognitoAuthenticationProvider", None),
@@ -1277,7 +1290,7 @@ def event_v1(L, c):
     if claims:
         rc["authorizer"] = {"claims": claims}
     body, isb64 = (None, False)
-    if c.method in ("POST", "PUT", "PATCH"):
+    if c.method in ("POST", "PUT", "PATCH") or R.random() < 0.25:
         body, isb64 = body_for(L, c)
     ev = collections.OrderedDict([
         ("resource", c.resource), ("path", c.path), ("httpMethod", c.method), ("headers", hdr),
@@ -1335,7 +1348,7 @@ def event_v2(L, c):
                                           ("iss", "https://cognito-idp.%s.amazonaws.com/%s_%s" % (c.region, c.region, rs(ALNUM, 9))),
                                           ("token_use", "access"), ("auth_time", str(epoch_ms(c.dt) // 1000))])
         if R.random() < 0.3:
-            claims["phone_number"] = L.s(phone().replace(" ", ""), "phone")
+            claims["phone_number"] = L.s(phone_e164(), "phone")
         if R.random() < 0.2:
             claims["custom:ni_number"] = L.s(uk_nino(), "uk_nino")
         auth = {"jwt": {"claims": claims, "scopes": ["openid", "email"]}}
@@ -1435,8 +1448,12 @@ def execution_line():
         return L, pre + "Method request headers: " + jmap(collections.OrderedDict(items))
     if kind == "mreq_query":
         q = collections.OrderedDict()
+        used = set()
         for _ in range(R.randint(1, 3)):
             r = R.randint(0, 5)
+            if r in used:
+                continue
+            used.add(r)
             if r == 0:
                 q["email"] = L.s(email(), "email")
             elif r == 1:
@@ -1618,7 +1635,7 @@ def execution_line():
 # layout: lambda_log (function log lines)
 # --------------------------------------------------------------------------
 def lambda_message(L, c):
-    r = R.choices(range(12), [14, 9, 8, 8, 7, 8, 7, 6, 7, 6, 5, 5])[0]
+    r = R.choices(range(12), [22, 9, 8, 8, 7, 8, 7, 6, 7, 6, 5, 5])[0]
     if r == 0:
         ev = event_v1(L, c) if R.random() < 0.45 else event_v2(L, c)
         return "Received event: " + compact(ev)
@@ -1955,7 +1972,7 @@ def text_secret_line(t):
     elif o == "azconn":
         s = "AZURE_STORAGE_CONNECTION_STRING=DefaultEndpointsProtocol=https;AccountName=acme%s;AccountKey=%s;EndpointSuffix=core.windows.net" % (rs(LOWNUM, 6), disp)
     elif o == "jaas":
-        s = "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username='%s' password='%s';" % (L.k(rs(UPNUM, 16)), disp)
+        s = "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username='%s' password='%s';" % (rs(UPNUM, 16), disp)
     elif o == "sfconn":
         s = "connecting snowflake://svc_etl:%s@%s.%s/ANALYTICS?warehouse=ETL_WH" % (disp, rs(LO, 2) + rs(DIG, 5), R.choice(["eu-central-1", "us-east-2.aws"]))
     elif o == "webhook":
@@ -2037,7 +2054,7 @@ def finalize(L, line):
             secs.append(s)
             kinds.append(kd)
         elif not L.allow_missing:
-            raise AssertionError("secret missing %r (%s) in %s" % (s, kd, line[:300]))
+            raise AssertionError("secret missing %r (%s) in %s" % (s, kd, line))
     # drop secrets that are substrings of other secrets with the same kind (keeps list minimal)
     sec_spans = [sp for s in secs for sp in spans(line, s)]
     keep = []
