@@ -69,7 +69,12 @@ impl Rule {
     /// The compiled pattern (`None` if it does not compile, which a test rules out).
     pub fn regex(&self) -> Option<&Regex> {
         self.re
-            .get_or_init(|| regex::RegexBuilder::new(&self.spec.pattern).size_limit(1 << 24).build().ok())
+            .get_or_init(|| {
+                regex::RegexBuilder::new(&super::detectors::ascii_classes(&self.spec.pattern))
+                    .size_limit(1 << 24)
+                    .build()
+                    .ok()
+            })
             .as_ref()
     }
 

@@ -104,6 +104,7 @@ pub const KINDS: &[&str] = &[
     "date_of_birth",
     "address",
     "telegram_bot_token",
+    "flood",
     "iban",
     "ip",
     "mailgun_key",
@@ -143,6 +144,7 @@ pub fn trigger_literals() -> Vec<String> {
             "GB33",
             "10.1.",
             "[REDACTED:",
+            "[REDACTED:token:0badc0de] ",
             "0",
             "a.b",
             "a@b.",
@@ -342,7 +344,7 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         // YAML-ish dumps printed into log lines): the name decides, as for `name=value`.
         (
             "secret",
-            r#"(?:^|[\s{,(\[])['"]?([A-Za-z_][A-Za-z0-9_.-]{0,40})['"]?[ \t]*(?:=>|:)[ \t]*('[^'\n]{1,256}'|"[^"\n]{1,256}"|[^\s,;}'"]{1,256})"#,
+            r#"(?:^|[\s{,(\[])['"]?([A-Za-z_][A-Za-z0-9_.-]*)['"]?[ \t]*(?:=>|:)[ \t]*('[^'\n]+'|"[^"\n]+"|[^\s,;}'"]+)"#,
             2,
             Check::NamedValue,
             Arm::Literals(&["=>", ":"]),
@@ -363,7 +365,7 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
             // The word and its value are separated by white space or a colon (`name=value` is
             // the pairs rule's); the value runs to white space, a quote or a backslash
             // (passwords hold any other character), and does not start like a query or a path.
-            r#"(?i)\b(?:[a-z0-9]+[_-])*(passwords?|passwd|passphrase|pwd|secret|(?:access|refresh|auth|bearer|session|reset|api)?[ _-]?token|(?:api|app|access|secret|private|storage|account)[ _-]?key|credentials?|session(?:[ _-]?id)?|pat|ssn|social security number)\b(?:[ \t]+(?:(?:is|was|of|for)[ \t]+)?|[ \t]*:[ \t]*|[ \t]+=[ \t]+)["']?([^\s"'\\&?=/\[][^\s"'\\]{5,255})"#,
+            r#"(?i)\b(?:[a-z0-9]+[_-])*(passwords?|passwd|passphrase|pwd|secret|(?:access|refresh|auth|bearer|session|reset|api)?[ _-]?token|(?:api|app|access|secret|private|storage|account)[ _-]?key|credentials?|session(?:[ _-]?id)?|pat|ssn|social security number)\b(?:[ \t]+(?:(?:is|was|of|for)[ \t]+)?|[ \t]*:[ \t]*|[ \t]+=[ \t]+)["']?([^\s"'\\&?=/\[][^\s"'\\]{5}[^\s"'\\]*)"#,
             2,
             Check::Context,
             Arm::Literals(&[
@@ -494,4 +496,40 @@ pub(super) fn passes(check: Check, s: &str) -> bool {
             !s.contains('=') || s.ends_with('=') && !s.trim_end_matches('=').contains('=')
         }
     }
+}
+
+/// The pattern with `\b`, `\B`, `\d`, `\s` and `\w` as their ASCII forms. Tokens, numbers and
+/// the words around them are ASCII; the Unicode forms make each automaton many times larger, and
+/// a Unicode word boundary makes the fast (lazy DFA) search give up on any non-ASCII byte, which
+/// an attacker chooses. Used for the built-in detectors and the vendor catalogue.
+pub(super) fn ascii_classes(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars();
+    let mut class_depth = 0u32;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some('b') if class_depth == 0 => out.push_str(r"(?-u:\b)"),
+                Some('B') if class_depth == 0 => out.push_str(r"(?-u:\B)"),
+                Some('d') => out.push_str("[0-9]"),
+                Some('s') => out.push_str(r"[\t\n\x0B\x0C\r\x20]"),
+                Some('w') => out.push_str("[0-9A-Za-z_]"),
+                Some(other) => {
+                    out.push('\\');
+                    out.push(other);
+                }
+                None => out.push('\\'),
+            },
+            '[' => {
+                class_depth += 1;
+                out.push(c);
+            }
+            ']' if class_depth > 0 => {
+                class_depth -= 1;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }

@@ -29,6 +29,8 @@ struct Packed {
     prefixes: Vec<u64>,
     /// Literals shorter than [`PACKED_MIN_LEN`].
     short: Vec<usize>,
+    /// Their searchers, built once.
+    short_finders: Vec<memchr::memmem::Finder<'static>>,
 }
 
 thread_local! {
@@ -60,6 +62,10 @@ impl Literals {
                 })
                 .collect(),
             short: (0..lits.len()).filter(|&i| lits[i].len() < PACKED_MIN_LEN).collect(),
+            short_finders: (0..lits.len())
+                .filter(|&i| lits[i].len() < PACKED_MIN_LEN)
+                .map(|i| memchr::memmem::Finder::new(&lits[i]).into_owned())
+                .collect(),
         });
         Ok(Literals { lits, packed, ac })
     }
@@ -79,7 +85,7 @@ impl Literals {
         let mut occurs = |lit: usize, start: usize, seen: &mut u64| {
             let end = start + self.lits[lit].len();
             let spans = spans.get_or_insert_with(|| markers.take().map_or_else(Vec::new, |m| m()));
-            if !spans.iter().any(|&(a, b)| start < b && a < end) {
+            if !super::markers::overlaps(spans, start, end) {
                 *seen |= 1 << lit;
             }
         };
@@ -110,10 +116,10 @@ impl Literals {
                 }
                 from = m.start() + 1;
             }
-            for &lit in &packed.short {
+            for (&lit, finder) in packed.short.iter().zip(&packed.short_finders) {
                 let mut from = 0;
                 while seen & (1 << lit) == 0
-                    && let Some(at) = memchr::memmem::find(&hay[from..], &self.lits[lit])
+                    && let Some(at) = finder.find(&hay[from..])
                 {
                     occurs(lit, from + at, &mut seen);
                     from += at + 1;

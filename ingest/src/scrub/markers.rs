@@ -27,3 +27,27 @@ pub(crate) fn marker_at(text: &str, i: usize) -> Option<usize> {
 
 /// Longest kind name a marker may carry (custom rule kinds included).
 pub(super) const MAX_KIND_LEN: usize = 48;
+
+/// Whether `start..end` overlaps one of `spans` (sorted, disjoint: as [`marker_spans`] gives
+/// them). A binary search: a line of planted markers must not make every hit scan them all.
+pub(super) fn overlaps(spans: &[(usize, usize)], start: usize, end: usize) -> bool {
+    let i = spans.partition_point(|&(a, _)| a < end);
+    i > 0 && spans[i - 1].1 > start
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overlap_by_binary_search_equals_a_scan() {
+        let spans = [(2, 5), (7, 9), (20, 30)];
+        for start in 0..35 {
+            for end in start..36 {
+                let scan = spans.iter().any(|&(a, b)| start < b && a < end);
+                assert_eq!(overlaps(&spans, start, end), scan, "{start}..{end}");
+            }
+        }
+        assert!(!overlaps(&[], 0, 10));
+    }
+}

@@ -69,6 +69,8 @@ const MAX_DECODE_LEVELS: u8 = 2;
 /// Numeric detectors need at least this many digits in the text to be worth running (a UK
 /// National Insurance number has six).
 const MIN_DIGITS: usize = 6;
+/// Most markers written into one text; the rest of it becomes one `flood` marker.
+const MAX_HITS: usize = 128;
 /// Most bytes of a dead-letter excerpt.
 pub const EXCERPT_BYTES: usize = 512;
 
@@ -160,7 +162,7 @@ impl Scrubber {
             };
             detectors.push(Detector {
                 kind: kind.to_string(),
-                re: Regex::new(pat).expect("built-in pattern compiles"),
+                re: Regex::new(&ascii_classes(pat)).expect("built-in pattern compiles"),
                 group,
                 check,
                 gate,
@@ -281,7 +283,13 @@ impl Scrubber {
     /// function logs (`…\tINFO\tevent: {…}`): a complete JSON body after the label is walked
     /// structurally like a JSON line, the label scrubbed as text. `None`: no such body.
     pub(crate) fn scrub_labelled<'a>(&self, line: &'a str, depth: u8) -> Option<Cow<'a, str>> {
-        let brace = line.find(": {").or_else(|| line.find(": [")).map(|i| i + 2)?;
+        // The first `: {`, else the first `: [` (colon searches, then two bytes: this runs on
+        // most string values, so no substring searcher is set up for it).
+        let b = line.as_bytes();
+        let after_colon = |open: u8| {
+            memchr::memchr_iter(b':', b).find(|&i| b.get(i + 1) == Some(&b' ') && b.get(i + 2) == Some(&open))
+        };
+        let brace = after_colon(b'{').or_else(|| after_colon(b'[')).map(|i| i + 2)?;
         let body = json::scrub_json(self, &line[brace..], depth)?;
         let head = self.scrub_text(&line[..brace]);
         Some(match (head, body) {
@@ -340,7 +348,10 @@ impl Scrubber {
             spill || hits.iter().any(|h| matches!(h.kind.as_ref(), "phone" | "card" | "ssn" | "iban" | "ip"));
         let mut out = String::with_capacity(text.len() + 16 * hits.len());
         let mut last = 0;
-        for h in hits {
+        // A text with more secrets than any log line holds is an attack on the scrubber (each
+        // marker costs a keyed hash): past the cap, the rest of the text becomes one marker.
+        let flood_at = hits.get(MAX_HITS).map(|h| h.start);
+        for h in hits.into_iter().take(MAX_HITS) {
             out.push_str(&text[last..h.start]);
             let secret = &text[h.start..h.end];
             if h.kind == "ip" && self.ip_policy == IpPolicy::Truncate {
@@ -353,7 +364,13 @@ impl Scrubber {
             }
             last = h.end;
         }
-        out.push_str(&text[last..]);
+        match flood_at {
+            Some(at) => {
+                out.push_str(&text[last..at]);
+                self.push_marker(&mut out, "flood", &text[at..]);
+            }
+            None => out.push_str(&text[last..]),
+        }
         (Cow::Owned(out), again)
     }
 
@@ -729,7 +746,7 @@ impl Scrubber {
         let markers = marker_spans(text);
         hits.retain(|h| {
             !self.disabled.iter().any(|d| *d == h.kind)
-                && !markers.iter().any(|&(a, b)| h.start < b && a < h.end)
+                && !overlaps(&markers, h.start, h.end)
                 && !self.allow.iter().any(|a| a.is_match(&text[h.start..h.end]))
         });
         hits.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)).then(a.prio.cmp(&b.prio)));

@@ -233,11 +233,12 @@ pub(super) fn obviously_clean(t: &str, digits: impl FnOnce() -> usize, keep_ips:
         return b.len() < 13 || !(b'2'..=b'6').contains(&b[0]);
     }
     // `HTTP/1.1`, and lowercase names like `api.example.com`, `prod`, `a1b2c3d4e5`: every
-    // token format has an uppercase letter, `_`, `@`, `=`, `+` or six digits, and these have none.
+    // token format has an uppercase letter, `_`, `@`, `=`, `+` or seven digits, and these have
+    // none (a National Insurance number's six digits come with uppercase letters).
     if b.len() <= 8 && b.starts_with(b"HTTP/") {
         return true;
     }
-    keep_ips && digits < MIN_DIGITS && b.iter().all(|&c| LOWER_NAME[c as usize])
+    keep_ips && digits < 7 && b.iter().all(|&c| LOWER_NAME[c as usize])
 }
 
 /// Bytes of lowercase names: `a-z`, `0-9`, `.`, `-`, `/`.

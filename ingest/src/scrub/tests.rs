@@ -850,3 +850,14 @@ fn tokens_drawn_from_the_vendor_rules_are_redacted() {
     assert!(total > 1500, "{total}");
     assert!(missed.len() * 50 <= total, "{} of {total} drawn tokens survived", missed.len());
 }
+
+#[test]
+fn a_flood_of_secrets_ends_in_one_marker() {
+    let s = scrubber();
+    let line: String = (0..400).map(|i| format!("a{i}@example.com ")).collect();
+    let out = s.scrub_line(&line);
+    assert_eq!(out.matches("[REDACTED:email:").count(), MAX_HITS, "{out}");
+    assert_eq!(out.matches("[REDACTED:flood:").count(), 1, "{out}");
+    assert!(!out.contains("a399@example.com") && !out.contains("a200@"), "{out}");
+    assert_eq!(s.scrub_line(&out), out, "idempotent");
+}
