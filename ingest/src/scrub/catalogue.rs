@@ -93,12 +93,18 @@ impl Rule {
         self.spec.entropy.is_some_and(|min| super::validate::entropy(secret) < min)
     }
 
-    /// The secrets this rule finds in `text`, as byte ranges; `push(start, end)` for each.
-    pub fn find(&self, text: &str, mut push: impl FnMut(usize, usize)) {
-        let Some(re) = self.regex() else { return };
+    /// The secrets this rule finds in `text`, as byte ranges; `push(start, end)` for each, for
+    /// at most `max` matches. Returns where it stopped looking when it reached `max`.
+    pub fn find(&self, text: &str, max: usize, mut push: impl FnMut(usize, usize)) -> Option<usize> {
+        let re = self.regex()?;
         let mut locs = re.capture_locations();
         let mut pos = 0;
+        let mut matches = 0;
         while pos <= text.len() {
+            if matches == max {
+                return Some(pos);
+            }
+            matches += 1;
             let Some(m) = re.captures_read_at(&mut locs, text, pos) else { break };
             // Resume after the match: each rule reads the text once.
             pos = if m.end() > m.start() { m.end() } else { super::next_char(text, m.start()) };
@@ -130,6 +136,7 @@ impl Rule {
                 }
             }
         }
+        None
     }
 }
 
@@ -287,7 +294,7 @@ mod tests {
         for (i, r) in c.rules.iter().enumerate() {
             for ex in &r.spec.examples {
                 let mut found = false;
-                r.find(ex, |_, _| found = true);
+                let _ = r.find(ex, usize::MAX, |_, _| found = true);
                 if found {
                     assert!(
                         c.armed(ex).contains(&(i as u32)),

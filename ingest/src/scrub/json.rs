@@ -15,6 +15,9 @@ use std::borrow::Cow;
 
 /// Shorter plain values are not scanned (values under sensitive keys are redacted regardless).
 const MIN_FINDABLE: usize = 6;
+/// Longest escaped string whose original escaping is kept (checking it costs two more scrubs
+/// of the string; longer ones are re-quoted, which is as valid and keeps the cost linear).
+const MAX_ESCAPED_FORM: usize = 4096;
 /// JSON inside JSON strings is unpacked at most this deep.
 const MAX_NESTED: u8 = 4;
 
@@ -405,6 +408,7 @@ fn scrub_string(s: &Scrubber, raw: &str, value: &str, escaped: bool, depth: u8) 
         // scrubbed as text, still hides everything; checked for the outermost strings only, so
         // that nested levels cost one walk each.
         if (depth == 0 || !nested)
+            && raw.len() <= MAX_ESCAPED_FORM
             && let Cow::Owned(e) = s.scrub_text(raw)
             && let Some(u) = unescape(&e, true)
             && scrub_plain(s, &u, depth).is_none()

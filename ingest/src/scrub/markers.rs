@@ -28,6 +28,21 @@ pub(crate) fn marker_at(text: &str, i: usize) -> Option<usize> {
 /// Longest kind name a marker may carry (custom rule kinds included).
 pub(super) const MAX_KIND_LEN: usize = 48;
 
+/// Whether `text` is nothing but markers and white space.
+pub(super) fn only_markers(text: &str) -> bool {
+    let mut i = 0;
+    while i < text.len() {
+        if text.as_bytes()[i].is_ascii_whitespace() {
+            i += 1;
+        } else if let Some(end) = marker_at(text, i) {
+            i = end;
+        } else {
+            return false;
+        }
+    }
+    true
+}
+
 /// Whether `start..end` overlaps one of `spans` (sorted, disjoint: as [`marker_spans`] gives
 /// them). A binary search: a line of planted markers must not make every hit scan them all.
 pub(super) fn overlaps(spans: &[(usize, usize)], start: usize, end: usize) -> bool {

@@ -71,6 +71,9 @@ const MAX_DECODE_LEVELS: u8 = 2;
 const MIN_DIGITS: usize = 6;
 /// Most markers written into one text; the rest of it becomes one `flood` marker.
 const MAX_HITS: usize = 128;
+/// Most candidates one detector looks for in one text (some are dropped as overlaps, so more
+/// than [`MAX_HITS`]); where it stops, the rest of the text becomes one `flood` marker.
+const MAX_DETECTOR_HITS: usize = 4 * MAX_HITS;
 /// Most bytes of a dead-letter excerpt.
 pub const EXCERPT_BYTES: usize = 512;
 
@@ -477,6 +480,7 @@ impl Scrubber {
             return (Vec::new(), false);
         }
         let mut hits: Vec<Hit> = Vec::new();
+        let mut flood_from: Option<usize> = None;
         let mut numeric_index = 0;
         for (prio, d) in self.detectors.iter().enumerate() {
             let armed = match &d.gate {
@@ -539,7 +543,14 @@ impl Scrubber {
             };
             let mut locs = (d.group != 0 && scheme.is_none()).then(|| d.re.capture_locations());
             let mut pos = 0;
+            let first_hit = hits.len();
             loop {
+                // A detector that has found this many candidates stops looking; the rest of
+                // the text, from where it stopped, becomes one `flood` marker.
+                if hits.len() - first_hit >= MAX_DETECTOR_HITS {
+                    flood_from = Some(flood_from.map_or(pos, |f: usize| f.min(pos)));
+                    break;
+                }
                 let (whole, m, name) = match locs.as_mut() {
                     None => match d.re.find_at(text, pos) {
                         Some(w) => {
@@ -636,9 +647,12 @@ impl Scrubber {
         for i in vendor {
             let rule = &self.catalogue.rules[i as usize];
             let kind: &'static str = &rule.spec.kind;
-            rule.find(text, |start, end| {
+            let stopped = rule.find(text, MAX_DETECTOR_HITS, |start, end| {
                 hits.push(Hit { start, end, kind: Cow::Borrowed(kind), prio: base + i as usize });
             });
+            if let Some(pos) = stopped {
+                flood_from = Some(flood_from.map_or(pos, |f: usize| f.min(pos)));
+            }
         }
         // URL-encoded text (`token%3D…`, `%2B44%2020…`, `jane%40…`): detect on a decoded copy
         // and map the hits back onto the encoded bytes.
@@ -650,6 +664,13 @@ impl Scrubber {
                     let end = map.get(h.end).copied().unwrap_or(text.len());
                     hits.push(Hit { start, end, ..h });
                 }
+            }
+        }
+        if let Some(from) = flood_from {
+            let from = floor_char(text, from.min(text.len()));
+            // Nothing but markers (a flood marker already) from there on: nothing to hide.
+            if !only_markers(&text[from..]) {
+                hits.push(Hit { start: from, end: text.len(), kind: Cow::Borrowed("flood"), prio: 0 });
             }
         }
         if hits.is_empty() {
@@ -746,7 +767,7 @@ impl Scrubber {
         let markers = marker_spans(text);
         hits.retain(|h| {
             !self.disabled.iter().any(|d| *d == h.kind)
-                && !overlaps(&markers, h.start, h.end)
+                && (h.kind == "flood" || !overlaps(&markers, h.start, h.end))
                 && !self.allow.iter().any(|a| a.is_match(&text[h.start..h.end]))
         });
         hits.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)).then(a.prio.cmp(&b.prio)));

@@ -647,7 +647,7 @@ fn vendor_examples_are_redacted_and_negatives_are_not() {
     for r in &super::catalogue::get().rules {
         for ex in &r.spec.examples {
             let mut secrets = Vec::new();
-            r.find(ex, |a, b| secrets.push(ex[a..b].to_string()));
+            let _ = r.find(ex, usize::MAX, |a, b| secrets.push(ex[a..b].to_string()));
             // Scrubbed whole: a rule may span lines of its example (a config file), which one
             // log line never does.
             let out = s.scrub_line(ex);
@@ -661,7 +661,7 @@ fn vendor_examples_are_redacted_and_negatives_are_not() {
             }
         }
         for ex in &r.spec.negative_examples {
-            r.find(ex, |a, b| false_hits.push(format!("{}: `{}`", r.spec.id, &ex[a..b])));
+            let _ = r.find(ex, usize::MAX, |a, b| false_hits.push(format!("{}: `{}`", r.spec.id, &ex[a..b])));
         }
     }
     println!("vendor examples: {found} secrets, {} missed", missed.len());
@@ -734,7 +734,7 @@ fn vendor_rules_leave_benign_identifiers_alone() {
         for &i in &armed {
             let r = &super::catalogue::get().rules[i as usize];
             let mut hit = false;
-            r.find(id, |_, _| hit = true);
+            let _ = r.find(id, usize::MAX, |_, _| hit = true);
             if hit {
                 *by_rule.entry(r.spec.id.as_str()).or_default() += 1;
             }
@@ -815,7 +815,7 @@ fn tokens_drawn_from_the_vendor_rules_are_redacted() {
                 continue;
             }
             let mut secrets = Vec::new();
-            r.find(&text, |a, b| secrets.push(text[a..b].to_string()));
+            let _ = r.find(&text, usize::MAX, |a, b| secrets.push(text[a..b].to_string()));
             // Only what the rule itself finds counts: a draw that its entropy floor or
             // allowlist refuses is no secret for it either.
             let Some(secret) = secrets.into_iter().find(|x| x.len() >= 8) else { continue };
@@ -859,5 +859,18 @@ fn a_flood_of_secrets_ends_in_one_marker() {
     assert_eq!(out.matches("[REDACTED:email:").count(), MAX_HITS, "{out}");
     assert_eq!(out.matches("[REDACTED:flood:").count(), 1, "{out}");
     assert!(!out.contains("a399@example.com") && !out.contains("a200@"), "{out}");
+    assert_eq!(s.scrub_line(&out), out, "idempotent");
+}
+
+#[test]
+fn planted_markers_do_not_use_up_a_detector() {
+    // Hundreds of candidates that are already markers, then a real secret: the detector stops
+    // looking, and everything from there on is redacted as one flood marker.
+    let s = scrubber();
+    let planted: String = (0..600).map(|_| "token: [REDACTED:token:0badc0de] ").collect();
+    let line = format!("{planted}token: hunter2hunter2");
+    let out = s.scrub_line(&line);
+    assert!(!out.contains("hunter2hunter2"), "{}", &out[out.len() - 200..]);
+    assert!(out.contains("[REDACTED:flood:"), "the context detector stopped and flooded the rest");
     assert_eq!(s.scrub_line(&out), out, "idempotent");
 }
