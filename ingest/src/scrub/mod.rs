@@ -497,7 +497,12 @@ impl Scrubber {
                 continue;
             }
             if d.check == Check::KeyValueScan {
+                let first = hits.len();
                 for (name, value) in kv_pairs(text) {
+                    if hits.len() - first >= MAX_DETECTOR_HITS {
+                        flood_from = Some(flood_from.map_or(name.0, |f: usize| f.min(name.0)));
+                        break;
+                    }
                     self.kv_hit(text, &text[name.0..name.1], value, prio, &mut hits);
                 }
                 continue;
@@ -742,9 +747,18 @@ impl Scrubber {
         true
     }
 
-    fn cookie_hits(&self, _text: &str, base: usize, value: &str, prio: usize, hits: &mut Vec<Hit>) {
+    fn cookie_hits(&self, text: &str, base: usize, value: &str, prio: usize, hits: &mut Vec<Hit>) {
         let mut off = 0;
+        let first = hits.len();
         for part in value.split(';') {
+            // A flood of cookie pairs: the rest of the text becomes one `flood` marker.
+            if hits.len() - first >= MAX_DETECTOR_HITS {
+                let from = floor_char(text, base + off);
+                if !only_markers(&text[from..]) {
+                    hits.push(Hit { start: from, end: text.len(), kind: Cow::Borrowed("flood"), prio: 0 });
+                }
+                return;
+            }
             if let Some(eq) = part.find('=') {
                 let name = &part[..eq];
                 let v = &part[eq + 1..];

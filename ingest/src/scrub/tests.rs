@@ -874,3 +874,15 @@ fn planted_markers_do_not_use_up_a_detector() {
     assert!(out.contains("[REDACTED:flood:"), "the context detector stopped and flooded the rest");
     assert_eq!(s.scrub_line(&out), out, "idempotent");
 }
+
+#[test]
+fn floods_of_pairs_and_cookies_end_in_one_marker() {
+    let s = scrubber();
+    for unit in ["token=s3cr3tv4lue&", "cookie=a1b2c3d4;", "Cookie: sid=x9y8z7w6; "] {
+        let line = format!("{}password=hunter2hunter2", unit.repeat(2000));
+        let out = s.scrub_line(&line);
+        assert!(!out.contains("hunter2hunter2") && !out.contains("s3cr3tv4lue"), "{unit}");
+        assert!(out.contains("[REDACTED:flood:"), "{unit}");
+        assert_eq!(s.scrub_line(&out), out, "{unit}: idempotent");
+    }
+}
