@@ -625,6 +625,11 @@ impl Scrubber {
                                 && (in_digit_groups(text, m.0, m.1) || dashed_id(text, m.0, m.1)))
                             // `10.1.2.0/24` is a network (or an already truncated address).
                             || (check == Check::Ipv4 && text[m.1..].starts_with('/'))
+                            // A word followed by more of the header value is its scheme, not
+                            // its credential (`BearerX [REDACTED:jwt:…]` on a rescrub).
+                            || (check == Check::Authorization
+                                && !after_scheme(&text[..m.0])
+                                && scheme_word(&text[m.1..]))
                         {
                             // Resume past the rejected candidate, never one character later:
                             // re-searching from inside it would cost the candidate's length
@@ -832,6 +837,22 @@ impl Scrubber {
             class
         })
     }
+}
+
+/// Whether what follows a header value's first word is more of the value (white space, then
+/// anything but the end of the value): then that word was the scheme.
+fn scheme_word(rest: &str) -> bool {
+    let t = rest.trim_start_matches([' ', '\t']);
+    t.len() < rest.len() && !t.is_empty() && !t.starts_with([',', '}', ';', '"', '\'', '\\'])
+}
+
+/// Whether a credential starts after a scheme word (`Token <credential>`), not right after the
+/// header's `:` or `=`.
+fn after_scheme(before: &str) -> bool {
+    before
+        .trim_end_matches([' ', '\t'])
+        .ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && before.ends_with([' ', '\t'])
 }
 
 /// Whether a phone-shaped match is a piece of a dashed identifier (`9e0c2f67-0269-4144-9650-…`):

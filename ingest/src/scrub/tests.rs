@@ -886,3 +886,23 @@ fn floods_of_pairs_and_cookies_end_in_one_marker() {
         assert_eq!(s.scrub_line(&out), out, "{unit}: idempotent");
     }
 }
+
+#[test]
+fn any_authorization_scheme_keeps_its_word_and_loses_its_credential() {
+    let s = scrubber();
+    for (line, secret) in [
+        (
+            "Method request headers: {Authorization=ShippoToken shippo_live_9aa88f49098468e4bd09 (x), Host=a}",
+            "shippo_live_9aa88f49098468e4bd09",
+        ),
+        (
+            "Authorization: Bot ODM4MDUwODg1NTkyMjQyOTA0Mg.vaDkBO.aekymWWUeKABuu52c2 trailing",
+            "ODM4MDUwODg1NTkyMjQyOTA0Mg",
+        ),
+        ("{Authorization=pscale_tkn_07bOSBI3xZG1__LqjNfl3WQ, Host=a}", "pscale_tkn_07bOSBI3xZG1__LqjNfl3WQ"),
+    ] {
+        let out = s.scrub_line(line);
+        gone(&out, secret);
+        assert_eq!(s.scrub_line(&out), out, "idempotent");
+    }
+}
