@@ -322,9 +322,9 @@ impl Scrubber {
     /// Scrubs free text.
     pub fn scrub_text<'a>(&self, text: &'a str) -> Cow<'a, str> {
         // Overlapping candidates are resolved greedily, which can hide a secret that only a
-        // discarded candidate covered, and numeric matches depend on their neighbours; in those
-        // cases passes repeat until nothing more changes, so that scrubbing is idempotent.
-        // Usually one pass suffices.
+        // discarded candidate covered, numeric matches depend on their neighbours, and a marker
+        // changes how the text beside it reads: passes repeat until nothing more changes, so
+        // that scrubbing is idempotent. Usually the second pass finds nothing.
         const MAX_PASSES: usize = 4;
         let (Cow::Owned(mut out), mut again) = self.scrub_pass(text) else { return Cow::Borrowed(text) };
         for _ in 1..MAX_PASSES {
@@ -341,14 +341,15 @@ impl Scrubber {
 
     /// One pass; the flag says a discarded candidate covered text no kept hit did.
     fn scrub_pass<'a>(&self, text: &'a str) -> (Cow<'a, str>, bool) {
-        let (hits, spill) = self.find_inner(text, MAX_DECODE_LEVELS);
+        let (hits, _spill) = self.find_inner(text, MAX_DECODE_LEVELS);
         if hits.is_empty() {
             return (Cow::Borrowed(text), false);
         }
-        // Numeric matches depend on their neighbours (digit groups, word boundaries), which a
-        // redaction changes: after one, look again.
-        let again =
-            spill || hits.iter().any(|h| matches!(h.kind.as_ref(), "phone" | "card" | "ssn" | "iban" | "ip"));
+        // A redaction changes what is around it (numeric matches depend on their neighbours,
+        // a token cut by a marker reads differently, a discarded candidate may have covered
+        // more): after one, look again, so that scrubbing is idempotent. The pass after the last
+        // change finds only markers, which it skips.
+        let again = true;
         let mut out = String::with_capacity(text.len() + 16 * hits.len());
         let mut last = 0;
         // A text with more secrets than any log line holds is an attack on the scrubber (each
@@ -628,8 +629,10 @@ impl Scrubber {
                             // A word followed by more of the header value is its scheme, not
                             // its credential (`BearerX [REDACTED:jwt:…]` on a rescrub).
                             || (check == Check::Authorization
-                                && !after_scheme(&text[..m.0])
-                                && scheme_word(&text[m.1..]))
+                                && ((!after_scheme(&text[..m.0]) && scheme_word(&text[m.1..]))
+                                    // The rest of a token that a redaction has cut (a rescrub
+                                    // must decide as the first scrub did on the whole token).
+                                    || text[m.1..].starts_with(MARKER)))
                         {
                             // Resume past the rejected candidate, never one character later:
                             // re-searching from inside it would cost the candidate's length
