@@ -176,9 +176,9 @@ pub struct IdentityConfig {
     /// Which identity names the client when a record carries several; first present wins.
     /// Default: principal, api_key, iam, ip (the most specific first).
     pub order: Vec<ClientKind>,
-    /// Most distinct non-IP clients (principals, keys, credentials) one source address may name
-    /// per event minute; past it, that address's events count under the address. 0: no cap.
-    /// Default 64 (a NAT gateway in front of many users stays well under it per minute).
+    /// Most distinct clients named by a logged Authorization credential (the caller's choice,
+    /// unlike a principal, key or IAM identity) one source address may name per event minute;
+    /// past it, those events count under the address. 0: no cap. Default 64.
     pub max_clients_per_ip_minute: usize,
 }
 

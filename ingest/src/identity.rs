@@ -2,12 +2,13 @@
 //!
 //! A record is named by the first identity field it carries (`identity.order`): `principalId`,
 //! `apiKeyId`, the IAM fields, the logged `Authorization` header's credential, or the source IP
-//! (ARCHITECTURE.md, "Client identity"). Some of these an outside caller can vary at will (the
-//! credential it sends, however invalid). Each distinct client is a row per minute and a
-//! detector entity, so one address minting a new identity per request would multiply the store
-//! and step around every per-client rule. [`ClientCap`] admits at most
-//! `identity.max_clients_per_ip_minute` distinct non-IP clients per source address and event
-//! minute; past the cap, that address's other events count under the address itself.
+//! (ARCHITECTURE.md, invariant 1, "Client identity"). API Gateway vouches for the first three
+//! (an authorizer, a usage plan, SigV4); the credential a caller sends it chooses freely, however
+//! invalid. Each distinct client is a row per minute and a detector entity, so one address
+//! sending a new fake credential per request would multiply the store and step around every
+//! per-client rule. [`ClientCap`] admits at most `identity.max_clients_per_ip_minute` distinct
+//! credential-named clients per source address and event minute; past the cap, that address's
+//! other such events count under the address itself.
 
 use foldhash::HashMap;
 use std::hash::BuildHasher;

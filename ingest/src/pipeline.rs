@@ -426,11 +426,13 @@ impl<'s> Reader<'s> {
                 // credential names the caller instead, so "one token from many IPs" is one
                 // client, not many. Only that field counts: a token-like string elsewhere in the
                 // line (a User-Agent, a path) is the caller's to choose and names nobody.
+                let mut credential_named = false;
                 if rec.principal.is_none() && rec.api_key.is_none() {
                     let pseudonym = rec.authorization.as_deref().and_then(|a| credential_pseudonym(text, a));
+                    credential_named = pseudonym.is_some();
                     rec.principal = pseudonym.map(|p| Cow::Owned(p.to_string()));
                 }
-                match self.record(&rec) {
+                match self.record(&rec, credential_named) {
                     Ok(()) => return,
                     Err(reason) => reason,
                 }
@@ -440,7 +442,9 @@ impl<'s> Reader<'s> {
         self.dead_letter_with(pos(), reason, Some(truncate(&scrubbed, crate::scrub::EXCERPT_BYTES)));
     }
 
-    fn record(&mut self, rec: &AccessRecord<'_>) -> Result<(), String> {
+    /// `credential_named`: the principal is the pseudonym of a logged Authorization credential,
+    /// which the caller chooses (and which the per-address cap bounds).
+    fn record(&mut self, rec: &AccessRecord<'_>, credential_named: bool) -> Result<(), String> {
         if rec.time_ms < MIN_EVENT_MS {
             return Err("timestamp before 2000-01-01 (wrong field or broken clock)".into());
         }
@@ -453,7 +457,10 @@ impl<'s> Reader<'s> {
         let (mut kind, mut value) = self.settings.client_of(rec).ok_or_else(|| {
             "no client identity (none of the configured identity.order fields is present)".to_string()
         })?;
-        if kind != ClientKind::Ip
+        // Principals, keys and IAM identities are vouched for by API Gateway (an authorizer, a
+        // usage plan, SigV4); a credential the caller merely sent is not, so only those are capped.
+        if credential_named
+            && kind == ClientKind::Principal
             && let Some(ip) = rec.ip.as_deref()
             && !self.client_cap.admit(ip, minute_floor(rec.time_ms), (kind, value))
         {
@@ -947,6 +954,18 @@ mod tests {
             rows.contains(&("ip:203.0.113.9".to_string(), 35)),
             "the rest count under the address: {rows:?}"
         );
+        // Principals from an authorizer are not the caller's to choose: a NAT address in front of
+        // many users keeps them all.
+        let input: String = (0..40)
+            .map(|i| LINE.replace(r#""path""#, &format!(r#""principalId":"user-{i}","path""#)) + "\n")
+            .collect();
+        let (_, batches) = run(input.as_bytes(), InputFormat::Auto, &settings);
+        let principals = batches
+            .iter()
+            .flat_map(|b| &b.rows)
+            .filter(|r| r.client.to_string().starts_with("principal:"))
+            .count();
+        assert_eq!(principals, 40);
     }
 
     #[test]
