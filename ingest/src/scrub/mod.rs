@@ -341,7 +341,7 @@ impl Scrubber {
 
     /// One pass; the flag says a discarded candidate covered text no kept hit did.
     fn scrub_pass<'a>(&self, text: &'a str) -> (Cow<'a, str>, bool) {
-        let (hits, _spill) = self.find_inner(text, MAX_DECODE_LEVELS);
+        let hits = self.find_inner(text, MAX_DECODE_LEVELS);
         if hits.is_empty() {
             return (Cow::Borrowed(text), false);
         }
@@ -449,12 +449,12 @@ impl Scrubber {
         out
     }
 
-    fn find_inner(&self, text: &str, decode_levels: u8) -> (Vec<Hit>, bool) {
+    fn find_inner(&self, text: &str, decode_levels: u8) -> Vec<Hit> {
         let b = text.as_bytes();
         let mut counted = None;
         let mut digits = || *counted.get_or_insert_with(|| count_digits(b));
         if !self.custom && obviously_clean(text, &mut digits, self.ip_policy == IpPolicy::Keep) {
-            return (Vec::new(), false);
+            return Vec::new();
         }
         let digits = digits();
         // Which trigger literals occur? Literals inside existing markers (`[REDACTED:phone:…]`)
@@ -478,7 +478,7 @@ impl Scrubber {
         // Which vendor rules can match (their keywords occur).
         let vendor = self.catalogue.armed(text);
         if seen == 0 && numeric == 0 && !self.custom && !has_pct && !pairs && !quoted && vendor.is_empty() {
-            return (Vec::new(), false);
+            return Vec::new();
         }
         let mut hits: Vec<Hit> = Vec::new();
         let mut flood_from: Option<usize> = None;
@@ -672,7 +672,7 @@ impl Scrubber {
         if has_pct {
             let (decoded, map) = percent_decode_mapped(text);
             if decoded.len() != text.len() {
-                for h in self.find_inner(&decoded, decode_levels - 1).0 {
+                for h in self.find_inner(&decoded, decode_levels - 1) {
                     let start = map[h.start];
                     let end = map.get(h.end).copied().unwrap_or(text.len());
                     hits.push(Hit { start, end, ..h });
@@ -687,7 +687,7 @@ impl Scrubber {
             }
         }
         if hits.is_empty() {
-            return (hits, false);
+            return hits;
         }
         self.resolve(text, hits)
     }
@@ -782,10 +782,9 @@ impl Scrubber {
     }
 
     /// Drops disabled kinds, allowlisted secrets, hits inside existing markers, and overlaps
-    /// (earliest start wins, then the longer, then detector priority). Also tells whether a
-    /// discarded candidate reached past the hit that won: text only it covered needs another look.
-    fn resolve(&self, text: &str, mut hits: Vec<Hit>) -> (Vec<Hit>, bool) {
-        let mut spill = false;
+    /// (earliest start wins, then the longer, then detector priority). Text that only a
+    /// discarded candidate covered is looked at again by the next pass (`scrub_text`).
+    fn resolve(&self, text: &str, mut hits: Vec<Hit>) -> Vec<Hit> {
         let markers = marker_spans(text);
         hits.retain(|h| {
             !self.disabled.iter().any(|d| *d == h.kind)
@@ -801,14 +800,12 @@ impl Scrubber {
                 // Same range from a more specific detector: keep its kind.
                 if h.start == last.start && h.end == last.end && h.prio < last.prio {
                     *last = h;
-                } else if h.end > last.end {
-                    spill = true;
                 }
                 continue;
             }
             out.push(h);
         }
-        (out, spill)
+        out
     }
 
     /// No configured sensitive names: name classes are the same for every scrubber.
