@@ -129,9 +129,51 @@ impl Layout {
     }
 }
 
+/// Whether `b` starts with a CloudWatch Logs envelope: a JSON object with a top-level
+/// `messageType` or `logEvents` key, in any key order (AWS writes `messageType` first; a tool
+/// that sorts keys puts `logEvents` first and `messageType` after every event). Only keys count:
+/// an access-log line whose value is the text `messageType` is not an envelope. Reads at most
+/// the first object, and stops at the first top-level key that decides.
 fn is_envelope_json(b: &[u8]) -> bool {
     let t = trim_ascii_start(b);
-    t.starts_with(b"{") && memchr::memmem::find(&t[..t.len().min(4096)], b"\"messageType\"").is_some()
+    if !t.starts_with(b"{") {
+        return false;
+    }
+    let (mut depth, mut i) = (0usize, 0usize);
+    // At depth 1, a string right after `{` or `,` is a key.
+    let mut expect_key = false;
+    while i < t.len() {
+        match t[i] {
+            b'"' => {
+                let start = i + 1;
+                i = start;
+                while i < t.len() && t[i] != b'"' {
+                    i += if t[i] == b'\\' { 2 } else { 1 };
+                }
+                if depth == 1 && expect_key {
+                    let key = &t[start..i.min(t.len())];
+                    if key == b"messageType" || key == b"logEvents" {
+                        return true;
+                    }
+                    expect_key = false;
+                }
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                expect_key = depth == 1 && t[i] == b'{';
+            }
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return false;
+                }
+            }
+            b',' => expect_key = depth == 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    false
 }
 
 fn trim_ascii_start(b: &[u8]) -> &[u8] {
@@ -900,6 +942,40 @@ mod tests {
 
     const LINE: &str =
         r#"{"ip":"203.0.113.9","requestTimeEpoch":"1795531253000","status":"200","path":"/a"}"#;
+
+    #[test]
+    fn envelopes_are_recognised_by_their_keys_in_any_order_and_values_do_not_count() {
+        // Keys sorted (as `jq -S` or a Python producer writes them): `logEvents` comes first and
+        // `messageType` after every event, far past the first 4 KiB; event ids as numbers.
+        let events: Vec<_> = (0..60)
+            .map(|i| serde_json::json!({"id": i, "timestamp": 1_795_531_253_000i64, "message": LINE}))
+            .collect();
+        let sorted = serde_json::to_vec(&serde_json::json!({
+            "logEvents": events, "logGroup": "g", "logStream": "s", "messageType": "DATA_MESSAGE",
+            "owner": "123456789012", "subscriptionFilters": ["f"]
+        }))
+        .unwrap();
+        assert!(sorted.len() > 8192 && is_envelope_json(&sorted));
+        let settings = Settings::default();
+        let (summary, _) = run(&gz(&sorted), InputFormat::Auto, &settings);
+        assert_eq!((summary.events, summary.dead_letters), (60, 0));
+        let (summary, _) =
+            run(&(String::from_utf8(sorted).unwrap() + "\n").into_bytes(), InputFormat::Auto, &settings);
+        assert_eq!((summary.events, summary.dead_letters), (60, 0));
+        // A caller who sends the text `messageType` or `logEvents` (as a User-Agent, a path or a
+        // nested key) is still an access-log line, counted like any other.
+        for planted in [
+            r#""userAgent":"messageType""#,
+            r#""path":"logEvents""#,
+            r#""body":{"messageType":"DATA_MESSAGE","logEvents":[]}"#,
+            r#""userAgent":"x\",\"messageType\":\"y""#,
+        ] {
+            let line = LINE.replace(r#""status""#, &format!(r#"{planted},"status""#));
+            assert!(!is_envelope_json(line.as_bytes()), "{line}");
+            let (summary, _) = run(format!("{line}\n{line}\n").as_bytes(), InputFormat::Auto, &settings);
+            assert_eq!((summary.events, summary.dead_letters), (2, 0), "{line}");
+        }
+    }
 
     #[test]
     fn only_the_authorization_field_names_a_caller_without_a_principal() {
