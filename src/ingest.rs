@@ -42,6 +42,10 @@ pub struct SourceArgs {
     /// This worker's name in the lease table [default: host-pid].
     #[arg(long)]
     pub worker_id: Option<String>,
+    /// Serve /metrics, /healthz and /readyz here, without a token (off by default; `run`
+    /// serves them on its API address).
+    #[arg(long, value_name = "ADDR")]
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 impl SourceArgs {
@@ -94,7 +98,7 @@ impl SourceArgs {
 }
 
 /// Runs the configured sources (and the API on `api`, for `run`) until a shutdown signal.
-pub async fn run(cfg: Config, api: Option<SocketAddr>) -> Result<()> {
+pub async fn run(cfg: Config, api: Option<SocketAddr>, probes: Option<SocketAddr>) -> Result<()> {
     // One recorder for the process: the API's /metrics renders what the sources count.
     gatewatch_api::metrics::install();
     for (on, kind) in [
@@ -210,6 +214,23 @@ pub async fn run(cfg: Config, api: Option<SocketAddr>) -> Result<()> {
                 )
                 .await
                 .map_err(|e| gatewatch_ingest::IngestError::Io { what: "API".into(), source: e })
+            }),
+        ));
+    }
+
+    if let Some(addr) = probes {
+        let (s, c) = (store.clone(), cancel.clone());
+        tasks.push((
+            "the metrics listener".into(),
+            tokio::spawn(async move {
+                gatewatch_api::serve_probes(
+                    s,
+                    addr,
+                    |a| eprintln!("gatewatch ingest: /metrics, /healthz and /readyz on http://{a}"),
+                    async move { c.cancelled().await },
+                )
+                .await
+                .map_err(|e| gatewatch_ingest::IngestError::Io { what: "metrics listener".into(), source: e })
             }),
         ));
     }

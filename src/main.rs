@@ -2,10 +2,10 @@
 //! parts together (config → store → source/API); the work lives in the library crates.
 //! `anyhow` is used here, at the edge, and nowhere else.
 
-mod adversarial;
 mod bench;
 mod evaluate;
 mod generate;
+mod healthcheck;
 mod ingest;
 
 use anyhow::{Context, Result, bail};
@@ -247,6 +247,12 @@ enum Cmd {
         #[command(subcommand)]
         cmd: GeoipCmd,
     },
+    /// Exit 0 when URL answers 2xx within 3 s (a container HEALTHCHECK without curl).
+    Healthcheck {
+        /// e.g. http://127.0.0.1:8080/readyz
+        #[arg(default_value = "http://127.0.0.1:8080/readyz")]
+        url: String,
+    },
     /// Configuration commands.
     Config {
         #[command(subcommand)]
@@ -396,7 +402,7 @@ async fn run(cli: Cli) -> Result<()> {
         Cmd::Ingest { sources, db } => {
             let mut cfg = load_config(config, Some(&db))?;
             sources.apply(&mut cfg)?;
-            ingest::run(cfg, None).await
+            ingest::run(cfg, None, sources.metrics_listen).await
         }
         Cmd::Run { listen, sources, db } => {
             let mut cfg = load_config(config, Some(&db))?;
@@ -405,7 +411,10 @@ async fn run(cli: Cli) -> Result<()> {
                 Some(l) => l,
                 None => cfg.listen.parse().context("config `listen`")?,
             };
-            ingest::run(cfg, Some(listen)).await
+            if sources.metrics_listen.is_some() {
+                bail!("--metrics-listen is for `ingest`; `run` serves /metrics on its API address");
+            }
+            ingest::run(cfg, Some(listen), None).await
         }
         Cmd::Migrate { db } => {
             let cfg = load_config(config, Some(&db))?;
@@ -503,7 +512,9 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Cmd::Bench { events, clients, pg, no_duckdb, soak, adversarial } => {
             if let Some(sizes) = adversarial {
-                tokio::task::block_in_place(|| adversarial::run(&sizes))
+                tokio::task::block_in_place(|| gatewatch_ingest::scrub::adversarial::run(&sizes))
+                    .map(|_| ())
+                    .map_err(anyhow::Error::msg)
             } else if soak.is_empty() {
                 bench::run(bench::BenchOptions { events, clients, pg, no_duckdb }).await
             } else {
@@ -601,6 +612,7 @@ async fn run(cli: Cli) -> Result<()> {
             let cfg = load_config(config, None)?;
             evaluate::run(&cfg, &seeds, minutes, clients, check).await
         }
+        Cmd::Healthcheck { url } => healthcheck::check(&url, std::time::Duration::from_secs(3)),
         Cmd::Geoip { cmd: GeoipCmd::Update { dir, registry } } => {
             let cfg = load_config(config, None)?;
             let dir = dir.unwrap_or_else(|| cfg.geoip.resolved_dir());

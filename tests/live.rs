@@ -1124,3 +1124,76 @@ async fn ingest_survives_a_postgres_crash_and_a_frozen_emulator() {
     assert!(leaks.is_empty(), "no credential in the log: {leaks:#?}");
     assert_equals_replay(&pg.url, &input, dir.path()).await;
 }
+
+/// The production path as `deploy/cloudformation.yaml` builds it, in moto: the stack's stream,
+/// access-log group, subscription and roles; access-log events put into the group reach
+/// `gatewatch ingest` through the subscription and the stream and are counted as a replay of
+/// the same lines counts them. The probe listener (`--metrics-listen`) answers the container
+/// health check and serves /metrics without a token.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cloudformation_stack_carries_access_logs_to_ingest() {
+    let moto = Moto::start();
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = Command::new("python3")
+        .arg(root.join("tests/support/moto_stack.py"))
+        .arg(&moto.url)
+        .arg(root.join("deploy/cloudformation.yaml"))
+        .arg("gatewatch-test")
+        .output()
+        .expect("python3 (scripts/test installs boto3 with moto)");
+    assert!(out.status.success(), "stack deployment failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    let outputs: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let stream = outputs["StreamName"].as_str().unwrap().to_string();
+    let group = outputs["AccessLogGroupName"].as_str().unwrap().to_string();
+
+    // Access logs as API Gateway writes them into the group: one log stream, events in order.
+    let (input, lines) = traffic(dir.path(), "11", "8", "3");
+    let lines = &lines[..lines.len().min(120)];
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&moto.sdk().await);
+    logs.create_log_stream().log_group_name(&group).log_stream_name("stage-prod").send().await.unwrap();
+    let now = chrono::Utc::now().timestamp_millis();
+    let events: Vec<_> = lines
+        .iter()
+        .map(|l| {
+            aws_sdk_cloudwatchlogs::types::InputLogEvent::builder().timestamp(now).message(l).build().unwrap()
+        })
+        .collect();
+    for chunk in events.chunks(50) {
+        logs.put_log_events()
+            .log_group_name(&group)
+            .log_stream_name("stage-prod")
+            .set_log_events(Some(chunk.to_vec()))
+            .send()
+            .await
+            .unwrap();
+    }
+
+    let db = sqlite_url(dir.path(), "live.db");
+    let probe = format!("127.0.0.1:{}", free_port());
+    let mut child =
+        ingest_cmd(&moto, &db, &["--kinesis-stream", &stream, "--metrics-listen", &probe]).spawn().unwrap();
+    wait_committed(&db, "kinesis:", lines.len() as u64, &mut child).await;
+
+    let health = bin().args(["healthcheck", &format!("http://{probe}/readyz")]).output().unwrap();
+    assert!(health.status.success(), "healthcheck: {}", String::from_utf8_lossy(&health.stderr));
+    let metrics = reqwest::get(format!("http://{probe}/metrics")).await.unwrap();
+    assert_eq!(metrics.status(), 200);
+    let metrics = metrics.text().await.unwrap();
+    let ingested: f64 = metrics
+        .lines()
+        .find(|l| l.starts_with("gatewatch_events_ingested_total{source=\"kinesis\"}"))
+        .and_then(|l| l.rsplit(' ').next()?.parse().ok())
+        .unwrap_or_else(|| panic!("no kinesis event counter:\n{metrics}"));
+    assert_eq!(ingested as usize, lines.len(), "{metrics}");
+    // Only the probes are served there: the API is not.
+    let api = reqwest::get(format!("http://{probe}/v1/alerts")).await.unwrap();
+    assert_eq!(api.status(), 404);
+    terminate(child);
+    // A closed port fails the health check, naming the address.
+    let down = bin().args(["healthcheck", &format!("http://{probe}/readyz")]).output().unwrap();
+    assert!(!down.status.success());
+    assert!(String::from_utf8_lossy(&down.stderr).contains(&probe), "{down:?}");
+    assert_equals_replay(&db, &input, dir.path()).await;
+}

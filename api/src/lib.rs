@@ -267,6 +267,39 @@ pub async fn serve(
         .await
 }
 
+/// The probe listener of a worker without the API (`gatewatch ingest --metrics-listen`):
+/// `/healthz`, `/readyz` and `/metrics` without a token, for a scraper and a health check on
+/// the worker's private network. Nothing else is served on it.
+pub async fn serve_probes(
+    store: Store,
+    listen: SocketAddr,
+    ready: impl FnOnce(SocketAddr),
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let ctx = Ctx {
+        auth: Arc::new(auth::Authenticator::new(store.clone(), None)),
+        store,
+        limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(NonZeroU32::MIN))),
+        failures: Arc::new(RateLimiter::keyed(Quota::per_minute(NonZeroU32::MIN))),
+        metrics: metrics::install(),
+        metrics_public: true,
+    };
+    let app = Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics_route))
+        .fallback(|| async { ApiError::not_found("no such route") })
+        .method_not_allowed_fallback(|| async { ApiError::method_not_allowed() })
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(10),
+        ))
+        .with_state(ctx);
+    let listener = tokio::net::TcpListener::bind(listen).await?;
+    ready(listener.local_addr()?);
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}
+
 #[utoipa::path(get, path = "/healthz", tag = "health",
     responses((status = 200, description = "The process is up", body = openapi::Status)))]
 async fn healthz() -> Json<Value> {

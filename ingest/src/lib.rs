@@ -6,10 +6,13 @@
 //! source position it reached, to the store in one transaction.
 
 pub mod aggregate;
+#[cfg(feature = "aws")]
 pub mod aws;
+#[cfg(feature = "aws")]
 pub mod cwl;
 pub mod firehose;
 pub mod identity;
+#[cfg(feature = "aws")]
 pub mod kinesis;
 pub mod lines;
 pub mod live;

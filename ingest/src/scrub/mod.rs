@@ -33,6 +33,7 @@
 //!
 //! What it must never do: return text in which a detected secret survives, or panic on any input.
 
+pub mod adversarial;
 mod catalogue;
 mod detectors;
 mod json;
