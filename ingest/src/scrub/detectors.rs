@@ -44,6 +44,26 @@ pub(super) struct Detector {
     pub(super) check: Check,
     /// What must be in the text for the regex to be worth running.
     pub(super) gate: Gate,
+    /// Whether the captured group is the pattern's last element (it ends where the match ends).
+    pub(super) tail_group: bool,
+}
+
+impl Detector {
+    pub(super) fn new(kind: String, re: Regex, group: usize, check: Check, gate: Gate) -> Detector {
+        let tail_group = group != 0 && ends_with_group(re.as_str(), group);
+        Detector { kind, re, group, check, gate, tail_group }
+    }
+}
+
+/// Whether capture group `g` is the last element of `pattern`'s top-level sequence.
+fn ends_with_group(pattern: &str, g: usize) -> bool {
+    use regex_syntax::hir::HirKind;
+    let Ok(hir) = regex_syntax::Parser::new().parse(pattern) else { return false };
+    let last = match hir.kind() {
+        HirKind::Concat(parts) => parts.last(),
+        _ => Some(&hir),
+    };
+    matches!(last.map(|h| h.kind()), Some(HirKind::Capture(c)) if c.index as usize == g)
 }
 
 /// What arms a detector. Every gate is a necessary condition for its regex to match, so a

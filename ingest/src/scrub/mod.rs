@@ -71,7 +71,7 @@ const MAX_DECODE_LEVELS: u8 = 2;
 /// National Insurance number has six).
 const MIN_DIGITS: usize = 6;
 /// Most markers written into one text; the rest of it becomes one `flood` marker.
-const MAX_HITS: usize = 128;
+const MAX_HITS: usize = 64;
 /// Most candidates one detector looks for in one text (some are dropped as overlaps, so more
 /// than [`MAX_HITS`]); where it stops, the rest of the text becomes one `flood` marker.
 const MAX_DETECTOR_HITS: usize = 4 * MAX_HITS;
@@ -164,22 +164,12 @@ impl Scrubber {
                 Arm::Quoted => Gate::Quoted,
                 Arm::Numeric(shape) => Gate::Numeric(shape),
             };
-            detectors.push(Detector {
-                kind: kind.to_string(),
-                re: Regex::new(&ascii_classes(pat)).expect("built-in pattern compiles"),
-                group,
-                check,
-                gate,
-            });
+            let re = Regex::new(&ascii_classes(pat)).expect("built-in pattern compiles");
+            detectors.push(Detector::new(kind.to_string(), re, group, check, gate));
         }
         if cfg.ip_in_text != IpPolicy::Keep {
-            detectors.push(Detector {
-                kind: "ip".into(),
-                re: Regex::new(r"\b(?:\d{1,3}\.){3}\d{1,3}\b").expect("ip pattern"),
-                group: 0,
-                check: Check::Ipv4,
-                gate: Gate::Numeric(shape::IP),
-            });
+            let re = Regex::new(r"\b(?:\d{1,3}\.){3}\d{1,3}\b").expect("ip pattern");
+            detectors.push(Detector::new("ip".into(), re, 0, Check::Ipv4, Gate::Numeric(shape::IP)));
         }
         for (i, rule) in cfg.rules.iter().enumerate() {
             let field = format!("scrub.rules[{i}]");
@@ -200,7 +190,7 @@ impl Scrubber {
                 }
             };
             let group = usize::from(re.captures_len() > 1);
-            detectors.push(Detector { kind: rule.kind.clone(), re, group, check, gate: Gate::Always });
+            detectors.push(Detector::new(rule.kind.clone(), re, group, check, Gate::Always));
         }
         let allow = cfg
             .allow
@@ -548,6 +538,10 @@ impl Scrubber {
                 Check::Basic => Some("basic".chars().count()),
                 _ => None,
             };
+            // The two pair shapes resolve their groups from the match by hand: resolving capture
+            // groups costs the regex engine a second pass over the match, which on text made of
+            // pairs (or one 1 MB value) was most of the scrubber's time.
+            let by_hand = pair_groups(d);
             let mut locs = (d.group != 0 && scheme.is_none()).then(|| d.re.capture_locations());
             let mut pos = 0;
             let first_hit = hits.len();
@@ -558,15 +552,29 @@ impl Scrubber {
                     flood_from = Some(flood_from.map_or(pos, |f: usize| f.min(pos)));
                     break;
                 }
-                let (whole, m, name) = match locs.as_mut() {
-                    None => match d.re.find_at(text, pos) {
+                let (whole, m, name) = match (by_hand, locs.as_mut()) {
+                    (Some(resolve), _) => match d.re.find_at(text, pos) {
+                        Some(w) => {
+                            let (name, value) = resolve(b, w.start(), w.end());
+                            ((w.start(), w.end()), Some(value), Some(name))
+                        }
+                        None => break,
+                    },
+                    (None, None) => match d.re.find_at(text, pos) {
                         Some(w) => {
                             let start = w.start() + scheme.map_or(0, |n| credential_offset(w.as_str(), n));
                             ((w.start(), w.end()), Some((start, w.end())), None)
                         }
                         None => break,
                     },
-                    Some(locs) => match d.re.captures_read_at(locs, text, pos) {
+                    (None, Some(locs)) if d.tail_group => match d.re.find_at(text, pos) {
+                        Some(w) => {
+                            let (name, value) = tail_groups(d, locs, text, w.start(), w.end());
+                            ((w.start(), w.end()), value, name)
+                        }
+                        None => break,
+                    },
+                    (None, Some(locs)) => match d.re.captures_read_at(locs, text, pos) {
                         Some(w) => ((w.start(), w.end()), locs.get(d.group), locs.get(1)),
                         None => break,
                     },
@@ -891,6 +899,45 @@ fn next_char(text: &str, i: usize) -> usize {
 /// Byte offset of `needle` (ASCII, case-insensitive) in `hay`.
 fn find_ci(hay: &str, needle: &str) -> Option<usize> {
     hay.as_bytes().windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+/// A byte range of a text.
+type Span = (usize, usize);
+
+/// Bytes of a long match that capture resolution reads (see [`tail_groups`]).
+const CAPTURE_WINDOW: usize = 512;
+
+/// Groups 1 and `d.group` of the match `text[s..e]` of a detector whose captured group ends
+/// the pattern (so it ends where the match does). Resolving groups costs the regex engine a
+/// second, slower pass over the match; a value that runs on for a megabyte would cost that
+/// much again per candidate. Only the match's first [`CAPTURE_WINDOW`] bytes are resolved:
+/// the path the engine prefers through them is the one it prefers through the whole match
+/// (what follows is the group's own repetition), so the groups start where they would, and
+/// the captured group is extended to the match's end.
+fn tail_groups(
+    d: &Detector,
+    locs: &mut regex::CaptureLocations,
+    text: &str,
+    s: usize,
+    e: usize,
+) -> (Option<Span>, Option<Span>) {
+    let mut cut = e.min(s + CAPTURE_WINDOW);
+    while !text.is_char_boundary(cut) {
+        cut += 1;
+    }
+    if cut < e
+        && d.re.captures_read_at(locs, &text[..cut], s).is_some_and(|m| m.start() == s)
+        && let Some(g) = locs.get(d.group)
+        && g.1 == cut
+    {
+        let value = Some((g.0, e));
+        return (if d.group == 1 { value } else { locs.get(1) }, value);
+    }
+    // A short match, or a window that does not end inside the group: the full pass.
+    match d.re.captures_read_at(locs, text, s) {
+        Some(m) if m.start() == s => (locs.get(1), locs.get(d.group)),
+        _ => (None, None),
+    }
 }
 
 #[cfg(test)]

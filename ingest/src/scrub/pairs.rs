@@ -193,3 +193,101 @@ pub(super) fn is_cookie_attribute(name: &str) -> bool {
             | "partitioned"
     )
 }
+
+/// Name and value spans of a match, resolved without the regex engine's capture pass.
+pub(super) type PairGroups = fn(&[u8], usize, usize) -> ((usize, usize), (usize, usize));
+
+/// The hand resolver of a detector whose groups are a name and a value in a fixed layout (the
+/// quoted `"name": "value"` and the `name => value` shapes), if it is one.
+pub(super) fn pair_groups(d: &super::detectors::Detector) -> Option<PairGroups> {
+    use super::detectors::{Check, Gate};
+    match (d.check, &d.gate) {
+        (Check::NamedValue, _) => Some(named_value_groups),
+        (Check::KeyValue, Gate::Quoted) => Some(quoted_pair_groups),
+        _ => None,
+    }
+}
+
+fn is_name_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-')
+}
+
+/// ASCII white space as the patterns' `\s` reads it.
+fn is_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
+}
+
+/// Groups of a `(?:^|[\s{,(\[])['"]?(name)['"]?[ \t]*(?:=>|:)[ \t]*(value)` match in `t[s..e]`.
+/// Every part but the value is forced: the name's characters include no separator, quote or
+/// blank, and the value cannot start with a blank, so the value is the rest of the match.
+pub(super) fn named_value_groups(t: &[u8], s: usize, e: usize) -> ((usize, usize), (usize, usize)) {
+    let mut i = s;
+    if i < e && (is_space(t[i]) || matches!(t[i], b'{' | b',' | b'(' | b'[')) {
+        i += 1;
+    }
+    if i < e && matches!(t[i], b'\'' | b'"') {
+        i += 1;
+    }
+    let ns = i;
+    while i < e && is_name_byte(t[i]) {
+        i += 1;
+    }
+    let ne = i;
+    if i < e && matches!(t[i], b'\'' | b'"') {
+        i += 1;
+    }
+    while i < e && matches!(t[i], b' ' | b'\t') {
+        i += 1;
+    }
+    i = (i + if t[i..e].starts_with(b"=>") { 2 } else { 1 }).min(e);
+    while i < e && matches!(t[i], b' ' | b'\t') {
+        i += 1;
+    }
+    ((ns, ne), (i, e))
+}
+
+/// Past one quote of the escaped-JSON pair pattern at `i`: `\\*"` or `\u0022`.
+fn past_quote(t: &[u8], mut i: usize, e: usize) -> usize {
+    let start = i;
+    while i < e && t[i] == b'\\' {
+        i += 1;
+    }
+    if i < e && t[i] == b'"' {
+        i + 1
+    } else {
+        // `\u0022`: one backslash and five more bytes.
+        (start + 6).min(e)
+    }
+}
+
+/// Groups of a quoted pair match `(?:\\*"|\\u0022)(name)(?:\\*"|\\u0022)\s*:\s*(?:\\*"|\\u0022)(value*?)(?:\\*"|\\u0022)`
+/// in `t[s..e]`. The value ends where the closing quote starts: before a final `\u0022`, or
+/// before the run of backslashes ahead of the final `"` (the value holds no backslash pair, so
+/// the lazy value stops at the first of them).
+pub(super) fn quoted_pair_groups(t: &[u8], s: usize, e: usize) -> ((usize, usize), (usize, usize)) {
+    let mut i = past_quote(t, s, e);
+    let ns = i;
+    while i < e && is_name_byte(t[i]) {
+        i += 1;
+    }
+    let ne = i;
+    i = past_quote(t, i, e);
+    while i < e && is_space(t[i]) {
+        i += 1;
+    }
+    i = (i + 1).min(e); // the colon
+    while i < e && is_space(t[i]) {
+        i += 1;
+    }
+    let vs = past_quote(t, i, e);
+    let mut ve = e;
+    if t[vs..e].ends_with(b"\\u0022") {
+        ve = e - 6;
+    } else {
+        ve -= 1;
+        while ve > vs && t[ve - 1] == b'\\' {
+            ve -= 1;
+        }
+    }
+    ((ns, ne), (vs, ve.max(vs)))
+}

@@ -906,3 +906,125 @@ fn any_authorization_scheme_keeps_its_word_and_loses_its_credential() {
         assert_eq!(s.scrub_line(&out), out, "idempotent");
     }
 }
+
+/// The hand-resolved groups of the pair shapes equal what the regex engine's capture pass
+/// finds, on text made of the patterns' own pieces (quotes, backslashes, `\u0022`, colons,
+/// `=>`, blanks, name characters).
+fn pair_groups_agree(text: &str) {
+    for d in scrubber().detectors.iter() {
+        let Some(resolve) = pair_groups(d) else { continue };
+        let mut locs = d.re.capture_locations();
+        let mut pos = 0;
+        while pos <= text.len() {
+            let Some(w) = d.re.find_at(text, pos) else { break };
+            let c = d.re.captures_read_at(&mut locs, text, pos).expect("find and captures agree");
+            assert_eq!((c.start(), c.end()), (w.start(), w.end()));
+            let (name, value) = resolve(text.as_bytes(), w.start(), w.end());
+            assert_eq!(
+                (Some(name), Some(value)),
+                (locs.get(1), locs.get(d.group)),
+                "{:?} on {text:?} at {:?}",
+                d.re.as_str(),
+                w.range()
+            );
+            pos = w.end().max(w.start() + 1);
+            while pos < text.len() && !text.is_char_boundary(pos) {
+                pos += 1;
+            }
+        }
+    }
+}
+
+#[test]
+fn pair_groups_by_hand_match_the_captures_on_examples() {
+    for text in [
+        r#"{"password":"hunter2","user":"bob"}"#,
+        r#"msg={\"token\":\"abc\\n\\\"def\",\"x\":\"\"}"#,
+        r#"\u0022secret\u0022:\u0022s3cr3t\u0022 and \\\"key\\\": \\\"v\\\\\""#,
+        r#"config: {:password => 'hunter2', "api_key": "k-123", token: abc;def}"#,
+        "password :\t\"two words\" (secret=>x) [pwd: y]",
+        r#""a":"\u00e9\u0021" "b" : "c""#,
+    ] {
+        pair_groups_agree(text);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+    #[test]
+    fn pair_groups_by_hand_match_the_captures(
+        parts in proptest::collection::vec(
+            prop_oneof![
+                Just("\""), Just("\\"), Just("\\u0022"), Just("\\u00e9"), Just(":"), Just("=>"),
+                Just(" "), Just("\t"), Just("'"), Just("{"), Just(","), Just("\n"), Just("password"),
+                Just("token"), Just("a"), Just("_"), Just("."), Just("-"), Just("9"), Just("é"),
+                Just(";"), Just("}"),
+            ],
+            0..40,
+        )
+    ) {
+        pair_groups_agree(&parts.concat());
+    }
+}
+
+/// Windowed capture resolution ([`tail_groups`]) equals the full capture pass for every
+/// detector whose group ends its pattern, on matches longer than the window.
+fn tail_groups_agree(text: &str) {
+    for d in scrubber().detectors.iter().filter(|d| d.tail_group) {
+        let mut locs = d.re.capture_locations();
+        let mut full = d.re.capture_locations();
+        let mut pos = 0;
+        while pos <= text.len() {
+            let Some(w) = d.re.find_at(text, pos) else { break };
+            d.re.captures_read_at(&mut full, text, pos).expect("find and captures agree");
+            let got = tail_groups(d, &mut locs, text, w.start(), w.end());
+            assert_eq!(
+                got,
+                (full.get(1), full.get(d.group)),
+                "{:?} on {text:?} at {:?}",
+                d.re.as_str(),
+                w.range()
+            );
+            pos = w.end().max(w.start() + 1);
+            while pos < text.len() && !text.is_char_boundary(pos) {
+                pos += 1;
+            }
+        }
+    }
+}
+
+#[test]
+fn every_tail_group_detector_is_found_and_windowed_captures_match() {
+    let n = scrubber().detectors.iter().filter(|d| d.tail_group).count();
+    assert!(n >= 3, "only {n} detectors end with their group");
+    let long = "Zq9".repeat(300);
+    for text in [
+        format!("login failed with password {long} for bob"),
+        format!("api_key: {long}"),
+        format!("cookie: session={long}"),
+        format!("{{:token => '{long}'}}"),
+        format!("Authorization: Bearer {long}"),
+        format!("x-api-key : {long}, next"),
+    ] {
+        tail_groups_agree(&text);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+    #[test]
+    fn windowed_captures_match_the_full_pass(
+        parts in proptest::collection::vec(
+            prop_oneof![
+                Just("password"), Just("token"), Just("api_key"), Just("session"), Just("cookie"),
+                Just("Authorization"), Just("Bearer "), Just("ssn"), Just(":"), Just(" "),
+                Just("\t"), Just("="), Just("=>"), Just("'"), Just("\""), Just("\\"), Just(" is "),
+                Just("é"), Just(";"), Just(","), Just("a1"), Just("-"),
+                Just("Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9Zq9"),
+            ],
+            0..30,
+        )
+    ) {
+        tail_groups_agree(&parts.concat());
+    }
+}
