@@ -319,12 +319,47 @@ impl Config {
     pub fn load(file: Option<&Path>) -> Result<Self> {
         let mut fig = Figment::from(Serialized::defaults(Config::default()));
         if let Some(f) = file {
-            if !f.exists() {
-                return Err(Error::Config(format!("config file `{}` does not exist", f.display())));
-            }
+            // Opened here first, so that "unreadable" (permissions) is not reported as "missing".
+            std::fs::File::open(f)
+                .map_err(|e| Error::Config(format!("config file `{}`: {e}", f.display())))?;
             fig = fig.merge(Toml::file_exact(f));
         }
-        fig = fig.merge(Env::prefixed("GATEWATCH_").split("__").ignore(NOT_CONFIG_KEYS));
+        // A variable that sets a text field is taken as written: the environment provider
+        // reads `17` as a number, so `GATEWATCH_LEASES__WORKER_ID=17` or a key of digits
+        // would be refused or lose its leading zeros.
+        let defaults = Figment::from(Serialized::defaults(Config::default()));
+        // Only variables that name a config section or key are config: others that share the
+        // prefix (`GATEWATCH_TOKEN` for curl, the test suite's `GATEWATCH_TEST_*`) are not
+        // errors. Inside a known section an unknown key still is (a typo is named).
+        let sections: Vec<String> = match figment::value::Value::serialize(Config::default()) {
+            Ok(figment::value::Value::Dict(_, d)) => d.keys().cloned().collect(),
+            _ => Vec::new(),
+        };
+        let is_text =
+            move |path: &str| matches!(defaults.find_value(path), Ok(figment::value::Value::String(..)));
+        let mut text = Vec::new();
+        for (name, value) in std::env::vars() {
+            if let Some(rest) = name.strip_prefix("GATEWATCH_") {
+                let path = rest.to_lowercase().replace("__", ".");
+                if is_text(&path) {
+                    text.push((path, value));
+                }
+            }
+        }
+        let text_paths: Vec<String> = text.iter().map(|(p, _)| p.clone()).collect();
+        fig = fig.merge(
+            Env::prefixed("GATEWATCH_")
+                .split("__")
+                .ignore(NOT_CONFIG_KEYS)
+                .filter(move |k| !text_paths.iter().any(|p| k.as_str().eq_ignore_ascii_case(p)))
+                .filter(move |k| {
+                    let section = k.as_str().split('.').next().unwrap_or_default();
+                    sections.iter().any(|s| s.eq_ignore_ascii_case(section))
+                }),
+        );
+        for (path, value) in text {
+            fig = fig.merge(Serialized::default(&path, value));
+        }
         let cfg: Config = fig.extract().map_err(|e| {
             let e = e.to_string();
             Error::Config(e)
@@ -967,6 +1002,35 @@ impl DetectConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail closure returns figment's own error
+    fn environment_text_fields_are_taken_as_written() {
+        figment::Jail::expect_with(|jail| {
+            let key = "0".repeat(63) + "7";
+            jail.set_env("GATEWATCH_LEASES__WORKER_ID", "17");
+            jail.set_env("GATEWATCH_SCRUB__KEY", &key);
+            jail.set_env("GATEWATCH_INGEST__BATCH_EVENTS", "9");
+            let c = Config::load(None).unwrap();
+            assert_eq!(c.leases.worker_id, "17");
+            assert_eq!(c.scrub.key, key);
+            assert_eq!(c.ingest.batch_events, 9);
+            // Variables that share the prefix but name no section are not config.
+            jail.set_env("GATEWATCH_TOKEN", "gwt_abc");
+            jail.set_env("GATEWATCH_TEST_GEOIP", "/tmp/geoip");
+            assert_eq!(Config::load(None).unwrap().leases.worker_id, "17");
+            // A number field still refuses text, naming the variable.
+            jail.set_env("GATEWATCH_INGEST__BATCH_EVENTS", "many");
+            let e = Config::load(None).unwrap_err().to_string();
+            assert!(e.contains("BATCH_EVENTS"), "{e}");
+            jail.set_env("GATEWATCH_INGEST__BATCH_EVENTS", "9");
+            // A typo inside a known section is named.
+            jail.set_env("GATEWATCH_SCRUB__KYE", "x");
+            let e = Config::load(None).unwrap_err().to_string();
+            assert!(e.to_lowercase().contains("kye"), "{e}");
+            Ok(())
+        });
+    }
 
     #[test]
     fn file_values_override_defaults_and_errors_name_the_field() {
