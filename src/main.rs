@@ -903,6 +903,12 @@ fn start_forwarders(
     store: &Store,
     cancel: &tokio_util::sync::CancellationToken,
 ) -> Vec<tokio::task::JoinHandle<()>> {
+    // The delivery lease's owner: the worker id when one is configured, else host-pid.
+    let owner = if cfg.leases.worker_id.is_empty() {
+        gatewatch_ingest::kinesis::default_worker_id()
+    } else {
+        cfg.leases.worker_id.clone()
+    };
     cfg.forward
         .iter()
         .map(|d| {
@@ -911,7 +917,7 @@ fn start_forwarders(
                 d.name,
                 gatewatch_core::store::redact_url(&d.url)
             );
-            tokio::spawn(gatewatch_forward::run(store.clone(), d.clone(), cancel.clone()))
+            tokio::spawn(gatewatch_forward::run(store.clone(), d.clone(), owner.clone(), cancel.clone()))
         })
         .collect()
 }

@@ -555,3 +555,96 @@ async fn findings_are_valid_ocsf_detection_findings() {
     broken.as_object_mut().unwrap().remove("finding_info");
     assert!(!validate_ocsf(broken.to_string().as_bytes()).status.success());
 }
+
+/// Two processes serving one store (two `run` workers, or an API beside a worker) deliver each
+/// alert event once between them: one holds the destination's delivery lease. When it stops,
+/// the other takes over and delivers what came after.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_on_one_store_deliver_each_event_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db =
+        replayed_store(dir.path(), &["--seed", "11", "--clients", "300", "--minutes", "90", "--rate", "500"]);
+    let events = outbox_len(&db).await;
+    assert!(events >= 5, "the replay raised alerts: {events} outbox events");
+    let hook = Receiver::start(TcpListener::bind("127.0.0.1:0").unwrap(), |_| 200);
+    let config = dir.path().join("gatewatch.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[[forward]]\nname = \"soc\"\nkind = \"webhook\"\nurl = \"http://127.0.0.1:{}/hook\"\nsecret = \"{SECRET}\"\nbatch_size = 3\n",
+            hook.port
+        ),
+    )
+    .unwrap();
+    let delivered = |got: &[Received]| -> Vec<String> {
+        got.iter()
+            .flat_map(|r| {
+                let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+                v["events"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|e| e["id"].as_str().unwrap().to_string())
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    };
+    let first = serve(&db, &config);
+    let second = serve(&db, &config);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while delivered(&hook.got.lock().unwrap()).len() < events {
+        assert!(Instant::now() < deadline, "not everything delivered");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Both keep polling for a while: nothing more may arrive.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let all = delivered(&hook.got.lock().unwrap());
+    let distinct: std::collections::BTreeSet<&String> = all.iter().collect();
+    assert_eq!((all.len(), distinct.len()), (events, events), "each event once: {all:?}");
+
+    // The holder stops (SIGTERM releases the lease); the other delivers what comes next.
+    let store = gatewatch_core::Store::open(&db).await.unwrap();
+    let lease = store.leases("forward:soc").await.unwrap();
+    store.close().await;
+    let holder = lease[0].owner.clone().expect("a holder");
+    let (stopping, survivor) = if holder.ends_with(&format!("-{}", first.id())) {
+        (first, second)
+    } else {
+        assert!(holder.ends_with(&format!("-{}", second.id())), "{holder}");
+        (second, first)
+    };
+    Command::new("kill").args(["-TERM", &stopping.id().to_string()]).status().unwrap();
+    let out = stopping.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // More traffic with attacks: new alerts, new outbox events.
+    let more = dir.path().join("more.ndjson");
+    run_ok(&[
+        "generate",
+        "--seed",
+        "12",
+        "--clients",
+        "300",
+        "--minutes",
+        "60",
+        "--rate",
+        "500",
+        "--start",
+        "2026-11-25T00:00:00Z",
+        "--out",
+        more.to_str().unwrap(),
+    ]);
+    run_ok(&["replay", "--input", more.to_str().unwrap(), "--db", &db]);
+    let total = outbox_len(&db).await;
+    assert!(total > events, "the second replay raised alerts");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while delivered(&hook.got.lock().unwrap()).len() < total {
+        assert!(Instant::now() < deadline, "the survivor did not take over");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let all = delivered(&hook.got.lock().unwrap());
+    let distinct: std::collections::BTreeSet<&String> = all.iter().collect();
+    assert_eq!((all.len(), distinct.len()), (total, total), "each event once: {all:?}");
+    let mut survivor = survivor;
+    survivor.kill().unwrap();
+    survivor.wait().unwrap();
+}

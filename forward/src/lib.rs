@@ -238,8 +238,45 @@ fn backoff_ms(attempts: i64) -> i64 {
     ceiling / 2 + (u64::from_le_bytes(b) % (ceiling as u64 / 2 + 1)) as i64
 }
 
-/// Delivers the outbox to `dest` until `cancel`.
-pub async fn run(store: Store, dest: ForwardDestination, cancel: CancellationToken) {
+/// How long a process holds a destination's delivery lease without renewing it.
+const LEASE_MS: i64 = 10_000;
+
+/// Whether `owner` holds the delivery lease of `key` until at least half a lease from now,
+/// renewing or taking it as needed. Several `serve`/`run` processes on one store each start a
+/// forwarder per destination: the lease makes one of them deliver, so the SIEM does not get
+/// every alert once per process. (A process that loses the lease mid-batch may still deliver
+/// that batch once more: delivery is at least once, never systematically twice.)
+async fn hold_lease(
+    store: &Store,
+    key: &str,
+    owner: &str,
+    held_until: &mut i64,
+) -> Result<bool, ForwardError> {
+    let now = now_ms();
+    if *held_until - now > LEASE_MS / 2 {
+        return Ok(true);
+    }
+    let until = now + LEASE_MS;
+    if *held_until > now && store.renew_lease(key, owner, until).await? {
+        *held_until = until;
+        return Ok(true);
+    }
+    *held_until = 0;
+    store.ensure_leases(&[key.to_string()]).await?;
+    let lease = store.leases(key).await?.into_iter().find(|l| l.key == key);
+    if let Some(l) = lease
+        && (!l.is_held(now) || l.owner.as_deref() == Some(owner))
+        && store.take_lease(&l, owner, until).await?
+    {
+        *held_until = until;
+        return Ok(true);
+    }
+    Ok(false)
+}
+
+/// Delivers the outbox to `dest` until `cancel`, while `owner` (this process) holds the
+/// destination's delivery lease.
+pub async fn run(store: Store, dest: ForwardDestination, owner: String, cancel: CancellationToken) {
     let mut builder = reqwest::Client::builder().timeout(Duration::from_secs(dest.timeout_secs));
     if !dest.ca_file.is_empty() {
         match std::fs::read(&dest.ca_file)
@@ -265,8 +302,16 @@ pub async fn run(store: Store, dest: ForwardDestination, cancel: CancellationTok
         }
     };
     let idle = Duration::from_millis(500);
+    let key = format!("forward:{}", dest.name);
+    let mut held_until = 0i64;
     loop {
-        let pause = match step(&store, &client, &dest).await {
+        let attempt = match hold_lease(&store, &key, &owner, &mut held_until).await {
+            // Another process delivers to this destination: look again before its lease ends.
+            Ok(false) => Ok(Some(Duration::from_millis(LEASE_MS as u64 / 4))),
+            Ok(true) => step(&store, &client, &dest).await,
+            Err(e) => Err(e),
+        };
+        let pause = match attempt {
             Ok(Some(pause)) => pause,
             Ok(None) => Duration::ZERO,
             Err(e) => {
@@ -276,7 +321,13 @@ pub async fn run(store: Store, dest: ForwardDestination, cancel: CancellationTok
         };
         let pause = if pause.is_zero() { Duration::from_millis(10) } else { pause.min(idle * 600) };
         tokio::select! {
-            _ = cancel.cancelled() => return,
+            _ = cancel.cancelled() => {
+                // The next process need not wait for the lease to expire.
+                if held_until > 0 {
+                    let _ = store.release_lease(&key, &owner).await;
+                }
+                return;
+            }
             _ = tokio::time::sleep(pause) => {}
         }
     }
