@@ -31,10 +31,6 @@ cfn.create_stack(
     Parameters=[
         {"ParameterKey": "CreateService", "ParameterValue": "false"},
         {"ParameterKey": "ShardCount", "ParameterValue": "1"},
-        # Not used without the service, but required parameters.
-        {"ParameterKey": "DatabaseUrl", "ParameterValue": "postgres://unused"},
-        {"ParameterKey": "Subnets", "ParameterValue": "subnet-0123456789abcdef0"},
-        {"ParameterKey": "SecurityGroups", "ParameterValue": "sg-0123456789abcdef0"},
     ],
     Capabilities=["CAPABILITY_IAM"],
 )
