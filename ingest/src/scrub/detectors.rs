@@ -450,6 +450,14 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         ),
         // UK National Insurance numbers (`HM863843C`), gated like an IBAN (two letters, digits).
         ("national_id", r"\b[A-Z]{2}\d{6}[A-D]\b", 0, Check::Nino, Arm::Numeric(shape::IBAN)),
+        // The same as HMRC prints it, in pairs: `QQ 12 34 56 C`.
+        (
+            "national_id",
+            r"\b[A-Z]{2} \d{2} \d{2} \d{2} [A-D]\b",
+            0,
+            Check::Nino,
+            Arm::Numeric(shape::NINO_SPACED),
+        ),
         ("ssn", r"\b\d{3}-\d{2}-\d{4}\b", 0, Check::Ssn, Arm::Numeric(shape::SSN)),
         (
             "phone",

@@ -91,6 +91,8 @@ pub(super) mod shape {
     pub const PHONE_TRUNK3: u16 = 1 << 10;
     /// `(02) 9296 8270`, `(11) 90268-2298`
     pub const PHONE_PAREN2: u16 = 1 << 11;
+    /// `QQ 12 34 56 C` (a National Insurance number as HMRC prints it)
+    pub const NINO_SPACED: u16 = 1 << 12;
 }
 
 /// Which numeric shapes occur in an ASCII text: a bit is set when the text holds a run of
@@ -199,6 +201,17 @@ pub(super) fn shapes(b: &[u8]) -> u16 {
             b'+' if b[s] != b'0' => found |= PHONE_INTL,
             b'B' if b[s] != b'0' && s >= 3 && &b[s - 3..s] == b"%2B" => found |= PHONE_INTL,
             _ => {}
+        }
+        // `\b[A-Z]{2} \d{2} `
+        if len == 2
+            && s >= 3
+            && before == b' '
+            && b[s - 2].is_ascii_uppercase()
+            && b[s - 3].is_ascii_uppercase()
+            && (s == 3 || !(b[s - 4].is_ascii_alphanumeric() || b[s - 4] == b'_'))
+            && at(e) == b' '
+        {
+            found |= NINO_SPACED;
         }
         // `\b[A-Z]{2}\d{2}`
         if len >= 2

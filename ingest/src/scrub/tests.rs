@@ -80,6 +80,8 @@ fn each_kind_is_caught() {
         ("phone", "(415) 555-2671", "call (415) 555-2671 now"),
         ("card", "4111 1111 1111 1111", "card 4111 1111 1111 1111 charged"),
         ("ssn", "123-45-6789", "ssn on file 123-45-6789"),
+        ("national_id", "CE 12 34 56 A", "lookup failed for CE 12 34 56 A"),
+        ("national_id", "AB 12 34 56 C", r#"{"note":"NI AB 12 34 56 C on file"}"#),
         ("iban", "DE89 3704 0044 0532 0130 00", "pay to DE89 3704 0044 0532 0130 00 today"),
     ];
     for (kind, secret, template) in cases {
@@ -1026,5 +1028,21 @@ proptest! {
         )
     ) {
         tail_groups_agree(&parts.concat());
+    }
+}
+
+#[test]
+fn spaced_national_insurance_numbers_need_the_whole_shape() {
+    let s = scrubber();
+    // Not a NINO: a prefix HMRC never allocates, a bad final letter, too few pairs, a word before.
+    for text in [
+        "GB 12 34 56 C",
+        "QQ 12 34 56 C",
+        "AB 12 34 56 E",
+        "AB 12 34 C",
+        "XAB 12 34 56 C",
+        "version AB 12 34 56",
+    ] {
+        assert!(!s.scrub_text(text).contains("national_id"), "{text}: {}", s.scrub_text(text));
     }
 }
