@@ -605,6 +605,11 @@ impl Scrubber {
                     Check::NamedValue => {
                         let name = name.map_or("", |n| &text[n.0..n.1]);
                         let b = text.as_bytes();
+                        // `record: {'ssn': …}`: a value that ends in an opening bracket is the
+                        // next pair's lead-in, so the next search starts on it.
+                        if matches!(b[whole.1 - 1], b'{' | b'(' | b'[') && whole.1 - 1 > whole.0 {
+                            pos = whole.1 - 1;
+                        }
                         if m.1 - m.0 >= 2 && matches!(b[m.0], b'\'' | b'"') && b[m.1 - 1] == b[m.0] {
                             m = (m.0 + 1, m.1 - 1);
                         }

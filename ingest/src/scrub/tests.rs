@@ -1046,3 +1046,16 @@ fn spaced_national_insurance_numbers_need_the_whole_shape() {
         assert!(!s.scrub_text(text).contains("national_id"), "{text}: {}", s.scrub_text(text));
     }
 }
+
+#[test]
+fn a_pair_right_after_an_opening_bracket_value_is_read() {
+    // `record: {` reads as a pair whose value is `{`; the pair inside must still be seen.
+    let s = scrubber();
+    for (text, secret) in [
+        ("customer record: {'ssn': '059 23 4781', 'dob': '1980-01-02'}", "059 23 4781"),
+        ("payload: ['password': 'Hunter2!x']", "Hunter2!x"),
+        ("args: ({'password' => 'Tr0ub4dor&3'})", "Tr0ub4dor&3"),
+    ] {
+        gone(&s.scrub_text(text), secret);
+    }
+}
