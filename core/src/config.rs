@@ -326,17 +326,17 @@ impl Config {
         }
         // A variable that sets a text field is taken as written: the environment provider
         // reads `17` as a number, so `GATEWATCH_LEASES__WORKER_ID=17` or a key of digits
-        // would be refused or lose its leading zeros.
-        let defaults = Figment::from(Serialized::defaults(Config::default()));
-        // Only variables that name a config section or key are config: others that share the
-        // prefix (`GATEWATCH_TOKEN` for curl, the test suite's `GATEWATCH_TEST_*`) are not
-        // errors. Inside a known section an unknown key still is (a typo is named).
-        let sections: Vec<String> = match figment::value::Value::serialize(Config::default()) {
-            Ok(figment::value::Value::Dict(_, d)) => d.keys().cloned().collect(),
+        // would be refused or lose its leading zeros. Only variables that name a config
+        // section or key are config: others that share the prefix (`GATEWATCH_TOKEN` for curl,
+        // the test suite's `GATEWATCH_TEST_*`) are not errors. Inside a known section an unknown
+        // key still is (a typo is named).
+        let defaults =
+            figment::value::Value::serialize(Config::default()).map_err(|e| Error::Config(e.to_string()))?;
+        let sections: Vec<String> = match &defaults {
+            figment::value::Value::Dict(_, d) => d.keys().cloned().collect(),
             _ => Vec::new(),
         };
-        let is_text =
-            move |path: &str| matches!(defaults.find_value(path), Ok(figment::value::Value::String(..)));
+        let is_text = |path: &str| matches!(defaults.find_ref(path), Some(figment::value::Value::String(..)));
         let mut text = Vec::new();
         for (name, value) in std::env::vars() {
             if let Some(rest) = name.strip_prefix("GATEWATCH_") {

@@ -262,11 +262,13 @@ async fn hold_lease(
         return Ok(true);
     }
     *held_until = 0;
-    store.ensure_leases(&[key.to_string()]).await?;
-    let lease = store.leases(key).await?.into_iter().find(|l| l.key == key);
-    if let Some(l) = lease
-        && (!l.is_held(now) || l.owner.as_deref() == Some(owner))
-        && store.take_lease(&l, owner, until).await?
+    let Some(lease) = store.leases(key).await?.into_iter().find(|l| l.key == key) else {
+        // The first process to forward to this destination makes its row; the next round takes it.
+        store.ensure_leases(&[key.to_string()]).await?;
+        return Ok(false);
+    };
+    if (!lease.is_held(now) || lease.owner.as_deref() == Some(owner))
+        && store.take_lease(&lease, owner, until).await?
     {
         *held_until = until;
         return Ok(true);

@@ -315,32 +315,25 @@ impl Scrubber {
         // Overlapping candidates are resolved greedily, which can hide a secret that only a
         // discarded candidate covered, numeric matches depend on their neighbours, and a marker
         // changes how the text beside it reads: passes repeat until nothing more changes, so
-        // that scrubbing is idempotent. Usually the second pass finds nothing.
+        // that scrubbing is idempotent. The pass after the last change finds only markers,
+        // which it skips.
         const MAX_PASSES: usize = 4;
-        let (Cow::Owned(mut out), mut again) = self.scrub_pass(text) else { return Cow::Borrowed(text) };
+        let Cow::Owned(mut out) = self.scrub_pass(text) else { return Cow::Borrowed(text) };
         for _ in 1..MAX_PASSES {
-            if !again {
-                break;
-            }
             match self.scrub_pass(&out) {
-                (Cow::Owned(next), a) => (out, again) = (next, a),
-                (Cow::Borrowed(_), _) => break,
+                Cow::Owned(next) => out = next,
+                Cow::Borrowed(_) => break,
             }
         }
         Cow::Owned(out)
     }
 
-    /// One pass; the flag says a discarded candidate covered text no kept hit did.
-    fn scrub_pass<'a>(&self, text: &'a str) -> (Cow<'a, str>, bool) {
+    /// One pass: every hit found in `text` replaced by its marker.
+    fn scrub_pass<'a>(&self, text: &'a str) -> Cow<'a, str> {
         let hits = self.find_inner(text, MAX_DECODE_LEVELS);
         if hits.is_empty() {
-            return (Cow::Borrowed(text), false);
+            return Cow::Borrowed(text);
         }
-        // A redaction changes what is around it (numeric matches depend on their neighbours,
-        // a token cut by a marker reads differently, a discarded candidate may have covered
-        // more): after one, look again, so that scrubbing is idempotent. The pass after the last
-        // change finds only markers, which it skips.
-        let again = true;
         let mut out = String::with_capacity(text.len() + 16 * hits.len());
         let mut last = 0;
         // A text with more secrets than any log line holds is an attack on the scrubber (each
@@ -366,7 +359,7 @@ impl Scrubber {
             }
             None => out.push_str(&text[last..]),
         }
-        (Cow::Owned(out), again)
+        Cow::Owned(out)
     }
 
     /// Redacts a whole value found under a sensitive name; `-` and empty stay.

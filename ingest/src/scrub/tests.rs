@@ -909,31 +909,39 @@ fn any_authorization_scheme_keeps_its_word_and_loses_its_credential() {
     }
 }
 
+/// Every match of `d` in `text` (each search starting past the previous match), with the
+/// engine's own capture groups 1 and `d.group` for it.
+fn each_match(d: &Detector, text: &str, mut check: impl FnMut(regex::Match, (Option<Span>, Option<Span>))) {
+    let mut locs = d.re.capture_locations();
+    let mut pos = 0;
+    while pos <= text.len() {
+        let Some(w) = d.re.find_at(text, pos) else { break };
+        let c = d.re.captures_read_at(&mut locs, text, pos).expect("find and captures agree");
+        assert_eq!((c.start(), c.end()), (w.start(), w.end()));
+        check(w, (locs.get(1), locs.get(d.group)));
+        pos = w.end().max(w.start() + 1);
+        while pos < text.len() && !text.is_char_boundary(pos) {
+            pos += 1;
+        }
+    }
+}
+
 /// The hand-resolved groups of the pair shapes equal what the regex engine's capture pass
 /// finds, on text made of the patterns' own pieces (quotes, backslashes, `\u0022`, colons,
 /// `=>`, blanks, name characters).
 fn pair_groups_agree(text: &str) {
     for d in scrubber().detectors.iter() {
         let Some(resolve) = pair_groups(d) else { continue };
-        let mut locs = d.re.capture_locations();
-        let mut pos = 0;
-        while pos <= text.len() {
-            let Some(w) = d.re.find_at(text, pos) else { break };
-            let c = d.re.captures_read_at(&mut locs, text, pos).expect("find and captures agree");
-            assert_eq!((c.start(), c.end()), (w.start(), w.end()));
+        each_match(d, text, |w, engine| {
             let (name, value) = resolve(text.as_bytes(), w.start(), w.end());
             assert_eq!(
                 (Some(name), Some(value)),
-                (locs.get(1), locs.get(d.group)),
+                engine,
                 "{:?} on {text:?} at {:?}",
                 d.re.as_str(),
                 w.range()
             );
-            pos = w.end().max(w.start() + 1);
-            while pos < text.len() && !text.is_char_boundary(pos) {
-                pos += 1;
-            }
-        }
+        });
     }
 }
 
@@ -974,24 +982,10 @@ proptest! {
 fn tail_groups_agree(text: &str) {
     for d in scrubber().detectors.iter().filter(|d| d.tail_group) {
         let mut locs = d.re.capture_locations();
-        let mut full = d.re.capture_locations();
-        let mut pos = 0;
-        while pos <= text.len() {
-            let Some(w) = d.re.find_at(text, pos) else { break };
-            d.re.captures_read_at(&mut full, text, pos).expect("find and captures agree");
+        each_match(d, text, |w, engine| {
             let got = tail_groups(d, &mut locs, text, w.start(), w.end());
-            assert_eq!(
-                got,
-                (full.get(1), full.get(d.group)),
-                "{:?} on {text:?} at {:?}",
-                d.re.as_str(),
-                w.range()
-            );
-            pos = w.end().max(w.start() + 1);
-            while pos < text.len() && !text.is_char_boundary(pos) {
-                pos += 1;
-            }
-        }
+            assert_eq!(got, engine, "{:?} on {text:?} at {:?}", d.re.as_str(), w.range());
+        });
     }
 }
 
