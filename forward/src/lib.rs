@@ -262,11 +262,16 @@ async fn hold_lease(
         return Ok(true);
     }
     *held_until = 0;
-    let Some(lease) = store.leases(key).await?.into_iter().find(|l| l.key == key) else {
-        // The first process to forward to this destination makes its row; the next round takes it.
-        store.ensure_leases(&[key.to_string()]).await?;
-        return Ok(false);
+    let find = async || -> Result<Option<gatewatch_core::store::Lease>, ForwardError> {
+        Ok(store.leases(key).await?.into_iter().find(|l| l.key == key))
     };
+    let mut lease = find().await?;
+    if lease.is_none() {
+        // The first process to forward to this destination makes its row, and takes it.
+        store.ensure_leases(&[key.to_string()]).await?;
+        lease = find().await?;
+    }
+    let Some(lease) = lease else { return Ok(false) };
     if (!lease.is_held(now) || lease.owner.as_deref() == Some(owner))
         && store.take_lease(&lease, owner, until).await?
     {
