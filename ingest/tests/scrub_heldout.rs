@@ -10,8 +10,10 @@ use std::collections::BTreeMap;
 
 const RECALL_FLOOR: f64 = 99.5;
 const KEPT_FLOOR: f64 = 99.9;
-const SECOND_RECALL_FLOOR: f64 = 97.0;
+const SECOND_RECALL_FLOOR: f64 = 98.5;
 const SECOND_KEPT_FLOOR: f64 = 99.7;
+const THIRD_RECALL_FLOOR: f64 = 95.0;
+const THIRD_KEPT_FLOOR: f64 = 99.3;
 
 #[derive(Default)]
 struct Tally {
@@ -32,18 +34,31 @@ fn second_heldout_recall_precision_and_json() {
     score(include_str!("data/heldout2/heldout2.jsonl"), SECOND_RECALL_FLOOR, SECOND_KEPT_FLOOR);
 }
 
+/// A third corpus by a third author (CSV, XML, ALB and CloudFront layouts; OAuth, SAML, Digest
+/// and 114 vendors). Scored as it came: 89.18 % recall, 99.21 % unchanged (README, "Scrubber
+/// quality").
+#[test]
+fn third_heldout_recall_precision_and_json() {
+    score(include_str!("data/heldout3/heldout3.jsonl"), THIRD_RECALL_FLOOR, THIRD_KEPT_FLOOR);
+}
+
 fn score(corpus: &str, recall_floor: f64, kept_floor: f64) {
     let scrubber = Scrubber::with_key(&ScrubConfig::default(), vec![42u8; 32]).unwrap();
     let mut per_kind: BTreeMap<String, Tally> = BTreeMap::new();
     let mut per_layout: BTreeMap<String, Tally> = BTreeMap::new();
     let (mut kept, mut keeps, mut json_lines, mut json_kept) = (0u32, 0u32, 0u32, 0u32);
     let (mut misses, mut damaged, mut broken) = (Vec::new(), Vec::new(), Vec::new());
+    let mut flooded = Vec::new();
     for (n, line) in corpus.lines().enumerate() {
         let case: serde_json::Value = serde_json::from_str(line).unwrap();
         let input = case["line"].as_str().unwrap();
         let layout = case["layout"].as_str().unwrap().to_string();
         let out = scrubber.scrub_line(input);
         assert_eq!(out.lines().count(), 1, "line {}: output must stay one line", n + 1);
+        // The flood budgets (ARCHITECTURE.md, invariant 5) are for crafted text only.
+        if out.contains("[REDACTED:flood:") {
+            flooded.push(format!("line {}: {out}", n + 1));
+        }
         if serde_json::from_str::<serde_json::Value>(input).is_ok() {
             json_lines += 1;
             if serde_json::from_str::<serde_json::Value>(&out).is_ok() {
@@ -104,6 +119,11 @@ fn score(corpus: &str, recall_floor: f64, kept_floor: f64) {
     for b in broken.iter().take(10) {
         println!("BROKEN {b}");
     }
+    for f in flooded.iter().take(5) {
+        println!("FLOODED {f}");
+    }
+    // The flood budgets (ARCHITECTURE.md, invariant 5) are for crafted text only.
+    assert!(flooded.is_empty(), "{} ordinary lines flooded", flooded.len());
     assert!(broken.is_empty(), "{} JSON lines stopped being JSON", broken.len());
     // Floors at the level reached (README, "Scrubber quality"): they catch a regression. The
     // product's targets are 99% recall and 99.5% unchanged on corpora we do not see.

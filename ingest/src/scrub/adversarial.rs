@@ -66,8 +66,9 @@ pub fn run(sizes: &[usize]) -> Result<f64, String> {
         let worst = costs.first().map_or(0.0, |c| c.0);
         worst_overall = worst_overall.max(worst);
         let median = costs.get(costs.len() / 2).map_or(0.0, |c| c.0);
+        let over = costs.iter().filter(|c| c.0 > 5.0).count();
         println!(
-            "{:>8} B  benign {:>7.1} MB/s  worst {:>5.2}x  median {:>5.2}x  worst five: {}",
+            "{:>8} B  benign {:>7.1} MB/s  worst {:>5.2}x  median {:>5.2}x  over 5x: {over}  worst five: {}",
             size,
             1e-6 / benign,
             worst,

@@ -15,6 +15,7 @@
 //! non-empty group; every group for Nosey Parker rules; the whole match when a pattern has no
 //! group). gitleaks' per-rule entropy floors, stop words and secret allowlists apply.
 
+use super::literals::{Budget, Spend};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::Regex;
 use serde::Deserialize;
@@ -25,6 +26,9 @@ const RULES_JSON: &str = include_str!("catalogue/rules.json");
 
 /// Shortest keyword derived from a pattern; shorter literals would arm the rule on most texts.
 const MIN_DERIVED_KEYWORD: usize = 3;
+
+/// Room for this many keywords in [`Catalogue::armed`]'s bit set (the catalogue has some 450).
+const MAX_KEYWORDS: usize = 1024;
 
 #[derive(Deserialize)]
 struct CatalogueFile {
@@ -188,6 +192,7 @@ impl Catalogue {
                 _ => always.push(i as u32),
             }
         }
+        assert!(words.len() <= MAX_KEYWORDS, "raise MAX_KEYWORDS to {}", words.len());
         // A DFA (a few MiB, built once per process): the fastest search for some 450 keywords,
         // many of them too short for a vector prefilter.
         let keywords = AhoCorasickBuilder::new()
@@ -203,17 +208,35 @@ impl Catalogue {
         Catalogue { rules, keywords, arms, always, words }
     }
 
-    /// The rules armed in `text`, ascending, each once (empty: none can match).
-    pub fn armed(&self, text: &str) -> Vec<u32> {
+    /// The rules armed in `text`, ascending, each once (empty: none can match). Keywords
+    /// inside `markers` (ascending spans) arm nothing.
+    ///
+    /// `None` when the positions that start a keyword overrun `budget`: the text is a flood,
+    /// as for the built-in detectors' literals.
+    pub(super) fn armed(&self, text: &str, markers: &[(usize, usize)], budget: Budget) -> Option<Vec<u32>> {
         let mut out: Vec<u32> = self.always.clone();
+        let mut keywords_seen = [0u64; MAX_KEYWORDS / 64];
+        let mut spend = Spend::<MAX_KEYWORDS>::new(budget);
+        let mut last = usize::MAX;
         for m in self.keywords.find_overlapping_iter(text) {
-            out.extend_from_slice(&self.arms[m.pattern().as_usize()]);
+            if super::markers::overlaps(markers, m.start(), m.end()) {
+                continue;
+            }
+            let k = m.pattern().as_usize();
+            if m.start() != last {
+                last = m.start();
+                spend.one(k)?;
+            }
+            if keywords_seen[k / 64] & (1 << (k % 64)) == 0 {
+                keywords_seen[k / 64] |= 1 << (k % 64);
+                out.extend_from_slice(&self.arms[k]);
+            }
         }
         if out.len() > 1 {
             out.sort_unstable();
             out.dedup();
         }
-        out
+        Some(out)
     }
 
     /// Every keyword (lowercase).
@@ -297,7 +320,7 @@ mod tests {
                 let _ = r.find(ex, usize::MAX, |_, _| found = true);
                 if found {
                     assert!(
-                        c.armed(ex).contains(&(i as u32)),
+                        c.armed(ex, &[], Budget::UNLIMITED).expect("no budget").contains(&(i as u32)),
                         "{}: example matches but no keyword arms it",
                         r.spec.id
                     );

@@ -31,6 +31,8 @@ pub(super) enum Check {
     NamedValue,
     /// A UK National Insurance number: HMRC's prefix rules.
     Nino,
+    /// `<name>value</name>`: the name decides, as for `name=value` ([`xml_pairs`]).
+    XmlScan,
     /// An Authorization header's credential: not a scheme word, not AWS's SigV4 parameters
     /// (their own detector handles `Credential=` and `Signature=`).
     Authorization,
@@ -78,6 +80,8 @@ pub(super) enum Gate {
     Quoted,
     /// Numeric kinds: enough digits, and a run of characters of this [`shape`] occurs.
     Numeric(u16),
+    /// XML elements: a `</` occurs.
+    Markup,
     /// Custom rules run on every text.
     Always,
 }
@@ -89,6 +93,7 @@ pub(super) enum Arm {
     Pairs,
     Quoted,
     Numeric(u16),
+    Markup,
 }
 
 /// Every built-in kind, for `disabled_kinds` validation and documentation.
@@ -279,6 +284,53 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
             Check::None,
             Arm::Literals(&["hooks.slack.com"]),
         ),
+        // Discord webhooks by path, whatever the host (a proxy, a stage prefix):
+        // `/api/webhooks/<snowflake id>/<token>`.
+        (
+            "discord_webhook",
+            r"/webhooks/[0-9]{17,20}/([A-Za-z0-9_-]{60,72})\b",
+            1,
+            Check::None,
+            Arm::Literals(&["/webhooks/"]),
+        ),
+        // A failed login quoting both halves: `could not login alice / Winter1441!: account
+        // locked`, `login failed for bob/hunter2`.
+        (
+            "password",
+            r#"(?i)\b(?:login|authenticate)\s+(?:failed\s+)?(?:as\s+|for\s+|user\s+)?[^\s/:'"\\]{1,64}\s?/\s?([^\s'"\\]{4,64}?)[:,;.]?(?:\s|$|'|"|\\)"#,
+            1,
+            Check::None,
+            Arm::Literals(&["login", "authenticate"]),
+        ),
+        // Microsoft Teams incoming webhooks: the path after `webhookb2/` is the credential.
+        (
+            "teams_webhook",
+            r"(?i)\.webhook\.office\.com/webhookb2/([A-Za-z0-9@/_-]+)",
+            1,
+            Check::None,
+            Arm::Literals(&["webhookb2"]),
+        ),
+        // API Gateway's answer to an Authorization header that is not SigV4 quotes the header's
+        // value: `'<token>' not a valid key=value pair (missing equal-sign) in Authorization
+        // header`.
+        (
+            "authorization",
+            r"'([^'\s]{8,4096})' not a valid key=value pair",
+            1,
+            Check::None,
+            Arm::Literals(&["not a valid key"]),
+        ),
+        // `<password>…</password>`, `<wsse:Password Type="…">…</wsse:Password>`: XML elements
+        // are pairs too, and the element's name decides as a field name does.
+        (
+            "secret",
+            // Documents the shape; matched by the hand-written `xml_pairs` scanner (the regex
+            // crate has no back-references to match the closing tag).
+            r"<([A-Za-z_][A-Za-z0-9_.:-]{0,63})(?:\s[^<>]{0,256})?>([^<]{1,4096})</",
+            2,
+            Check::XmlScan,
+            Arm::Markup,
+        ),
         (
             "stripe_key",
             r"\b(?:[sr]k_(?:live|test)_[A-Za-z0-9]{16,}|whsec_[A-Za-z0-9]{24,})",
@@ -428,7 +480,9 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         ),
         (
             "email",
-            r"[A-Za-z0-9._+-]+(?:@|%40)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b",
+            // Internationalised addresses (`zoë@exämple.fr`) and percent-encoded UTF-8 in them
+            // (`fran%C3%A7ois%40…`) too.
+            r"(?:[A-Za-z0-9._+%-]|[^\x00-\x7F])+(?:@|%40)(?:[A-Za-z0-9%-]|[^\x00-\x7F])+(?:\.(?:[A-Za-z0-9%-]|[^\x00-\x7F])+)*\.[A-Za-z]{2,}\b",
             0,
             Check::None,
             Arm::Literals(&["@", "%40"]),
@@ -502,7 +556,8 @@ pub(super) fn passes(check: Check, s: &str) -> bool {
         | Check::KeyValueScan
         | Check::NamedValue
         | Check::Cookie
-        | Check::PathScan => true,
+        | Check::PathScan
+        | Check::XmlScan => true,
         Check::Card => validate::card(s),
         Check::Luhn => validate::luhn(s),
         Check::Iban => validate::iban(s),

@@ -25,6 +25,8 @@ pub(super) struct Literals {
 
 struct Packed {
     searcher: packed::Searcher,
+    /// Per packed pattern: its literal.
+    long: Vec<usize>,
     /// Per packed pattern: the literals that are prefixes of it, itself included.
     prefixes: Vec<u64>,
     /// Literals shorter than [`PACKED_MIN_LEN`].
@@ -55,6 +57,7 @@ impl Literals {
             .build();
         let packed = searcher.map(|searcher| Packed {
             searcher,
+            long: long.clone(),
             prefixes: long
                 .iter()
                 .map(|&i| {
@@ -77,23 +80,30 @@ impl Literals {
     }
 
     /// Bit i set: literal i occurs in `text` somewhere that does not overlap a marker span
-    /// (`markers` is asked at most once, and only if a literal occurs).
-    pub(super) fn seen(&self, text: &str, markers: impl FnOnce() -> Vec<(usize, usize)>) -> u64 {
-        let mut markers = Some(markers);
-        let mut spans: Option<Vec<(usize, usize)>> = None;
+    /// (`markers`: the text's marker spans, ascending).
+    ///
+    /// `None` when the positions outside markers that start a literal of three bytes or more
+    /// overrun `budget`: the text is a flood, and the search stops there.
+    pub(super) fn seen(&self, text: &str, markers: &[(usize, usize)], budget: Budget) -> Option<u64> {
         let mut seen = 0u64;
-        let mut occurs = |lit: usize, start: usize, seen: &mut u64| {
-            let end = start + self.lits[lit].len();
-            let spans = spans.get_or_insert_with(|| markers.take().map_or_else(Vec::new, |m| m()));
-            if !super::markers::overlaps(spans, start, end) {
-                *seen |= 1 << lit;
-            }
+        let mut spend = Spend::<64>::new(budget);
+        let outside = |lit: usize, start: usize| {
+            !super::markers::overlaps(markers, start, start + self.lits[lit].len())
         };
         let Some(packed) = &self.packed else {
+            let mut last = usize::MAX;
             for m in self.ac.find_overlapping_iter(text) {
-                occurs(m.pattern().as_usize(), m.start(), &mut seen);
+                let lit = m.pattern().as_usize();
+                if !outside(lit, m.start()) {
+                    continue;
+                }
+                if self.lits[lit].len() >= PACKED_MIN_LEN && m.start() != last {
+                    last = m.start();
+                    spend.one(lit)?;
+                }
+                seen |= 1 << lit;
             }
-            return seen;
+            return Some(seen);
         };
         LOWER.with(|buf| {
             let mut buf = buf.borrow_mut();
@@ -105,13 +115,17 @@ impl Literals {
                 let Some(m) = packed.searcher.find_in(hay, aho_corasick::Span::from(from..hay.len())) else {
                     break;
                 };
-                let mut prefixes = packed.prefixes[m.pattern().as_usize()];
+                let longest = m.pattern().as_usize();
+                let mut prefixes = packed.prefixes[longest];
+                if outside(packed.long[longest], m.start()) {
+                    spend.one(packed.long[longest])?;
+                }
                 while prefixes != 0 {
                     let lit = prefixes.trailing_zeros() as usize;
                     prefixes &= prefixes - 1;
                     // Seen already (outside every marker): nothing more to learn here.
-                    if seen & (1 << lit) == 0 {
-                        occurs(lit, m.start(), &mut seen);
+                    if seen & (1 << lit) == 0 && outside(lit, m.start()) {
+                        seen |= 1 << lit;
                     }
                 }
                 from = m.start() + 1;
@@ -121,11 +135,60 @@ impl Literals {
                 while seen & (1 << lit) == 0
                     && let Some(at) = finder.find(&hay[from..])
                 {
-                    occurs(lit, from + at, &mut seen);
+                    if outside(lit, from + at) {
+                        seen |= 1 << lit;
+                    }
                     from += at + 1;
                 }
             }
-        });
-        seen
+            Some(seen)
+        })
+    }
+}
+
+/// How many positions of a text may start a trigger literal (or a vendor keyword) before the
+/// text counts as a flood: in all, and for any one literal. Each occurrence costs every detector
+/// it arms a candidate; past the budget the whole text becomes one `flood` marker instead
+/// (ARCHITECTURE.md, invariant 5). The densest ordinary texts are logged Lambda events, whose
+/// headers are listed twice: some 50 literal positions in 2.5 KB, a few of them five to ten
+/// times each.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Budget {
+    pub total: usize,
+    pub each: usize,
+}
+
+impl Budget {
+    /// No limit (tests).
+    #[cfg(test)]
+    pub const UNLIMITED: Budget = Budget { total: usize::MAX, each: usize::MAX };
+
+    /// The budget of a text of `len` bytes: 64 positions and one per 32 bytes in all; 16 and
+    /// one per 128 bytes for any one literal. A User-Agent of `authorization:bearer` repeated
+    /// to 8 KB stops after 80 occurrences (it cost 14 times a benign User-Agent per byte
+    /// when every occurrence was a candidate).
+    pub fn for_len(len: usize) -> Budget {
+        Budget { total: 64 + len / 32, each: 16 + len / 128 }
+    }
+}
+
+/// What a text has spent of its [`Budget`], per literal among `N`.
+pub(super) struct Spend<const N: usize> {
+    left: usize,
+    each: usize,
+    counts: [u32; N],
+}
+
+impl<const N: usize> Spend<N> {
+    pub fn new(budget: Budget) -> Self {
+        Spend { left: budget.total, each: budget.each, counts: [0; N] }
+    }
+
+    /// One more position starting literal `i`; `None` once the budget is overrun.
+    pub fn one(&mut self, i: usize) -> Option<()> {
+        self.left = self.left.checked_sub(1)?;
+        let c = &mut self.counts[i];
+        *c = c.saturating_add(1);
+        (*c as usize <= self.each).then_some(())
     }
 }

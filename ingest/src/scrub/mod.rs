@@ -42,6 +42,7 @@ mod literals;
 mod markers;
 mod names;
 mod pairs;
+mod routes;
 mod shapes;
 pub mod validate;
 
@@ -72,9 +73,24 @@ const MAX_DECODE_LEVELS: u8 = 2;
 const MIN_DIGITS: usize = 6;
 /// Most markers written into one text; the rest of it becomes one `flood` marker.
 const MAX_HITS: usize = 64;
+
+/// Passes over one text at most (`Scrubber::scrub_text`).
+const MAX_PASSES: usize = 4;
+
+/// More markers than the scrubber writes into one text (at most `MAX_HITS` and a `flood`
+/// marker per pass): the rest were planted, and each would cost the detectors armed beside
+/// them a candidate, so the text is a flood.
+const MAX_MARKERS: usize = MAX_PASSES * (MAX_HITS + 1);
 /// Most candidates one detector looks for in one text (some are dropped as overlaps, so more
 /// than [`MAX_HITS`]); where it stops, the rest of the text becomes one `flood` marker.
 const MAX_DETECTOR_HITS: usize = 4 * MAX_HITS;
+
+/// Pairs cost a name lookup each: text with more `=` signs than this (a few per field, then
+/// one per 8 bytes; query strings and forms have one per pair) is a flood, as for trigger
+/// literals (`literals::Budget`): `ab=` repeated cost 6 times a benign text per byte.
+const PAIR_FLOOR: usize = 32;
+const PAIR_BYTES_PER: usize = 8;
+
 /// Most bytes of a dead-letter excerpt.
 pub const EXCERPT_BYTES: usize = 512;
 
@@ -162,6 +178,7 @@ impl Scrubber {
                 Arm::Literals(l) => Gate::Literals(l.iter().map(|t| lit_index(t)).collect()),
                 Arm::Pairs => Gate::Pairs,
                 Arm::Quoted => Gate::Quoted,
+                Arm::Markup => Gate::Markup,
                 Arm::Numeric(shape) => Gate::Numeric(shape),
             };
             let re = Regex::new(&ascii_classes(pat)).expect("built-in pattern compiles");
@@ -259,8 +276,17 @@ impl Scrubber {
         out.push(']');
     }
 
-    /// Scrubs one log line: JSON lines structurally, anything else as text.
+    /// Scrubs one log line: JSON lines structurally, anything else as text. Path segments
+    /// bound to a sensitive parameter of a route template in the line go first
+    /// ([`routes`]).
     pub fn scrub_line<'a>(&self, line: &'a str) -> Cow<'a, str> {
+        match routes::redact_bound(self, line) {
+            Cow::Borrowed(line) => self.scrub_unbound(line),
+            Cow::Owned(line) => Cow::Owned(self.scrub_unbound(&line).into_owned()),
+        }
+    }
+
+    fn scrub_unbound<'a>(&self, line: &'a str) -> Cow<'a, str> {
         let t = line.trim_start();
         if (t.starts_with('{') || t.starts_with('['))
             && let Some(out) = json::scrub_json(self, line, 0)
@@ -317,7 +343,6 @@ impl Scrubber {
         // changes how the text beside it reads: passes repeat until nothing more changes, so
         // that scrubbing is idempotent. The pass after the last change finds only markers,
         // which it skips.
-        const MAX_PASSES: usize = 4;
         let Cow::Owned(mut out) = self.scrub_pass(text) else { return Cow::Borrowed(text) };
         for _ in 1..MAX_PASSES {
             match self.scrub_pass(&out) {
@@ -433,6 +458,15 @@ impl Scrubber {
         out
     }
 
+    /// The hits for a text dense in trigger literals: one `flood` marker over all of it (but a
+    /// text of markers only has nothing left to hide).
+    fn flooded(text: &str) -> Vec<Hit> {
+        if only_markers(text) {
+            return Vec::new();
+        }
+        vec![Hit { start: 0, end: text.len(), kind: Cow::Borrowed("flood"), prio: 0 }]
+    }
+
     fn find_inner(&self, text: &str, decode_levels: u8) -> Vec<Hit> {
         let b = text.as_bytes();
         let mut counted = None;
@@ -443,7 +477,14 @@ impl Scrubber {
         let digits = digits();
         // Which trigger literals occur? Literals inside existing markers (`[REDACTED:phone:…]`)
         // arm nothing: a rescrub must decide exactly as the first scrub did.
-        let seen = self.literals.seen(text, || marker_spans(text));
+        let markers = marker_spans(text);
+        if markers.len() > MAX_MARKERS {
+            return Self::flooded(text);
+        }
+        let budget = literals::Budget::for_len(text.len());
+        let Some(seen) = self.literals.seen(text, &markers, budget) else {
+            return Self::flooded(text);
+        };
         // Numeric kinds (cards, phones, SSNs, IBANs) have no literal to look for: which of them
         // can match at all (bit i: the i-th numeric detector).
         let numeric =
@@ -456,12 +497,28 @@ impl Scrubber {
             eq = memchr::memchr(b'=', b).is_some();
             quote = memchr::memchr(b'"', b).is_some();
         }
+        if eq && memchr::memchr_iter(b'=', b).count() > PAIR_FLOOR + text.len() / PAIR_BYTES_PER {
+            return Self::flooded(text);
+        }
+        let markup = memchr::memmem::find(b, b"</").is_some();
         let has_pct = decode_levels > 0 && pct;
         let pairs = eq || pct;
         let quoted = quote || (memchr::memchr(b'\\', b).is_some() && text.contains("\\u0022"));
         // Which vendor rules can match (their keywords occur).
-        let vendor = self.catalogue.armed(text);
-        if seen == 0 && numeric == 0 && !self.custom && !has_pct && !pairs && !quoted && vendor.is_empty() {
+        let Some(vendor) = self.catalogue.armed(text, &markers, budget) else {
+            return Self::flooded(text);
+        };
+        let bare = if b.len() >= 30 && digits >= 3 { bare_tokens(text) } else { Vec::new() };
+        if seen == 0
+            && bare.is_empty()
+            && numeric == 0
+            && !self.custom
+            && !has_pct
+            && !pairs
+            && !quoted
+            && !markup
+            && vendor.is_empty()
+        {
             return Vec::new();
         }
         let mut hits: Vec<Hit> = Vec::new();
@@ -472,6 +529,7 @@ impl Scrubber {
                 Gate::Literals(l) => l.iter().any(|&t| seen & (1 << t) != 0),
                 Gate::Pairs => pairs,
                 Gate::Quoted => quoted,
+                Gate::Markup => markup,
                 Gate::Numeric(_) => {
                     numeric_index += 1;
                     numeric & (1 << (numeric_index - 1)) != 0
@@ -484,6 +542,17 @@ impl Scrubber {
             if d.check == Check::KeyValueScan {
                 let first = hits.len();
                 for (name, value) in kv_pairs(text) {
+                    if hits.len() - first >= MAX_DETECTOR_HITS {
+                        flood_from = Some(flood_from.map_or(name.0, |f: usize| f.min(name.0)));
+                        break;
+                    }
+                    self.kv_hit(text, &text[name.0..name.1], value, prio, &mut hits);
+                }
+                continue;
+            }
+            if d.check == Check::XmlScan {
+                let first = hits.len();
+                for (name, value) in xml_pairs(text) {
                     if hits.len() - first >= MAX_DETECTOR_HITS {
                         flood_from = Some(flood_from.map_or(name.0, |f: usize| f.min(name.0)));
                         break;
@@ -508,16 +577,21 @@ impl Scrubber {
                         }
                         c => c,
                     };
-                    let kind = match class {
-                        NameClass::Secret(k) | NameClass::IfRandom(k) => k,
+                    // Any other segment name: a segment that looks like a generated credential
+                    // (`/invite/1RC7H0UeXt30BPYXedQ48nduFYERgrEH`) is one.
+                    let (kind, plain) = match class {
+                        NameClass::Secret(k) | NameClass::IfRandom(k) => (k, false),
+                        NameClass::Plain => ("token", true),
                         _ => continue,
                     };
-                    let v = percent_decode_mapped(&percent_decode_mapped(&text[value.0..value.1]).0).0;
+                    let v = percent_decoded(&percent_decoded(&text[value.0..value.1])).into_owned();
                     // Random-looking, or a long hex token; not a UUID (an identifier). Personal
                     // numbers (`/ssn/277 40 2759`, `/phone/…`) need only their digits.
                     let pii = matches!(kind, "ssn" | "phone" | "card" | "national_id")
                         && v.bytes().filter(u8::is_ascii_digit).count() >= 7;
-                    if pii || random_token(&v) || (v.len() >= 32 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+                    if pii
+                        || random_token(&v)
+                        || (!plain && v.len() >= 32 && v.bytes().all(|b| b.is_ascii_hexdigit()))
                     {
                         hits.push(Hit { start: value.0, end: value.1, kind: Cow::Borrowed(kind), prio });
                     }
@@ -674,6 +748,13 @@ impl Scrubber {
                 flood_from = Some(flood_from.map_or(pos, |f: usize| f.min(pos)));
             }
         }
+        let last = base + self.catalogue.rules.len();
+        hits.extend(bare.into_iter().map(|(start, end)| Hit {
+            start,
+            end,
+            kind: Cow::Borrowed("token"),
+            prio: last,
+        }));
         // URL-encoded text (`token%3D…`, `%2B44%2020…`, `jane%40…`): detect on a decoded copy
         // and map the hits back onto the encoded bytes.
         if has_pct {
@@ -743,7 +824,7 @@ impl Scrubber {
                 if validate::jwt(decoded) { "jwt" } else { k }
             }
             NameClass::IfRandom(k) => {
-                if !validate::high_entropy(&percent_decode_mapped(decoded).0) {
+                if !validate::high_entropy(&percent_decoded(decoded)) {
                     return false;
                 }
                 k
@@ -753,7 +834,7 @@ impl Scrubber {
                 return true;
             }
             // Any parameter whose value looks like a generated credential (`t=…`, `state=…`).
-            NameClass::Plain if random_token(&percent_decode_mapped(decoded).0) => "token",
+            NameClass::Plain if random_token(&percent_decoded(decoded)) => "token",
             _ => return false,
         };
         if !s.is_empty() {
@@ -779,13 +860,28 @@ impl Scrubber {
                 let v = &part[eq + 1..];
                 let lead = v.len() - v.trim_start().len();
                 let v_trim = v.trim();
-                if !is_cookie_attribute(name) && !v_trim.is_empty() {
+                if !is_cookie_attribute(name) && !v_trim.is_empty() && !self.plain_cookie(name, v_trim) {
                     let start = base + off + eq + 1 + lead;
                     hits.push(Hit { start, end: start + v_trim.len(), kind: Cow::Borrowed("cookie"), prio });
                 }
             }
             off += part.len() + 1;
         }
+    }
+
+    /// A cookie that is a preference, not a credential or an identifier: a name that is not a
+    /// secret's or a session's, and a short value with no random look, no digits to speak of
+    /// and no address (`tz=Europe%2FBerlin`, `cookie_consent=accepted`, `ab=checkout-b`).
+    fn plain_cookie(&self, name: &str, value: &str) -> bool {
+        if !matches!(self.classify(name.trim()), NameClass::Plain | NameClass::Fact) {
+            return false;
+        }
+        let v = percent_decoded(value);
+        v.len() <= 32
+            && v.bytes().filter(u8::is_ascii_digit).count() < 4
+            && !v.contains('@')
+            && !validate::high_entropy(&v)
+            && !random_token(&v)
     }
 
     /// Drops disabled kinds, allowlisted secrets, hits inside existing markers, and overlaps

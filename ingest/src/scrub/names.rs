@@ -66,8 +66,13 @@ pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
             return NameClass::Secret("aws_sigv4");
         }
         "sid" | "sessionid" | "session" | "jsessionid" | "phpsessid" => return NameClass::Secret("token"),
-        // OAuth authorization codes, one-time codes: secret when they look random.
-        "code" | "authcode" | "authorizationcode" | "otp" => return NameClass::IfRandom("token"),
+        // OAuth authorization codes: secret when they look random.
+        "code" | "authcode" | "authorizationcode" => return NameClass::IfRandom("token"),
+        // One-time codes are short numbers: the name is all there is to go on.
+        "otp" | "totp" | "otpcode" | "mfacode" | "verificationcode" | "smscode" | "onetimecode"
+        | "onetimepassword" | "passcode" => return NameClass::Secret("token"),
+        // A SAML response is a signed bearer assertion.
+        "samlresponse" | "samlassertion" => return NameClass::Secret("token"),
         _ => {}
     }
     // National identity numbers (the UK's National Insurance number, passports, tax ids).
@@ -147,22 +152,41 @@ pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
     if IDS.iter().any(|d| n.contains(d)) {
         return NameClass::Fact;
     }
-    if n.contains("phone") || n.ends_with("mobile") || n.ends_with("msisdn") {
+    // `telefon`, `telefone`, `telefono`, `téléphone` (its accents dropped by the normalisation).
+    if n.contains("phone")
+        || n.ends_with("mobile")
+        || n.ends_with("msisdn")
+        || n.contains("telefon")
+        || n.contains("tlphone")
+    {
         return NameClass::Secret("phone");
     }
     // Personal data that no pattern recognises but the field name does.
     if n.ends_with("ssn") || n.contains("socialsecurity") || n == "tin" || n.ends_with("taxid") {
         return NameClass::Secret("ssn");
     }
-    if n.contains("passport") || n.ends_with("nino") || n.contains("nationalid") || n.contains("idnumber") {
+    if n.contains("passport")
+        || n.ends_with("nino")
+        || n.contains("nationalid")
+        || n.contains("idnumber")
+        || n.contains("documentnumber")
+    {
         return NameClass::Secret("national_id");
     }
-    if n == "dob"
-        || n.ends_with("dob")
-        || n.contains("dateofbirth")
-        || n.contains("birthdate")
-        || n.contains("birthday")
-    {
+    // Dates of birth, also as Spanish, German, French, Portuguese and Italian field names.
+    const BIRTH: &[&str] = &[
+        "dateofbirth",
+        "birthdate",
+        "birthday",
+        "fechadenacimiento",
+        "fechanacimiento",
+        "geburtsdatum",
+        "datedenaissance",
+        "datadenascimento",
+        "datanascimento",
+        "datadinascita",
+    ];
+    if n == "dob" || n.ends_with("dob") || BIRTH.iter().any(|w| n.contains(w)) {
         return NameClass::Secret("date_of_birth");
     }
     const NOT_POSTAL: &[&str] = &[
@@ -177,7 +201,27 @@ pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
     {
         return NameClass::Secret("address");
     }
-    if n.contains("password") || n.contains("passwd") {
+    // Password in other languages (accented letters are dropped by the normalisation:
+    // `contraseña` is `contrasea`, `lösenord` is `lsenord`).
+    const PASSWORD: &[&str] = &[
+        "password",
+        "passwd",
+        "motdepasse",
+        "contrase",
+        "passwort",
+        "kennwort",
+        "senha",
+        "wachtwoord",
+        "haslo",
+        "heslo",
+        "salasana",
+        "lsenord",
+        "losenord",
+        "adgangskode",
+        "passord",
+        "jelszo",
+    ];
+    if PASSWORD.iter().any(|w| n.contains(w)) {
         NameClass::Secret("password")
     } else if n.contains("secret") || n.contains("credential") || n.contains("privatekey") {
         NameClass::Secret("secret")

@@ -2,6 +2,8 @@
 //! percent-decoding that maps hits in a decoded copy back onto the encoded bytes. Each is one
 //! linear pass: a value ends at the next separator, a name is looked for at most 41 bytes back.
 
+use std::borrow::Cow;
+
 /// Every `name=value` pair of `text` (also `name%3Dvalue`), as byte ranges: the same pairs as
 /// the documented regex, found in one pass. A name is `[A-Za-z][A-Za-z0-9_.-]{1,39}` not
 /// preceded by a name character (an encoded `%XX` may precede it); a value runs to `&`, `%26`,
@@ -142,6 +144,56 @@ pub(super) fn path_pairs(text: &str) -> Vec<((usize, usize), (usize, usize))> {
         }
     }
     out
+}
+
+/// Every `<name attrs>value</name>` element of `text` whose value is text (no nested
+/// element), as byte ranges of the name and the value. One pass: each `<` is looked at once,
+/// attributes are read for at most 256 bytes and a value for at most 4096.
+pub(super) fn xml_pairs(text: &str) -> Vec<((usize, usize), (usize, usize))> {
+    let b = text.as_bytes();
+    let is_name = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b':' | b'-');
+    let mut out = Vec::new();
+    for lt in memchr::memchr_iter(b'<', b) {
+        let n0 = lt + 1;
+        if !b.get(n0).is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_') {
+            continue;
+        }
+        let n1 = n0 + b[n0..].iter().take(64).take_while(|&&c| is_name(c)).count();
+        // Attributes, then `>`.
+        let gt = match b.get(n1) {
+            Some(b'>') => n1,
+            Some(c) if c.is_ascii_whitespace() => {
+                match b[n1..].iter().take(256).position(|&c| c == b'>' || c == b'<') {
+                    Some(p) if b[n1 + p] == b'>' && b[n1 + p - 1] != b'/' => n1 + p,
+                    _ => continue,
+                }
+            }
+            _ => continue,
+        };
+        let v0 = gt + 1;
+        let Some(len) = b[v0..].iter().take(4097).position(|&c| c == b'<') else { continue };
+        let v1 = v0 + len;
+        let close = &b[v1..];
+        if len == 0
+            || !(close.starts_with(b"</")
+                && close[2..].starts_with(&b[n0..n1])
+                && close.get(2 + n1 - n0) == Some(&b'>'))
+        {
+            continue;
+        }
+        out.push(((n0, n1), (v0, v1)));
+    }
+    out
+}
+
+/// `s` percent-decoded as [`percent_decode_mapped`] does, without the map, and without a copy
+/// when there is nothing to decode (most values: this runs for every pair of a query string).
+pub(super) fn percent_decoded(s: &str) -> Cow<'_, str> {
+    if memchr::memchr(b'%', s.as_bytes()).is_none() {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(percent_decode_mapped(s).0)
+    }
 }
 
 /// Percent-decodes `s`; `map[i]` is the byte offset in `s` of decoded byte `i` (plus one

@@ -301,3 +301,61 @@ pub(super) fn in_digit_groups(text: &str, start: usize, end: usize) -> bool {
     let after = text[end..near_after].strip_prefix(' ').and_then(|t| t.split(' ').next());
     before.is_some_and(grouped) || after.is_some_and(grouped)
 }
+
+/// Bare tokens: runs of 30 to 64 ASCII letters and digits, upper and lower case and digits
+/// mixed, random-looking (`validate::high_entropy`), standing alone as a field (between
+/// commas, quotes, spaces, `|`, `;`, `:`): API keys in CSV and space-separated access logs,
+/// where no name says what they are. A run that continues into `-_.+/=~%` is part of something
+/// longer (a URL, base64, an id with a prefix such as `cus_…`) and is not taken. One pass.
+pub(super) fn bare_tokens(text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let joins =
+        |c: u8| matches!(c, b'-' | b'_' | b'.' | b'+' | b'/' | b'=' | b'~' | b'%' | b'\\' | b'@' | b'[');
+    const MIN: usize = 30;
+    let mut out = Vec::new();
+    // Every run of letters and digits starts at or after `i`. A run of `MIN` or more that
+    // starts in `i..i + MIN` covers byte `i + MIN - 1`, so one look there rules out (or finds)
+    // all of them: ordinary text, whose words are short, is read one byte in 30.
+    let mut i = 0;
+    while i + MIN <= b.len() {
+        let probe = i + MIN - 1;
+        if !ALNUM[b[probe] as usize] {
+            i = probe + 1;
+            continue;
+        }
+        let mut start = probe;
+        while start > i && ALNUM[b[start - 1] as usize] {
+            start -= 1;
+        }
+        let mut end = probe + 1;
+        while end < b.len() && ALNUM[b[end] as usize] {
+            end += 1;
+        }
+        i = end;
+        if !(MIN..=64).contains(&(end - start)) {
+            continue;
+        }
+        let run = &b[start..end];
+        if run.iter().any(u8::is_ascii_uppercase)
+            && run.iter().any(u8::is_ascii_lowercase)
+            && run.iter().any(u8::is_ascii_digit)
+            && (start == 0 || !joins(b[start - 1]))
+            && (end == b.len() || !joins(b[end]))
+            && super::validate::high_entropy(&text[start..end])
+        {
+            out.push((start, end));
+        }
+    }
+    out
+}
+
+/// ASCII letters and digits.
+const ALNUM: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        t[c] = (c as u8).is_ascii_alphanumeric();
+        c += 1;
+    }
+    t
+};

@@ -579,8 +579,9 @@ proptest! {
         });
         let text: String = parts.concat();
         let want = literals_by_hand(lits, &text);
-        prop_assert_eq!(packed.seen(&text, || marker_spans(&text)), want, "{:?}", text);
-        prop_assert_eq!(fallback.seen(&text, || marker_spans(&text)), want, "{:?}", text);
+        let markers = marker_spans(&text);
+        prop_assert_eq!(packed.seen(&text, &markers, literals::Budget::UNLIMITED), Some(want), "{:?}", text);
+        prop_assert_eq!(fallback.seen(&text, &markers, literals::Budget::UNLIMITED), Some(want), "{:?}", text);
     }
 }
 
@@ -732,7 +733,7 @@ fn vendor_rules_leave_benign_identifiers_alone() {
     let mut by_rule: std::collections::BTreeMap<&str, usize> = Default::default();
     let mut changed = Vec::new();
     for id in &ids {
-        let armed = super::catalogue::get().armed(id);
+        let armed = super::catalogue::get().armed(id, &[], literals::Budget::UNLIMITED).expect("no budget");
         for &i in &armed {
             let r = &super::catalogue::get().rules[i as usize];
             let mut hit = false;
@@ -875,6 +876,28 @@ fn planted_markers_do_not_use_up_a_detector() {
     assert!(!out.contains("hunter2hunter2"), "{}", &out[out.len() - 200..]);
     assert!(out.contains("[REDACTED:flood:"), "the context detector stopped and flooded the rest");
     assert_eq!(s.scrub_line(&out), out, "idempotent");
+}
+
+#[test]
+fn text_dense_in_trigger_literals_is_one_flood_marker() {
+    // Every occurrence of a trigger literal costs the detectors it arms a candidate: past the
+    // text's budget, the whole text is one marker (and a secret inside it goes with it).
+    let s = scrubber();
+    for unit in ["authorization:bearer", "p8e-", "age-secret-key-1", "xoxb-12", "ab=", "a=b&"] {
+        let text = format!("{}ghp_0123456789abcdefghijklmnopqrstuvwxyz", unit.repeat(8192 / unit.len()));
+        let line = serde_json::json!({ "userAgent": text }).to_string();
+        let out = s.scrub_line(&line);
+        assert!(out.starts_with(r#"{"userAgent":"[REDACTED:flood:"#) && out.len() < 60, "{unit}: {out}");
+        assert_eq!(s.scrub_line(&out), out, "{unit}: idempotent");
+    }
+    // Ordinary dense text stays under the budget: a logged event's headers, twice over.
+    let headers = "Authorization: Bearer x, X-Api-Key: k, Cookie: theme=dark, X-Amz-Date: 1, \
+        X-Amz-Security-Token: -, X-Forwarded-For: 10.0.0.1, X-Forwarded-Proto: https, \
+        User-Agent: curl/8.5.0, X-Amzn-Trace-Id: Root=1-2-3, ";
+    let twice = headers.repeat(2);
+    let out = s.scrub_line(&twice);
+    assert!(!out.contains("[REDACTED:flood:"), "{out}");
+    assert!(out.contains("X-Forwarded-Proto: https"), "{out}");
 }
 
 #[test]
@@ -1051,5 +1074,103 @@ fn a_pair_right_after_an_opening_bracket_value_is_read() {
         ("args: ({'password' => 'Tr0ub4dor&3'})", "Tr0ub4dor&3"),
     ] {
         gone(&s.scrub_text(text), secret);
+    }
+}
+
+#[test]
+fn formats_that_name_a_value_without_a_field_name() {
+    let s = scrubber();
+    for (line, secret, keep) in [
+        // A route template names the segment it binds.
+        (
+            r#"{"resourcePath":"/reset-password/{token}","path":"/prod/reset-password/V46W1YZEZJJEQ9U32IGM","status":"200"}"#,
+            "V46W1YZEZJJEQ9U32IGM",
+            "/reset-password/{token}",
+        ),
+        (
+            r#"192.0.2.1,GET,/subscribers/{msisdn}/plan,/v1/subscribers/447700900123/plan,200"#,
+            "447700900123",
+            "/plan",
+        ),
+        // XML elements are pairs.
+        (
+            r#"<login><user>ann</user><wsse:Password Type="PasswordText">3,-InTw$ROD/&amp;DP0=E</wsse:Password></login>"#,
+            "3,-InTw$ROD/&amp;DP0=E",
+            "<user>ann</user>",
+        ),
+        // Both halves of a failed login.
+        ("could not login olivia61 / Winter1441!: account locked", "Winter1441!", "account locked"),
+        // API Gateway quoting a malformed Authorization header.
+        (
+            "'lFxwa1k4DMncs4rlnBfn1364VkFX~DwxrE5gKrnxb' not a valid key=value pair (missing equal-sign) in Authorization header",
+            "lFxwa1k4DMncs4rlnBfn1364VkFX",
+            "not a valid key=value pair",
+        ),
+        (
+            "POST /dev/api/webhooks/6766908092162729796/nGZb4RqalAJA_f6p-JuF5kanuLLHiqBDtVivFYBWaBdU9MQT4VEFq4uxxWBC0AZ3oCGv HTTP/1.1",
+            "nGZb4RqalAJA_f6p-JuF5kanuLLHiqBDtVivFYBWaBdU9MQT4VEFq4uxxWBC0AZ3oCGv",
+            "6766908092162729796",
+        ),
+        (
+            "url=https://acme.webhook.office.com/webhookb2/1b17042c-8de0-465b-9dfc@a1/IncomingWebhook/75e84e49f77425a3/V2W2t5-TCJ3C5JDk0tmL",
+            "V2W2t5-TCJ3C5JDk0tmL",
+            "acme.webhook.office.com",
+        ),
+        // A bare API key as a CSV field, beside its id.
+        (
+            "2024-03-01,GET,/v1/orders,200,6ivo3i77wm,tbgJUTsTrygziThHTWYT4ZKIT2Ql1z0aFHm2,curl/8.5.0",
+            "tbgJUTsTrygziThHTWYT4ZKIT2Ql1z0aFHm2",
+            "6ivo3i77wm",
+        ),
+        ("authorizerPrincipalId=zoë.martin85@exämple.fr", "zoë.martin85@exämple.fr", "authorizerPrincipalId"),
+        // A preference cookie stays, the session cookie goes.
+        ("Cookie: tz=Europe%2FBerlin; sid=Zx81kQmL0pA7vR2s", "Zx81kQmL0pA7vR2s", "tz=Europe%2FBerlin"),
+        (r#"{"passwort":"Sommer2024!","locale":"de"}"#, "Sommer2024!", r#""locale":"de""#),
+    ] {
+        let out = s.scrub_line(line);
+        assert!(!out.contains(secret), "{secret} kept in {out}");
+        assert!(out.contains(keep), "{keep} lost in {out}");
+        assert_eq!(s.scrub_line(&out), out, "idempotent: {out}");
+    }
+    // Not bare tokens: hex digests, prefixed ids, pieces of base64.
+    for benign in [
+        "etag,9b2cf535f27731c974343645a3985328,cus_4fR2xQ9LmN8pK3vT7wZ1yB6cD0eH5jS",
+        "sri sha384-oqVuAfXRKap7fdgcCY5uykM6+R9GqQ8K/uxy9rx7HNQlGYl1kPzQho1wx4JwY8wC",
+    ] {
+        assert_eq!(s.scrub_line(benign), benign);
+    }
+}
+
+proptest! {
+    /// The skipping scanner finds exactly the runs a byte-by-byte one does.
+    #[test]
+    fn bare_tokens_skip_nothing(parts in prop::collection::vec(prop_oneof![
+        "[A-Za-z0-9]{1,70}", Just(",".to_string()), Just(" ".to_string()), Just("_".to_string()),
+        Just("tbgJUTsTrygziThHTWYT4ZKIT2Ql1z0aFHm2".to_string()),
+    ], 0..16)) {
+        let text: String = parts.concat();
+        let b = text.as_bytes();
+        let joins = |c: u8| b"-_.+/=~%\\@[".contains(&c);
+        let mut want = Vec::new();
+        let mut i = 0;
+        while i < b.len() {
+            let start = i;
+            while i < b.len() && b[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            let run = &text[start..i];
+            if (30..=64).contains(&run.len())
+                && run.bytes().any(|c| c.is_ascii_uppercase())
+                && run.bytes().any(|c| c.is_ascii_lowercase())
+                && run.bytes().any(|c| c.is_ascii_digit())
+                && (start == 0 || !joins(b[start - 1]))
+                && (i == b.len() || !joins(b[i]))
+                && validate::high_entropy(run)
+            {
+                want.push((start, i));
+            }
+            i = i.max(start + 1);
+        }
+        prop_assert_eq!(bare_tokens(&text), want, "{:?}", text);
     }
 }

@@ -4,39 +4,53 @@
 
 use base64::Engine as _;
 
-/// Luhn checksum over the ASCII digits of `s` (separators ignored).
+/// Luhn checksum over the ASCII digits of `s` (separators ignored), at least 12 of them.
 pub fn luhn(s: &str) -> bool {
-    let digits: Vec<u32> = s.bytes().filter(u8::is_ascii_digit).map(|b| (b - b'0') as u32).collect();
-    if digits.len() < 12 {
+    let (mut n, mut sum) = (0usize, 0u32);
+    for b in s.bytes().rev().filter(u8::is_ascii_digit) {
+        let d = u32::from(b - b'0');
+        sum += if n % 2 == 1 { if d * 2 > 9 { d * 2 - 9 } else { d * 2 } } else { d };
+        n += 1;
+    }
+    n >= 12 && sum.is_multiple_of(10)
+}
+
+/// A payment card: 13-19 digits, a known issuer prefix, Luhn-valid, not one repeated digit.
+/// No allocation: this runs on every card-shaped candidate, and a crafted line is full of them.
+pub fn card(s: &str) -> bool {
+    let mut digits = [0u8; 19];
+    let mut n = 0;
+    for b in s.bytes().filter(u8::is_ascii_digit) {
+        if n == digits.len() {
+            return false;
+        }
+        digits[n] = b - b'0';
+        n += 1;
+    }
+    let digits = &digits[..n];
+    if n < 13 || digits.iter().all(|&d| d == digits[0]) {
         return false;
     }
+    let p2 = u32::from(digits[0]) * 10 + u32::from(digits[1]);
+    let p4 = p2 * 100 + u32::from(digits[2]) * 10 + u32::from(digits[3]);
+    let issuer = match digits[0] {
+        4 => true,                                           // Visa
+        5 => (51..=55).contains(&p2),                        // Mastercard
+        2 => (2221..=2720).contains(&p4),                    // Mastercard 2-series
+        3 => matches!(p2, 34 | 37 | 36 | 38 | 30 | 35),      // Amex, Diners, JCB
+        6 => p4 == 6011 || p2 == 65 || p2 == 64 || p2 == 62, // Discover, UnionPay
+        _ => false,
+    };
     let sum: u32 = digits
         .iter()
         .rev()
         .enumerate()
-        .map(|(i, &d)| if i % 2 == 1 { if d * 2 > 9 { d * 2 - 9 } else { d * 2 } } else { d })
+        .map(|(i, &d)| {
+            let d = u32::from(d);
+            if i % 2 == 1 { if d * 2 > 9 { d * 2 - 9 } else { d * 2 } } else { d }
+        })
         .sum();
-    sum.is_multiple_of(10)
-}
-
-/// A payment card: 13-19 digits, a known issuer prefix, Luhn-valid, not one repeated digit.
-pub fn card(s: &str) -> bool {
-    let digits: String = s.chars().filter(char::is_ascii_digit).collect();
-    let n = digits.len();
-    if !(13..=19).contains(&n) || digits.bytes().all(|b| b == digits.as_bytes()[0]) {
-        return false;
-    }
-    let p2: u32 = digits[..2].parse().unwrap_or(0);
-    let p4: u32 = digits[..4].parse().unwrap_or(0);
-    let issuer = match digits.as_bytes()[0] {
-        b'4' => true,                                           // Visa
-        b'5' => (51..=55).contains(&p2),                        // Mastercard
-        b'2' => (2221..=2720).contains(&p4),                    // Mastercard 2-series
-        b'3' => matches!(p2, 34 | 37 | 36 | 38 | 30 | 35),      // Amex, Diners, JCB
-        b'6' => p4 == 6011 || p2 == 65 || p2 == 64 || p2 == 62, // Discover, UnionPay
-        _ => false,
-    };
-    issuer && luhn(&digits)
+    issuer && sum.is_multiple_of(10)
 }
 
 /// IBAN: country code, check digits, mod-97 == 1 over the rearranged string.
