@@ -2,9 +2,6 @@
 //! parts together (config → store → source/API); the work lives in the library crates.
 //! `anyhow` is used here, at the edge, and nowhere else.
 
-mod bench;
-mod evaluate;
-mod generate;
 mod healthcheck;
 mod ingest;
 
@@ -13,6 +10,8 @@ use clap::{Args, Parser, Subcommand};
 use gatewatch_core::{Config, Store};
 use gatewatch_ingest::replay::{Input, replay};
 use gatewatch_ingest::{InputFormat, Progress, Settings};
+use gatewatch_lab::{bench, evaluate};
+use gatewatch_synth as generate;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;

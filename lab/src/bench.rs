@@ -5,13 +5,13 @@
 //! the detector) and, with `--pg`, into PostgreSQL. Prints peak RSS too. `bench --soak`
 //! measures replay's peak RSS at several sizes instead.
 
-use crate::generate;
 use anyhow::Result;
 use gatewatch_core::Store;
 use gatewatch_ingest::pipeline::{Reader, detect};
 use gatewatch_ingest::replay::{Input, replay};
 use gatewatch_ingest::scrub::Scrubber;
 use gatewatch_ingest::{InputFormat, Progress, Settings};
+use gatewatch_synth as generate;
 use std::io::{BufReader, Read, Write};
 use std::sync::Arc;
 use std::time::Instant;
@@ -79,7 +79,7 @@ fn exec_log_lines(n: usize) -> Vec<String> {
 }
 
 /// Peak resident set size of this process in MiB (Linux `VmHWM`), if known.
-pub(crate) fn peak_rss_mib() -> Option<f64> {
+pub fn peak_rss_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
@@ -126,7 +126,7 @@ impl Pass {
 /// DuckDB's GROUP BY over the same file (`scripts/bench-duckdb.py`, embedded), in a child
 /// process that inherits this one's CPU affinity.
 fn duckdb_baseline(path: &std::path::Path) -> Result<(f64, u64, String), String> {
-    const SCRIPT: &str = include_str!("../scripts/bench-duckdb.py");
+    const SCRIPT: &str = include_str!("../../scripts/bench-duckdb.py");
     let mut child = std::process::Command::new("python3")
         .args(["-", &path.display().to_string(), "--threads", "1"])
         .stdin(std::process::Stdio::piped())

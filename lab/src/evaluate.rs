@@ -13,12 +13,12 @@
 //! - A benign look-alike fails when any alert names its subject (or, for the outage, when an
 //!   alert on a non-attacker starts inside the outage).
 
-use crate::generate::{self, AttackInfo, GenOptions};
 use anyhow::{Context, Result, bail};
 use gatewatch_core::store::AlertFilter;
 use gatewatch_core::{Alert, AlertKind, Config, Rule, Store, SubjectKind};
 use gatewatch_ingest::replay::{Input, replay};
 use gatewatch_ingest::{InputFormat, Progress, Settings};
+use gatewatch_synth::{self as generate, AttackInfo, GenOptions};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::sync::Arc;
