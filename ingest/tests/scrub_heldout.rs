@@ -12,8 +12,8 @@ const RECALL_FLOOR: f64 = 99.5;
 const KEPT_FLOOR: f64 = 99.9;
 const SECOND_RECALL_FLOOR: f64 = 98.5;
 const SECOND_KEPT_FLOOR: f64 = 99.7;
-const THIRD_RECALL_FLOOR: f64 = 95.0;
-const THIRD_KEPT_FLOOR: f64 = 99.3;
+const THIRD_RECALL_FLOOR: f64 = 95.5;
+const THIRD_KEPT_FLOOR: f64 = 99.6;
 
 #[derive(Default)]
 struct Tally {

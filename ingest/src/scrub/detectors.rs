@@ -302,6 +302,16 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
             Check::None,
             Arm::Literals(&["login", "authenticate"]),
         ),
+        // A password in a URL's user information: `postgresql+psycopg2://svc:Staple1996%26OwY@db/`,
+        // `redis://:hunter2@10.0.0.1:6379/0`.
+        (
+            "password",
+            // (A masked password, `app:***@db`, is not one.)
+            r#"(?i)\b[a-z][a-z0-9+.-]{1,24}://[^\s:/@'"<>\\]{0,64}:([^\s/@'"<>\\*][^\s/@'"<>\\]{0,127})@[A-Za-z0-9\[]"#,
+            1,
+            Check::None,
+            Arm::Literals(&["://"]),
+        ),
         // Microsoft Teams incoming webhooks: the path after `webhookb2/` is the credential.
         (
             "teams_webhook",

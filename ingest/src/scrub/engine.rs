@@ -306,6 +306,7 @@ impl Scrubber {
         // and map the hits back onto the encoded bytes.
         if has_pct {
             let (decoded, map) = percent_decode_mapped(text);
+            let decoded = form_spaces(decoded, text.as_bytes());
             if decoded.len() != text.len() {
                 for h in self.find_inner(&decoded, decode_levels - 1) {
                     let start = map[h.start];

@@ -448,7 +448,10 @@ impl Scrubber {
             }
             match part.split_once('=') {
                 Some((name, v))
-                    if !is_cookie_attribute(name) && !v.trim().is_empty() && !v.starts_with(MARKER) =>
+                    if !is_cookie_attribute(name)
+                        && !v.trim().is_empty()
+                        && !v.starts_with(MARKER)
+                        && !self.plain_cookie(name, v.trim()) =>
                 {
                     out.push_str(name);
                     out.push('=');

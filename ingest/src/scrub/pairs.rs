@@ -10,7 +10,19 @@ use std::borrow::Cow;
 /// whitespace or `,;}'"<>\`.
 pub(super) fn kv_pairs(text: &str) -> Vec<((usize, usize), (usize, usize))> {
     let b = text.as_bytes();
-    let is_name = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-');
+    // `user[password]=` (Rails and PHP forms) is a name too.
+    let is_name = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-' | b'[' | b']');
+    // An escape inside a name: UTF-8 (`contrase%C3%B1a=`) or a bracket (`user%5Bpassword%5D=`).
+    let name_escape = |j: usize| {
+        j >= 3
+            && b[j - 3] == b'%'
+            && (matches!((b[j - 2], b[j - 1]), (b'5', b'B' | b'b' | b'D' | b'd'))
+                || (matches!(b[j - 2], b'8'..=b'9' | b'A'..=b'F' | b'a'..=b'f')
+                    && b[j - 1].is_ascii_hexdigit()))
+    };
+    // A form whose pairs a raw `&` separates encodes an `&` inside a value as `%26`: there it
+    // is data (`pw=%26%28L…`), not the end of the value.
+    let raw_amp = memchr::memchr(b'&', b).is_some();
     let mut out = Vec::new();
     let mut i = 0;
     while let Some(off) = memchr::memchr2(b'=', b'%', &b[i..]) {
@@ -27,11 +39,20 @@ pub(super) fn kv_pairs(text: &str) -> Vec<((usize, usize), (usize, usize))> {
         // The name, backwards from the separator; no name is longer than 40 bytes, so the scan
         // stops after 41 (a long run of name characters is looked at once per `=`, not again).
         let mut start = eq;
-        while start > 0 && eq - start <= 41 && is_name(b[start - 1]) {
-            start -= 1;
+        while start > 0 && eq - start <= 41 {
+            if name_escape(start) && start < eq {
+                start -= 3;
+            } else if is_name(b[start - 1]) {
+                start -= 1;
+            } else {
+                break;
+            }
         }
         if start > 0 && is_name(b[start - 1]) {
             continue;
+        }
+        while b[start] == b'%' && start + 3 < eq {
+            start += 3;
         }
         // `%3Fname`: the two hex digits after `%` belong to the escape, not the name.
         if start >= 1 && b[start - 1] == b'%' && eq - start > 2 {
@@ -53,7 +74,9 @@ pub(super) fn kv_pairs(text: &str) -> Vec<((usize, usize), (usize, usize))> {
                 CONTINUES => {}
                 EQUALS if padding(b, v1 + 1) => {}
                 PERCENT => match percent_sep(b, v1) {
-                    Some(3) if padding(b, v1 + 3) => v1 += 2,
+                    // An encoded `=` that starts a value is data (`pw=%3Dh%2A…`).
+                    Some(3) if v1 == v0 || padding(b, v1 + 3) => v1 += 2,
+                    Some(0) if raw_amp => v1 += 2,
                     Some(_) => break,
                     None => {}
                 },
@@ -225,6 +248,25 @@ pub(super) fn percent_decode_mapped(s: &str) -> (String, Vec<usize>) {
         // Not reachable for valid UTF-8 input with ASCII-only decoding; stay safe anyway.
         Err(_) => (s.to_string(), (0..=s.len()).collect()),
     }
+}
+
+/// In a form-encoded copy, a `+` between digits (or a digit and a parenthesis) is the space it
+/// encodes: `q=%2B81+80+9885+2371` is the phone number `+81 80 9885 2371`. Only for the copy
+/// the detectors read (the byte map is unchanged); a value's own `+` (base64) stays elsewhere.
+pub(super) fn form_spaces(decoded: String, raw: &[u8]) -> String {
+    if memchr::memchr(b'+', raw).is_none() {
+        return decoded;
+    }
+    let mut d = decoded.into_bytes();
+    for i in 1..d.len().saturating_sub(1) {
+        if d[i] == b'+'
+            && (d[i - 1].is_ascii_digit() || d[i - 1] == b')')
+            && (d[i + 1].is_ascii_digit() || d[i + 1] == b'(')
+        {
+            d[i] = b' ';
+        }
+    }
+    String::from_utf8(d).expect("ASCII for ASCII")
 }
 
 pub(super) fn hex_val(c: u8) -> Option<u8> {

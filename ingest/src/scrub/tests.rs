@@ -1174,3 +1174,25 @@ proptest! {
         prop_assert_eq!(bare_tokens(&text), want, "{:?}", text);
     }
 }
+
+#[test]
+fn form_encodings_that_hid_a_value() {
+    let s = scrubber();
+    for (line, secret, keep) in [
+        ("next=%2Fadmin&contrase%C3%B1a=lantern%20glacier%20orbit", "lantern%20glacier", "next=%2Fadmin"),
+        ("next=x&user%5Bpassword%5D=abc123xyz", "abc123xyz", "next=x"),
+        ("user[password]=Orbit1998&page=2", "Orbit1998", "page=2"),
+        ("password=%26%28L%5d5%5dUEsCTyV-&next=%2fdashboard", "UEsCTyV", "next=%2fdashboard"),
+        ("password=%3Dh%2A2YZmA", "2YZmA", "password="),
+        ("postgresql+psycopg2://svc:Staple1996%26OwY@10.0.80.89/ledger", "Staple1996", "@10.0.80.89/ledger"),
+        ("redis://:Ember1998%40Vm5@10.0.211.231:6379/0", "Ember1998", "@10.0.211.231:6379/0"),
+        ("https://portal.example/search?q=%2B81+80+9885+2371&page=1", "9885+2371", "page=1"),
+    ] {
+        let out = s.scrub_line(line);
+        assert!(!out.contains(secret), "{secret} kept in {out}");
+        assert!(out.contains(keep), "{keep} lost in {out}");
+        assert_eq!(s.scrub_line(&out), out, "idempotent: {out}");
+    }
+    // `%3Fname=`: the escape before a name is not part of it.
+    assert_eq!(s.scrub_line("a=1&%3Fname=x"), "a=1&%3Fname=x");
+}
