@@ -14,6 +14,7 @@ pub mod firehose;
 pub mod identity;
 #[cfg(feature = "aws")]
 pub mod kinesis;
+pub mod layout;
 pub mod lines;
 pub mod live;
 pub mod metrics;
