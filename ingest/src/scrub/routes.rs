@@ -16,6 +16,9 @@ use std::borrow::Cow;
 /// Templates looked at per line (a line names one route, maybe twice).
 const MAX_TEMPLATES: usize = 4;
 
+/// The longest route template read, each way from its first `/{`.
+const MAX_TEMPLATE_BYTES: usize = 256;
+
 /// Bytes that end a path segment.
 fn ends_segment(c: u8) -> bool {
     matches!(
@@ -48,12 +51,16 @@ pub(super) fn bound_segments(s: &Scrubber, line: &str) -> Vec<(usize, usize, &'s
         return out;
     }
     let mut templates: Vec<&str> = Vec::new();
-    for at in memchr::memmem::find_iter(b, b"/{") {
+    // Bounded work on any line: a few `/{` looked at, each template read for at most
+    // `MAX_TEMPLATE_BYTES` either way (`B/{` repeated to 64 KB was quadratic without both).
+    for at in memchr::memmem::find_iter(b, b"/{").take(4 * MAX_TEMPLATES) {
         if templates.len() == MAX_TEMPLATES {
             break;
         }
-        let start = b[..at].iter().rposition(|&c| !in_template(c)).map_or(0, |p| p + 1);
-        let end = b[at..].iter().position(|&c| !in_template(c)).map_or(b.len(), |p| at + p);
+        let from = at.saturating_sub(MAX_TEMPLATE_BYTES);
+        let start = b[from..at].iter().rposition(|&c| !in_template(c)).map_or(from, |p| from + p + 1);
+        let to = (at + MAX_TEMPLATE_BYTES).min(b.len());
+        let end = b[at..to].iter().position(|&c| !in_template(c)).map_or(to, |p| at + p);
         let t = &line[start..end];
         if start < at && templates.last().is_some_and(|last| last.contains(t)) {
             continue;

@@ -1196,3 +1196,18 @@ fn form_encodings_that_hid_a_value() {
     // `%3Fname=`: the escape before a name is not part of it.
     assert_eq!(s.scrub_line("a=1&%3Fname=x"), "a=1&%3Fname=x");
 }
+
+#[test]
+fn route_templates_are_read_in_bounded_time() {
+    // `B/{` repeated to 64 KB made every `/{` scan back to the start of the line.
+    let s = scrubber();
+    let text = "B/{".repeat(64 * 1024 / 3);
+    let t = std::time::Instant::now();
+    let _ = s.scrub_line(&text);
+    let plain = "B/x".repeat(64 * 1024 / 3);
+    let t_plain = std::time::Instant::now();
+    let _ = s.scrub_line(&plain);
+    let (crafted, benign) = (t.elapsed() - t_plain.elapsed(), t_plain.elapsed());
+    // Generous: quadratic was some 1,000x; a loaded machine stays far below 50x.
+    assert!(crafted < benign * 50 + std::time::Duration::from_millis(200), "{crafted:?} vs {benign:?}");
+}
