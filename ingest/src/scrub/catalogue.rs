@@ -216,7 +216,8 @@ impl Catalogue {
     pub(super) fn armed(&self, text: &str, markers: &[(usize, usize)], budget: Budget) -> Option<Vec<u32>> {
         let mut out: Vec<u32> = self.always.clone();
         let mut keywords_seen = [0u64; MAX_KEYWORDS / 64];
-        let mut spend = Spend::<MAX_KEYWORDS>::new(budget);
+        // Set up at the first keyword: most texts have none, and the counts are 2 KiB.
+        let mut spend: Option<Spend<MAX_KEYWORDS>> = None;
         let mut last = usize::MAX;
         for m in self.keywords.find_overlapping_iter(text) {
             if super::markers::overlaps(markers, m.start(), m.end()) {
@@ -225,7 +226,7 @@ impl Catalogue {
             let k = m.pattern().as_usize();
             if m.start() != last {
                 last = m.start();
-                spend.one(k)?;
+                spend.get_or_insert_with(|| Spend::new(budget)).one(k)?;
             }
             if keywords_seen[k / 64] & (1 << (k % 64)) == 0 {
                 keywords_seen[k / 64] |= 1 << (k % 64);

@@ -176,12 +176,13 @@ impl Budget {
 pub(super) struct Spend<const N: usize> {
     left: usize,
     each: usize,
-    counts: [u32; N],
+    counts: [u16; N],
 }
 
 impl<const N: usize> Spend<N> {
     pub fn new(budget: Budget) -> Self {
-        Spend { left: budget.total, each: budget.each, counts: [0; N] }
+        // Counts saturate: a budget past `u16::MAX` for one literal is past any text's length.
+        Spend { left: budget.total, each: budget.each.min(usize::from(u16::MAX) - 1), counts: [0; N] }
     }
 
     /// One more position starting literal `i`; `None` once the budget is overrun.

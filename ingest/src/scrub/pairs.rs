@@ -40,7 +40,7 @@ pub(super) fn kv_pairs(text: &str) -> Vec<((usize, usize), (usize, usize))> {
         // stops after 41 (a long run of name characters is looked at once per `=`, not again).
         let mut start = eq;
         while start > 0 && eq - start <= 41 {
-            if name_escape(start) && start < eq {
+            if name_escape(start) {
                 start -= 3;
             } else if is_name(b[start - 1]) {
                 start -= 1;
