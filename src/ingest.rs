@@ -4,9 +4,10 @@
 
 use anyhow::{Context as _, Result, bail};
 use clap::Args;
+use gatewatch_core::Config;
 use gatewatch_core::config::{CloudWatchLogsSource, KinesisSource, StartPosition};
-use gatewatch_core::{Config, Store};
 use gatewatch_ingest::{Progress, Settings, cwl, firehose, kinesis, live};
+use crate::open_store;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -110,7 +111,7 @@ pub async fn run(cfg: Config, api: Option<SocketAddr>, probes: Option<SocketAddr
             gatewatch_ingest::metrics::init(kind);
         }
     }
-    let store = Store::open(&cfg.db).await?;
+    let store = open_store(&cfg.db).await?;
     let geo = crate::open_geo(&cfg)?;
     let settings = Arc::new(
         Settings::from_config(&cfg)?

@@ -9,10 +9,12 @@ mod ingest;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
-use gatewatch_core::{Config, Store};
+use gatewatch_core::Config;
 use gatewatch_ingest::replay::{Input, replay};
 use gatewatch_ingest::{InputFormat, Progress, Settings};
 use gatewatch_lab::{bench, evaluate};
+use gatewatch_store::Store;
+use gatewatch_store::prelude::*;
 use gatewatch_synth as generate;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{IsTerminal, Write};
@@ -31,6 +33,17 @@ fn load_config(path: Option<&std::path::Path>, db: Option<&DbArg>) -> Result<Con
         cfg.db = url;
     }
     Ok(cfg)
+}
+
+/// Opens (and migrates) the store at `url`; a URL the store refuses is named as the `--db` flag
+/// or `db` setting it came from.
+pub(crate) async fn open_store(url: &str) -> anyhow::Result<Store> {
+    Store::open(url).await.map_err(|e| match e {
+        gatewatch_store::Error::Url { url, reason } => {
+            anyhow::anyhow!("--db `{url}` (or `db` in the config): {reason}")
+        }
+        e => e.into(),
+    })
 }
 
 fn main() -> std::process::ExitCode {
@@ -57,7 +70,7 @@ async fn run(cli: Cli) -> Result<()> {
     match cli.cmd {
         Cmd::Replay { input, format, source, db } => {
             let cfg = load_config(config, Some(&db))?;
-            let store = Store::open(&cfg.db).await?;
+            let store = open_store(&cfg.db).await?;
             let summary = replay_with_progress(&store, &cfg, Input::parse(&input), format, source).await;
             store.close().await;
             summary.map(|_| ())
@@ -81,12 +94,8 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Cmd::Migrate { db } => {
             let cfg = load_config(config, Some(&db))?;
-            let store = Store::open(&cfg.db).await?;
-            println!(
-                "{} store at {} is up to date",
-                store.backend(),
-                gatewatch_core::store::redact_url(&cfg.db)
-            );
+            let store = open_store(&cfg.db).await?;
+            println!("{} store at {} is up to date", store.backend(), gatewatch_store::redact_url(&cfg.db));
             Ok(())
         }
         Cmd::Serve { listen, db } => {
@@ -95,7 +104,7 @@ async fn run(cli: Cli) -> Result<()> {
                 Some(l) => l,
                 None => cfg.listen.parse().context("config `listen`")?,
             };
-            let store = Store::open(&cfg.db).await?;
+            let store = open_store(&cfg.db).await?;
             let cancel = tokio_util::sync::CancellationToken::new();
             let forwarders = start_forwarders(&cfg, &store, &cancel);
             let result = serve(store, &cfg, listen).await;
@@ -109,7 +118,7 @@ async fn run(cli: Cli) -> Result<()> {
         Cmd::Forward { cmd: ForwardCmd::Status { db } } => {
             let cfg = load_config(config, Some(&db))?;
             require_existing_sqlite(&cfg.db)?;
-            let store = Store::open(&cfg.db).await?;
+            let store = open_store(&cfg.db).await?;
             if cfg.forward.is_empty() {
                 println!("no [[forward]] destinations configured (see --config)");
                 return Ok(());
@@ -190,8 +199,8 @@ async fn run(cli: Cli) -> Result<()> {
                 bail!("--limit must be at least 1");
             }
             require_existing_sqlite(&cfg.db)?;
-            let store = Store::open(&cfg.db).await?;
-            let filter = gatewatch_core::store::AlertFilter {
+            let store = open_store(&cfg.db).await?;
+            let filter = gatewatch_store::AlertFilter {
                 kind,
                 rule,
                 severity,
@@ -215,7 +224,7 @@ async fn run(cli: Cli) -> Result<()> {
                 bail!("--limit must be at least 1");
             }
             require_existing_sqlite(&cfg.db)?;
-            let store = Store::open(&cfg.db).await?;
+            let store = open_store(&cfg.db).await?;
             let opts = gatewatch_report::ReportOptions { limit, ..Default::default() };
             let report = gatewatch_report::build_report_with(&store, from, to, opts).await;
             store.close().await;
@@ -239,7 +248,7 @@ async fn run(cli: Cli) -> Result<()> {
         Cmd::Export { db, format: ExportFormat::Parquet, output, from, to } => {
             let cfg = load_config(config, Some(&db))?;
             require_existing_sqlite(&cfg.db)?;
-            let store = Store::open(&cfg.db).await?;
+            let store = open_store(&cfg.db).await?;
             let stored = gatewatch_report::stored_range(&store).await?;
             let (from, to) = match (from, to, stored) {
                 (Some(f), Some(t), _) => (f, t),
@@ -329,7 +338,7 @@ async fn run(cli: Cli) -> Result<()> {
             }
             for d in &mut cfg.forward {
                 // User and password, and a query (which can hold a token), are not shown.
-                d.url = gatewatch_core::store::redact_url(&d.url);
+                d.url = gatewatch_store::redact_url(&d.url);
                 if let Some(q) = d.url.find('?') {
                     d.url.replace_range(q.., "?***");
                 }
@@ -342,7 +351,7 @@ async fn run(cli: Cli) -> Result<()> {
             if !cfg.scrub.key.is_empty() {
                 cfg.scrub.key = "(set; not shown)".into();
             }
-            cfg.db = gatewatch_core::store::redact_url(&cfg.db);
+            cfg.db = gatewatch_store::redact_url(&cfg.db);
             println!("{}: ok", file.display());
             println!("{}", serde_json::to_string_pretty(&cfg)?);
             Ok(())

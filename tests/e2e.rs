@@ -6,8 +6,9 @@
 use base64::Engine as _;
 use flate2::Compression;
 use flate2::write::GzEncoder;
-use gatewatch_core::Store;
-use gatewatch_core::store::MinuteRow;
+use gatewatch_store::MinuteRow;
+use gatewatch_store::Store;
+use gatewatch_store::prelude::*;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};

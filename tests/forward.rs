@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 mod common;
 use common::*;
+use gatewatch_store::prelude::*;
 
 const SECRET: &str = "webhook-secret-0123456789";
 
@@ -109,7 +110,7 @@ fn replayed_store(dir: &std::path::Path, gen_args: &[&str]) -> String {
 }
 
 async fn outbox_len(db: &str) -> usize {
-    let store = gatewatch_core::Store::open(db).await.unwrap();
+    let store = gatewatch_store::Store::open(db).await.unwrap();
     let n = store.outbox_after(0, 1_000_000).await.unwrap().len();
     store.close().await;
     n
@@ -603,7 +604,7 @@ async fn two_processes_on_one_store_deliver_each_event_once() {
     assert_eq!((all.len(), distinct.len()), (events, events), "each event once: {all:?}");
 
     // The holder stops (SIGTERM releases the lease); the other delivers what comes next.
-    let store = gatewatch_core::Store::open(&db).await.unwrap();
+    let store = gatewatch_store::Store::open(&db).await.unwrap();
     let lease = store.leases("forward:soc").await.unwrap();
     store.close().await;
     let holder = lease[0].owner.clone().expect("a holder");

@@ -3,8 +3,9 @@
 //! store's own per-client series and against counts taken here from the input file; the
 //! exported Parquet files are read back with polars.
 
-use gatewatch_core::Store;
 use gatewatch_core::time::{HOUR_MS, floor_to, parse_time_param};
+use gatewatch_store::Store;
+use gatewatch_store::prelude::*;
 use polars::prelude::*;
 use serde_json::Value;
 use std::collections::BTreeMap;

@@ -8,7 +8,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use gatewatch_core::config::Suppression;
-use gatewatch_core::store::{StoredSuppression, SuppressionFields};
+use gatewatch_store::prelude::*;
+use gatewatch_store::{StoredSuppression, SuppressionFields};
 use serde_json::{Value, json};
 
 /// Suppressions made through the API (those of the config file are listed by `config check`).

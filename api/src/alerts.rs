@@ -5,7 +5,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use gatewatch_core::Status;
-use gatewatch_core::store::StatusChange;
+use gatewatch_store::StatusChange;
+use gatewatch_store::prelude::*;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
@@ -63,7 +64,7 @@ pub(crate) async fn list_alerts(State(ctx): State<Ctx>, q: Params) -> Result<Jso
     {
         return Err(ApiError::bad_param("since", "must be before `until`"));
     }
-    let filter = gatewatch_core::store::AlertFilter {
+    let filter = gatewatch_store::AlertFilter {
         kind: parsed(&q, "kind")?,
         rule: parsed(&q, "rule")?,
         severity: parsed(&q, "severity")?,

@@ -7,8 +7,9 @@
 
 use crate::ApiError;
 use axum::http::StatusCode;
-use gatewatch_core::Store;
 use gatewatch_core::config::JwtConfig;
+use gatewatch_store::Store;
+use gatewatch_store::prelude::*;
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use sha2::{Digest, Sha256};

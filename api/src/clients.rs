@@ -6,7 +6,9 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use gatewatch_core::agg::Merger;
 use gatewatch_core::time::{HOUR_MS, MINUTE_MS, floor_to, rfc3339};
-use gatewatch_core::{ClientKey, Metric, MinuteAgg, Store};
+use gatewatch_core::{ClientKey, Metric, MinuteAgg};
+use gatewatch_store::Store;
+use gatewatch_store::prelude::*;
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 

@@ -31,8 +31,8 @@ impl ApiError {
     }
 }
 
-impl From<gatewatch_core::Error> for ApiError {
-    fn from(e: gatewatch_core::Error) -> Self {
+impl From<gatewatch_store::Error> for ApiError {
+    fn from(e: gatewatch_store::Error) -> Self {
         // Store errors are logged server-side; the caller gets no internals.
         tracing::error!(error = %e, "store error while serving a request");
         Self {

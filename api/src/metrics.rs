@@ -8,7 +8,9 @@
 use axum::extract::{MatchedPath, Request};
 use axum::middleware::Next;
 use axum::response::Response;
-use gatewatch_core::{Rule, Severity, Store};
+use gatewatch_core::{Rule, Severity};
+use gatewatch_store::Store;
+use gatewatch_store::prelude::*;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use std::sync::OnceLock;
 use std::time::Instant;
@@ -95,7 +97,7 @@ pub async fn track(req: Request, next: Next) -> Response {
 }
 
 /// Sets the gauges that come from the store, then renders everything.
-pub async fn render(handle: &PrometheusHandle, store: &Store) -> Result<String, gatewatch_core::Error> {
+pub async fn render(handle: &PrometheusHandle, store: &Store) -> Result<String, gatewatch_store::Error> {
     let stats = store.pipeline_stats().await?;
     let counts = store.alert_counts().await?;
     let now = chrono::Utc::now().timestamp_millis();

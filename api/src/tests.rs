@@ -1,8 +1,8 @@
 use super::*;
 use axum::body::Body;
 use axum::http::Request;
-use gatewatch_core::store::{BatchWrite, MinuteRow};
 use gatewatch_core::{Alert, ClientKey, ClientKind, MinuteAgg, Rule, Severity, Subject, SubjectKind};
+use gatewatch_store::{BatchWrite, MinuteRow};
 use tower::ServiceExt;
 
 struct Fixture {
@@ -302,7 +302,7 @@ async fn oversized_bodies_are_refused_before_they_are_read() {
 async fn dead_letters_page_for_admins() {
     let f = fixture().await;
     let letters = (0..3)
-        .map(|i| gatewatch_core::store::DeadLetter {
+        .map(|i| gatewatch_store::DeadLetter {
             source: "s".into(),
             position: format!("line {i}"),
             reason: "not JSON".into(),

@@ -421,7 +421,8 @@ impl Config {
 #[serde(default, deny_unknown_fields)]
 pub struct GeoIpConfig {
     /// Directory of `gatewatch geoip update`; also where the two paths below are looked up
-    /// when relative. Default: `$XDG_CACHE_HOME/gatewatch/geoip` (else `~/.cache/…`).
+    /// when relative. Default: the per-user cache directory (`$XDG_CACHE_HOME`, else
+    /// `~/.cache`, on Linux) + `gatewatch/geoip`.
     pub dir: String,
     /// Country database file. Default `geo-whois-asn-country.mmdb` (CC0).
     pub country_db: String,
@@ -442,11 +443,7 @@ impl GeoIpConfig {
         if !self.dir.is_empty() {
             return self.dir.clone().into();
         }
-        let cache = std::env::var_os("XDG_CACHE_HOME")
-            .filter(|v| !v.is_empty())
-            .map(std::path::PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cache")))
-            .unwrap_or_else(|| std::path::PathBuf::from("."));
+        let cache = dirs::cache_dir().unwrap_or_else(|| std::path::PathBuf::from("."));
         cache.join("gatewatch").join("geoip")
     }
 

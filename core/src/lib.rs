@@ -1,5 +1,5 @@
 //! gatewatch core: the domain model (clients, metrics, minute aggregates, alerts), the one
-//! configuration type, event-time helpers and the store (SQLite and PostgreSQL).
+//! configuration type and event-time helpers. The store lives in `gatewatch-store`.
 //!
 //! Everything else depends on this crate; it depends on none of them.
 
@@ -10,7 +10,6 @@ pub mod error;
 pub mod model;
 pub mod net;
 pub mod sources;
-pub mod store;
 pub mod time;
 pub mod traffic;
 
@@ -19,5 +18,4 @@ pub use alert::{Alert, AlertKind, Observation, Observer, Rule, Severity, Status,
 pub use config::Config;
 pub use error::{Error, Result};
 pub use model::{ClientKey, ClientKind, Metric};
-pub use store::Store;
 pub use traffic::{CountryHour, CountryLookup, RouteHour};

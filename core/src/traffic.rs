@@ -1,7 +1,7 @@
 //! Hourly traffic per route and per country: what reports rank and compare week over week.
 //!
 //! Rows are plain counters ([`Counts`]), so they merge additively; a batch's rows commit in
-//! the same transaction as its checkpoint ([`crate::store::Store::commit_batch`]), so a replay
+//! the same transaction as its checkpoint (`gatewatch_store::BatchStore::commit_batch`), so a replay
 //! after a crash never counts them twice. Routes are route *templates* (`resourcePath`,
 //! `routeKey`), never concrete request paths, and their number is capped per batch and hour.
 

@@ -178,34 +178,43 @@ struct AsnTables {
     orgs: HashMap<u32, String>,
 }
 
-/// Parses `first,last,asn,org` lines (org may be quoted and contain commas), streaming.
+/// Parses `first,last,asn,org` records (org may be quoted and contain commas), streaming. A
+/// first line that does not parse is taken as a header.
 fn load_asn_csv(input: impl std::io::BufRead, t: &mut AsnTables) -> Result<(), String> {
-    for (n, line) in input.lines().enumerate() {
-        let line = line.map_err(|e| format!("line {}: {e}", n + 1))?;
-        if line.is_empty() {
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(input);
+    let mut record = csv::StringRecord::new();
+    let mut n = 0usize;
+    loop {
+        n += 1;
+        match reader.read_record(&mut record) {
+            Ok(false) => return Ok(()),
+            Ok(true) => {}
+            Err(e) => return Err(format!("line {n}: {e}")),
+        }
+        if record.len() == 1 && record[0].is_empty() {
             continue;
         }
-        let mut it = line.splitn(4, ',');
-        let (Some(a), Some(b), Some(asn)) = (it.next(), it.next(), it.next()) else {
-            return Err(format!("line {}: expected first_ip,last_ip,asn,org", n + 1));
+        let line = record.position().map_or(n as u64, csv::Position::line);
+        let bad = || format!("line {line}: expected first_ip,last_ip,asn,org");
+        let (Some(a), Some(b), Some(asn)) = (record.get(0), record.get(1), record.get(2)) else {
+            return Err(bad());
         };
         let (Ok(a), Ok(b), Ok(asn)) = (a.parse::<IpAddr>(), b.parse::<IpAddr>(), asn.parse::<u32>()) else {
-            if n == 0 {
+            if n == 1 {
                 continue; // a header line
             }
-            return Err(format!("line {}: expected first_ip,last_ip,asn,org", n + 1));
+            return Err(bad());
         };
         match (a, b) {
             (IpAddr::V4(a), IpAddr::V4(b)) => t.v4.push((u32::from(a), u32::from(b), asn)),
             _ => t.v6.push((ip_bits(a), ip_bits(b), asn)),
         }
-        if let Some(org) = it.next()
+        if let Some(org) = record.get(3)
             && !t.orgs.contains_key(&asn)
         {
-            t.orgs.insert(asn, org.trim_matches('"').to_string());
+            t.orgs.insert(asn, org.to_string());
         }
     }
-    Ok(())
 }
 
 /// A country's representative point (latitude, longitude), from the embedded table.

@@ -2,7 +2,7 @@
 //! `gatewatch alerts --format ocsf|cef|hec`, so a destination can be debugged from the shell.
 //! Every value comes from the alert's JSON, which holds scrubbed text only.
 
-use gatewatch_core::store::OutboxEvent;
+use gatewatch_store::OutboxEvent;
 use serde_json::{Value, json};
 
 const PRODUCT: &str = "gatewatch";

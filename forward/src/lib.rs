@@ -1,6 +1,6 @@
 //! gatewatch forwarding: alert events from the store's outbox to SIEMs, at least once.
 //!
-//! [`Store::commit_batch`](gatewatch_core::Store::commit_batch) writes an outbox row for every
+//! [`BatchStore::commit_batch`](gatewatch_store::BatchStore::commit_batch) writes an outbox row for every
 //! alert opened, updated or resolved, in the transaction that changed the alert. One
 //! [`run`] loop per `[[forward]]` destination reads the outbox in id order (so the events of
 //! one alert arrive in order), sends batches, and records how far it got. A failed send is
@@ -11,9 +11,11 @@
 
 pub mod format;
 
-use gatewatch_core::Store;
+use backon::{BackoffBuilder, ExponentialBuilder};
 use gatewatch_core::config::{DestinationKind, ForwardDestination};
-use gatewatch_core::store::{ForwardState, OutboxEvent};
+use gatewatch_store::Store;
+use gatewatch_store::prelude::*;
+use gatewatch_store::{ForwardState, OutboxEvent};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use std::time::Duration;
@@ -29,7 +31,7 @@ pub enum ForwardError {
     #[error("{0}")]
     Send(String),
     #[error(transparent)]
-    Store(#[from] gatewatch_core::Error),
+    Store(#[from] gatewatch_store::Error),
 }
 
 /// The webhook signature of `body` sent at `timestamp` (Unix seconds).
@@ -133,7 +135,7 @@ async fn write_ocsf_file(dest: &ForwardDestination, batch: &[OutboxEvent]) -> Re
 
 /// This machine's name, for syslog HOSTNAME.
 fn hostname() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname").map(|h| h.trim().to_string()).unwrap_or_default()
+    gethostname::gethostname().to_string_lossy().into_owned()
 }
 
 /// Sends one batch; `Err` carries a reason fit for logs and the parked table (no credential).
@@ -230,12 +232,17 @@ fn now_ms() -> i64 {
 }
 
 /// Backoff before attempt `attempts + 1`: "equal jitter", between half and all of
-/// min(5 min, 1 s · 2^attempts).
+/// min(5 min, 1 s · 2^attempts), from the same backon builder as the AWS sources' `Backoff`
+/// (`ingest/src/live.rs`): backon adds a jitter in [0, d) to a delay d, so both ends are halved.
 fn backoff_ms(attempts: i64) -> i64 {
-    let ceiling = (1000i64 << attempts.clamp(0, 20)).min(300_000);
-    let mut b = [0u8; 8];
-    let _ = getrandom::fill(&mut b);
-    ceiling / 2 + (u64::from_le_bytes(b) % (ceiling as u64 / 2 + 1)) as i64
+    let mut delays = ExponentialBuilder::new()
+        .with_min_delay(Duration::from_millis(500))
+        .with_max_delay(Duration::from_secs(150))
+        .with_factor(2.0)
+        .with_jitter()
+        .without_max_times()
+        .build();
+    delays.nth(attempts.clamp(0, 20) as usize).map_or(300_000, |d| d.as_millis() as i64)
 }
 
 /// How long a process holds a destination's delivery lease without renewing it.
@@ -262,7 +269,7 @@ async fn hold_lease(
         return Ok(true);
     }
     *held_until = 0;
-    let find = async || -> Result<Option<gatewatch_core::store::Lease>, ForwardError> {
+    let find = async || -> Result<Option<gatewatch_store::Lease>, ForwardError> {
         Ok(store.leases(key).await?.into_iter().find(|l| l.key == key))
     };
     let mut lease = find().await?;

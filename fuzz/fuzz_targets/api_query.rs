@@ -4,7 +4,8 @@
 
 use axum::body::Body;
 use axum::http::Request;
-use gatewatch_core::Store;
+use gatewatch_store::Store;
+use gatewatch_store::prelude::*;
 use gatewatch_core::config::ApiConfig;
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;

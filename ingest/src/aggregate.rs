@@ -5,9 +5,9 @@
 //! in the store's transaction.
 
 use foldhash::HashMap;
-use gatewatch_core::store::MinuteRow;
 use gatewatch_core::traffic::{self, CountryHour, CountryLookup, RouteHour};
 use gatewatch_core::{ClientKey, ClientKind, Counts, MinuteAgg};
+use gatewatch_store::MinuteRow;
 
 #[derive(Default)]
 pub struct BatchAggregator {

@@ -21,7 +21,8 @@ use crate::pipeline::IngestError;
 use aws_sdk_kinesis::Client;
 use aws_sdk_kinesis::types::ShardIteratorType;
 use gatewatch_core::config::{KinesisSource, StartPosition};
-use gatewatch_core::store::{CommitOutcome, Lease};
+use gatewatch_store::prelude::*;
+use gatewatch_store::{CommitOutcome, Lease};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::sync::OnceLock;
@@ -489,12 +490,8 @@ fn seq_at_least(seq: &str, than: &str) -> bool {
 
 /// A worker name unique on this host: `host-pid`.
 pub fn default_worker_id() -> String {
-    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .ok()
-        .map(|h| h.trim().to_string())
-        .filter(|h| !h.is_empty())
-        .or_else(|| std::env::var("HOSTNAME").ok())
-        .unwrap_or_else(|| "host".into());
+    let host = gethostname::gethostname().to_string_lossy().into_owned();
+    let host = if host.is_empty() { "host".to_string() } else { host };
     format!("{host}-{}", std::process::id())
 }
 

@@ -9,10 +9,12 @@
 //! the stored checkpoint.
 
 use crate::pipeline::{IngestError, PendingBatch};
-use gatewatch_core::Store;
+use backon::{BackoffBuilder, ExponentialBuilder};
 use gatewatch_core::alert::Observer;
 use gatewatch_core::config::Suppression;
-use gatewatch_core::store::{BatchWrite, CommitOutcome};
+use gatewatch_store::Store;
+use gatewatch_store::prelude::*;
+use gatewatch_store::{BatchWrite, CommitOutcome};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -58,10 +60,7 @@ impl Committer {
             .send(Job { source: source.to_string(), prev, batch, done })
             .await
             .map_err(|_| IngestError::Aborted)?;
-        let outcome = wait
-            .await
-            .map_err(|_| IngestError::Aborted)?
-            .map_err(|e| IngestError::Store(gatewatch_core::Error::Config(e)))?;
+        let outcome = wait.await.map_err(|_| IngestError::Aborted)?.map_err(IngestError::Commit)?;
         if outcome == CommitOutcome::Committed {
             self.stats.committed(EventTimeProgress::stream_of(source), events);
         }
@@ -307,31 +306,34 @@ impl EventTimeProgress {
     }
 }
 
-/// Exponential backoff with full jitter (the AWS architecture blog's recommendation).
+/// Exponential backoff with "equal jitter" (backon's): each pause is between half and all of
+/// min(cap, base·2^attempt), so retries of many workers spread out and none waits past the cap.
+/// The forwarders use the same builder (`forward/src/lib.rs`).
 #[derive(Debug)]
 pub struct Backoff {
-    attempt: u32,
-    base: Duration,
-    cap: Duration,
+    builder: ExponentialBuilder,
+    delays: backon::ExponentialBackoff,
 }
 
 impl Backoff {
     pub fn new(base: Duration, cap: Duration) -> Self {
-        Self { attempt: 0, base, cap }
+        // backon adds a jitter in [0, d) to each delay d: halving both ends gives [h, 2h).
+        let builder = ExponentialBuilder::new()
+            .with_min_delay(base / 2)
+            .with_max_delay(cap / 2)
+            .with_factor(2.0)
+            .with_jitter()
+            .without_max_times();
+        Self { builder, delays: builder.build() }
     }
 
-    /// The next pause: uniform in [0, min(cap, base·2^attempt)].
+    /// The next pause.
     pub fn next_delay(&mut self) -> Duration {
-        let ceiling = self.base.saturating_mul(1u32 << self.attempt.min(16)).min(self.cap);
-        self.attempt = self.attempt.saturating_add(1);
-        let mut b = [0u8; 8];
-        let _ = getrandom::fill(&mut b);
-        let frac = (u64::from_le_bytes(b) >> 11) as f64 / (1u64 << 53) as f64;
-        ceiling.mul_f64(frac).max(Duration::from_millis(10))
+        self.delays.next().unwrap_or(self.builder.build().next().unwrap_or_default())
     }
 
     pub fn reset(&mut self) {
-        self.attempt = 0;
+        self.delays = self.builder.build();
     }
 }
 

@@ -18,10 +18,10 @@ use base64::Engine as _;
 use flate2::bufread::GzDecoder;
 use foldhash::{HashSet, HashSetExt};
 use gatewatch_core::alert::{Observation, ObservationBatch, Observer};
-use gatewatch_core::store::{DeadLetter, MinuteRow};
 use gatewatch_core::time::{HOUR_MS, floor_to, minute_floor};
 use gatewatch_core::traffic::{CountryHour, CountryLookup, RouteHour};
 use gatewatch_core::{ClientKind, Config};
+use gatewatch_store::{DeadLetter, MinuteRow};
 use serde::Deserialize;
 use std::borrow::Cow;
 use std::hash::BuildHasher;
@@ -50,11 +50,15 @@ pub enum IngestError {
     #[error("{0}")]
     Config(String),
     #[error(transparent)]
-    Store(#[from] gatewatch_core::Error),
+    Store(#[from] gatewatch_store::Error),
     #[error(
         "source `{0}` was advanced by another writer while this one ran (another replay of the same input?); stopped without writing"
     )]
     Stale(String),
+    /// A commit made by the shared committer task failed (its store error, as text: the task
+    /// answers every waiting worker).
+    #[error("committing a batch: {0}")]
+    Commit(String),
     #[error("stopped: the batch consumer went away")]
     Aborted,
 }

@@ -12,9 +12,10 @@
 use crate::pipeline::{
     CountingReader, IngestError, InputFormat, PendingBatch, Progress, ReadSummary, Reader, Settings, detect,
 };
-use gatewatch_core::Store;
 use gatewatch_core::alert::Observer;
-use gatewatch_core::store::{BatchWrite, CommitOutcome};
+use gatewatch_store::Store;
+use gatewatch_store::prelude::*;
+use gatewatch_store::{BatchWrite, CommitOutcome};
 use sha2::{Digest, Sha256};
 use std::io::{self, BufReader, Cursor, Read};
 use std::path::PathBuf;

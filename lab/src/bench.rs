@@ -6,11 +6,12 @@
 //! measures replay's peak RSS at several sizes instead.
 
 use anyhow::Result;
-use gatewatch_core::Store;
 use gatewatch_ingest::pipeline::{Reader, detect};
 use gatewatch_ingest::replay::{Input, replay};
 use gatewatch_ingest::scrub::Scrubber;
 use gatewatch_ingest::{InputFormat, Progress, Settings};
+use gatewatch_store::Store;
+use gatewatch_store::prelude::*;
 use gatewatch_synth as generate;
 use std::io::{BufReader, Read, Write};
 use std::sync::Arc;
@@ -274,7 +275,7 @@ async fn pass_replay(
     anyhow::ensure!(
         store.time_range().await?.is_none(),
         "{} already holds client-minutes (an earlier bench?): give the bench an empty database",
-        gatewatch_core::store::redact_url(db)
+        gatewatch_store::redact_url(db)
     );
     let t = Instant::now();
     let r = replay(

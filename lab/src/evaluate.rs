@@ -14,10 +14,12 @@
 //!   alert on a non-attacker starts inside the outage).
 
 use anyhow::{Context, Result, bail};
-use gatewatch_core::store::AlertFilter;
-use gatewatch_core::{Alert, AlertKind, Config, Rule, Store, SubjectKind};
+use gatewatch_core::{Alert, AlertKind, Config, Rule, SubjectKind};
 use gatewatch_ingest::replay::{Input, replay};
 use gatewatch_ingest::{InputFormat, Progress, Settings};
+use gatewatch_store::AlertFilter;
+use gatewatch_store::Store;
+use gatewatch_store::prelude::*;
 use gatewatch_synth::{self as generate, AttackInfo, GenOptions};
 use std::collections::BTreeMap;
 use std::io::Write;

@@ -12,10 +12,11 @@
 
 use crate::{ReportError, Result, check_range};
 use gatewatch_core::Counts;
-use gatewatch_core::Store;
 use gatewatch_core::alert::Alert;
-use gatewatch_core::store::SeriesRow;
 use gatewatch_core::traffic::{CountryHour, RouteHour};
+use gatewatch_store::SeriesRow;
+use gatewatch_store::Store;
+use gatewatch_store::prelude::*;
 use polars::prelude::*;
 use serde::Serialize;
 use std::path::{Path, PathBuf};

@@ -18,8 +18,9 @@ pub mod render;
 
 pub use export::{ExportSummary, PartitionFile, export_parquet, stored_range};
 
-use gatewatch_core::Store;
 use gatewatch_core::time::rfc3339;
+use gatewatch_store::Store;
+use gatewatch_store::prelude::*;
 use serde::Serialize;
 
 /// One week, the distance between a range and the range it is compared with.
@@ -30,7 +31,7 @@ pub enum ReportError {
     #[error("{field}: {why}")]
     BadParameter { field: &'static str, why: String },
     #[error(transparent)]
-    Store(#[from] gatewatch_core::Error),
+    Store(#[from] gatewatch_store::Error),
     #[error("computing the report: {0}")]
     Polars(#[from] polars::error::PolarsError),
     #[error("{path}: {source}")]

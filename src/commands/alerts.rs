@@ -6,7 +6,7 @@ pub(crate) fn print_alerts(alerts: &[gatewatch_core::Alert], format: AlertFormat
     use gatewatch_forward::format as siem;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     // The SIEM formats frame an alert as the event of its current state.
-    let as_event = |a: &gatewatch_core::Alert| gatewatch_core::store::OutboxEvent {
+    let as_event = |a: &gatewatch_core::Alert| gatewatch_store::OutboxEvent {
         id: 0,
         alert_id: a.id.clone(),
         event: if a.status == gatewatch_core::Status::Resolved { "resolved" } else { "opened" }.into(),

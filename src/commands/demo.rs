@@ -60,11 +60,10 @@ pub(crate) async fn demo(
             eprintln!("warning: {e}; the demo goes on without the geographic and per-network rules");
         }
     }
-    let store = Store::open(&cfg.db).await?;
+    let store = open_store(&cfg.db).await?;
     replay_with_progress(&store, &cfg, Input::File(logs.clone()), InputFormat::Auto, None).await?;
     let attacks = generate::attack_plan(&opts);
-    let alerts =
-        store.alerts(&gatewatch_core::store::AlertFilter { limit: 50, ..Default::default() }).await?;
+    let alerts = store.alerts(&gatewatch_store::AlertFilter { limit: 50, ..Default::default() }).await?;
     println!("\nalerts raised ({} shown, newest first):", alerts.len());
     print_alerts(&alerts, AlertFormat::Table)?;
     if no_serve {

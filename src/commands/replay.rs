@@ -71,7 +71,7 @@ pub(crate) async fn replay_with_progress(
         eprintln!("dead letters keep the reason and position of each unusable record (table dead_letters)");
     }
     if cfg.detect.enabled {
-        let filter = gatewatch_core::store::AlertFilter { limit: 100_000, ..Default::default() };
+        let filter = gatewatch_store::AlertFilter { limit: 100_000, ..Default::default() };
         let alerts = store.alerts(&filter).await?;
         let mut by_rule = std::collections::BTreeMap::<&str, usize>::new();
         for a in &alerts {
@@ -83,7 +83,7 @@ pub(crate) async fn replay_with_progress(
             alerts.len(),
             if list.is_empty() { "" } else { ": " },
             list.join(", "),
-            gatewatch_core::store::redact_url(&cfg.db)
+            gatewatch_store::redact_url(&cfg.db)
         );
     }
     Ok(summary)

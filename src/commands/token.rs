@@ -7,7 +7,7 @@ pub(crate) async fn token_cmd(config: Option<&std::path::Path>, cmd: TokenCmd) -
     match cmd {
         TokenCmd::Create { scope, name, db } => {
             let cfg = load_config(config, Some(&db))?;
-            let store = Store::open(&cfg.db).await?;
+            let store = open_store(&cfg.db).await?;
             let (id, token, hash) = gatewatch_api::auth::new_token();
             store.create_token(&id, &name, &scope, &hash, now).await?;
             store.close().await;
@@ -17,7 +17,7 @@ pub(crate) async fn token_cmd(config: Option<&std::path::Path>, cmd: TokenCmd) -
         TokenCmd::List { db } => {
             let cfg = load_config(config, Some(&db))?;
             require_existing_sqlite(&cfg.db)?;
-            let store = Store::open(&cfg.db).await?;
+            let store = open_store(&cfg.db).await?;
             let t = |ms: Option<i64>| ms.map_or("-".to_string(), gatewatch_core::time::rfc3339);
             println!(
                 "{:<18} {:<6} {:<20} {:<20} {:<20}  NAME",
@@ -39,7 +39,7 @@ pub(crate) async fn token_cmd(config: Option<&std::path::Path>, cmd: TokenCmd) -
         TokenCmd::Revoke { id, db } => {
             let cfg = load_config(config, Some(&db))?;
             require_existing_sqlite(&cfg.db)?;
-            let store = Store::open(&cfg.db).await?;
+            let store = open_store(&cfg.db).await?;
             let done = store.revoke_token(&id, now).await?;
             store.close().await;
             if !done {

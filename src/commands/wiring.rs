@@ -68,11 +68,7 @@ pub(crate) fn start_forwarders(
     cfg.forward
         .iter()
         .map(|d| {
-            eprintln!(
-                "gatewatch: forwarding alerts to {} ({})",
-                d.name,
-                gatewatch_core::store::redact_url(&d.url)
-            );
+            eprintln!("gatewatch: forwarding alerts to {} ({})", d.name, gatewatch_store::redact_url(&d.url));
             tokio::spawn(gatewatch_forward::run(store.clone(), d.clone(), owner.clone(), cancel.clone()))
         })
         .collect()

@@ -1,8 +1,9 @@
 //! Helpers shared by the end-to-end suites: the real binary, stores and comparisons.
 #![allow(dead_code)] // each suite uses its own subset
 
-use gatewatch_core::Store;
-use gatewatch_core::store::MinuteRow;
+use gatewatch_store::MinuteRow;
+use gatewatch_store::Store;
+use gatewatch_store::prelude::*;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Output};

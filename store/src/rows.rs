@@ -12,46 +12,45 @@
 //! takes one array per column through `UNNEST`: 21 parameters a statement whatever its size,
 //! one plan, and no 4,000-placeholder statement to parse.
 
-use super::{MinuteRow, ROW_COLUMNS};
-use crate::agg::{Counts, Encoded, MinuteAgg};
-use crate::error::{Error, Result};
-use crate::model::{ClientKey, ClientKind};
-use sqlx::{Postgres, QueryBuilder, Row, Sqlite, Transaction};
-use std::str::FromStr;
+use crate::batch::MinuteRow;
+use crate::error::Result;
+use crate::records::{KeyRecord, MinuteRecord, ROW_COLUMNS};
+use gatewatch_core::agg::Encoded;
+use sqlx::{FromRow, Postgres, QueryBuilder, Sqlite, Transaction};
 
 /// Rows per multi-row SQLite statement: 21 binds a row stays below SQLite's 32,766.
 const SQLITE_ROWS: usize = 500;
 /// Rows per PostgreSQL array statement.
 const PG_ROWS: usize = 5_000;
 
-/// The indexes into `$rows` (sorted by minute and client, the key's order) of the keys in the
-/// returned `$found` rows. (A macro, like the row macros of `mod.rs`, so each backend's row type
-/// stays concrete.)
-macro_rules! positions_of {
-    ($rows:expr, $found:expr) => {{
-        let rows: &[MinuteRow] = $rows;
-        let mut at = Vec::with_capacity($found.len());
-        for row in $found.iter() {
-            let client = client_from_row!(row);
-            let minute: i64 = row.try_get("minute")?;
-            if let Ok(i) = rows.binary_search_by(|r| (r.minute, &r.client).cmp(&(minute, &client))) {
-                at.push(i);
-            }
+/// The indexes into `rows` (sorted by minute and client, the key's order) of the keys in the
+/// returned `found` rows.
+fn positions_of<'r, R: sqlx::Row>(rows: &[MinuteRow], found: &'r [R]) -> Result<Vec<usize>>
+where
+    KeyRecord: FromRow<'r, R>,
+{
+    let mut at = Vec::with_capacity(found.len());
+    for row in found {
+        let (client, minute) = KeyRecord::from_row(row)?.key()?;
+        if let Ok(i) = rows.binary_search_by(|r| (r.minute, &r.client).cmp(&(minute, &client))) {
+            at.push(i);
         }
-        at
-    }};
+    }
+    Ok(at)
 }
 
-/// Folds the stored aggregates in `$existing` into the matching rows of `$chunk`.
-macro_rules! merge_stored {
-    ($chunk:expr, $existing:expr) => {{
-        let chunk: &mut [MinuteRow] = $chunk;
-        let at = positions_of!(&*chunk, $existing);
-        for (row, i) in $existing.iter().zip(at) {
-            let stored = agg_from_row!(row);
-            chunk[i].agg.merge(&stored);
-        }
-    }};
+/// Folds the stored aggregates in `existing` into the matching rows of `chunk`.
+fn merge_stored<'r, R: sqlx::Row>(chunk: &mut [MinuteRow], existing: &'r [R]) -> Result<()>
+where
+    KeyRecord: FromRow<'r, R>,
+    MinuteRecord: FromRow<'r, R>,
+{
+    let at = positions_of(chunk, existing)?;
+    for (row, i) in existing.iter().zip(at) {
+        let stored = MinuteRow::try_from(MinuteRecord::from_row(row)?)?;
+        chunk[i].agg.merge(&stored.agg);
+    }
+    Ok(())
 }
 
 /// Which of `rows` were not inserted (their key was stored already), given the inserted ones.
@@ -139,7 +138,7 @@ impl WriteRows for Transaction<'_, Sqlite> {
             if inserted.len() == chunk.len() {
                 continue;
             }
-            let mut not_new = not_inserted(chunk.len(), &positions_of!(chunk, &inserted));
+            let mut not_new = not_inserted(chunk.len(), &positions_of(chunk, &inserted)?);
             for old in statement_chunks(&mut not_new) {
                 // A join with the keys: one index probe a key.
                 let mut q = QueryBuilder::<Sqlite>::new("WITH k (t, v, m) AS (");
@@ -154,7 +153,7 @@ impl WriteRows for Transaction<'_, Sqlite> {
                      AND client_value = k.v AND minute = k.m"
                 ));
                 let existing = q.build().fetch_all(&mut **self).await?;
-                merge_stored!(chunk, &existing);
+                merge_stored(chunk, &existing)?;
                 let enc: Vec<Encoded> = old.iter().map(|&i| chunk[i].agg.encode()).collect();
                 let mut q =
                     QueryBuilder::<Sqlite>::new(format!("INSERT INTO client_minutes ({ROW_COLUMNS}) "));
@@ -244,7 +243,7 @@ impl WriteRows for Transaction<'_, Postgres> {
             if inserted.len() == chunk.len() {
                 continue;
             }
-            let old = not_inserted(chunk.len(), &positions_of!(chunk, &inserted));
+            let old = not_inserted(chunk.len(), &positions_of(chunk, &inserted)?);
             let (kinds, values, minutes): (Vec<&str>, Vec<&str>, Vec<i64>) = old
                 .iter()
                 .map(|&i| (chunk[i].client.kind.as_str(), chunk[i].client.value.as_str(), chunk[i].minute))
@@ -264,7 +263,7 @@ impl WriteRows for Transaction<'_, Postgres> {
             .bind(minutes)
             .fetch_all(&mut **self)
             .await?;
-            merge_stored!(chunk, &existing);
+            merge_stored(chunk, &existing)?;
             let enc: Vec<Encoded> = old.iter().map(|&i| chunk[i].agg.encode()).collect();
             let mut cols = Columns::default();
             for (&i, e) in old.iter().zip(enc) {

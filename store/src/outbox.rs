@@ -1,10 +1,10 @@
-//! The SIEM outbox: alert events written by [`Store::commit_batch`] in the transaction that
+//! The SIEM outbox: alert events written by [`crate::BatchStore::commit_batch`] in the transaction that
 //! changed the alert, read back in id order by each destination's forwarder, which records how
 //! far it got. Delivery is at least once: a forwarder that dies after sending and before
 //! recording sends again, with the same idempotency key.
 
-use super::{Result, Store};
-use sqlx::Row;
+use crate::Store;
+use crate::error::Result;
 
 /// One alert event as the forwarders send it.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,33 +44,51 @@ pub struct ForwardState {
     pub parked: i64,
 }
 
-impl Store {
+/// The SIEM outbox and each destination's progress.
+pub trait OutboxStore {
     /// Up to `limit` events after `after`, oldest first.
-    pub async fn outbox_after(&self, after: i64, limit: i64) -> Result<Vec<OutboxEvent>> {
+    fn outbox_after(&self, after: i64, limit: i64) -> impl Future<Output = Result<Vec<OutboxEvent>>> + Send;
+
+    /// The destination's state with its counts (delivered, pending, parked), for status pages.
+    fn forward_state(&self, destination: &str) -> impl Future<Output = Result<ForwardState>> + Send;
+
+    /// Where the destination's delivery stands, without counting (the forwarder's every step;
+    /// a new destination starts at the beginning of the outbox).
+    fn forward_cursor(&self, destination: &str) -> impl Future<Output = Result<ForwardState>> + Send;
+
+    /// Records where a destination stands: delivered up to an id, or the head message's failure.
+    fn set_forward_state(&self, st: &ForwardState) -> impl Future<Output = Result<()>> + Send;
+
+    /// Sets a message aside after too many failures, and moves the destination past it, in one
+    /// transaction.
+    fn park(
+        &self,
+        destination: &str,
+        event: &OutboxEvent,
+        attempts: i64,
+        reason: &str,
+    ) -> impl Future<Output = Result<()>> + Send;
+}
+
+impl OutboxStore for Store {
+    async fn outbox_after(&self, after: i64, limit: i64) -> Result<Vec<OutboxEvent>> {
         on_pool!(self, p => {
-            let rows = sqlx::query("SELECT id, alert_id, event, alert, created_at FROM outbox WHERE id > $1 ORDER BY id LIMIT $2")
+            let rows: Vec<(i64, String, String, String, i64)> = sqlx::query_as("SELECT id, alert_id, event, alert, created_at FROM outbox WHERE id > $1 ORDER BY id LIMIT $2")
                 .bind(after)
                 .bind(limit)
                 .fetch_all(p)
                 .await?;
-            rows.iter()
-                .map(|r| {
-                    let text: String = r.try_get("alert")?;
-                    Ok(OutboxEvent {
-                        id: r.try_get("id")?,
-                        alert_id: r.try_get("alert_id")?,
-                        event: r.try_get("event")?,
-                        alert: serde_json::from_str(&text)
-                            .map_err(|e| crate::Error::Corrupt(format!("outbox.alert: {e}")))?,
-                        created_at: r.try_get("created_at")?,
-                    })
+            rows.into_iter()
+                .map(|(id, alert_id, event, text, created_at)| {
+                    let alert = serde_json::from_str(&text)
+                        .map_err(|e| crate::Error::Corrupt(format!("outbox.alert: {e}")))?;
+                    Ok(OutboxEvent { id, alert_id, event, alert, created_at })
                 })
                 .collect()
         })
     }
 
-    /// The destination's state with its counts (delivered, pending, parked), for status pages.
-    pub async fn forward_state(&self, destination: &str) -> Result<ForwardState> {
+    async fn forward_state(&self, destination: &str) -> Result<ForwardState> {
         let mut st = self.forward_cursor(destination).await?;
         on_pool!(self, p => {
             st.pending = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM outbox WHERE id > $1")
@@ -90,29 +108,26 @@ impl Store {
         })
     }
 
-    /// Where the destination's delivery stands, without counting (the forwarder's every step;
-    /// a new destination starts at the beginning of the outbox).
-    pub async fn forward_cursor(&self, destination: &str) -> Result<ForwardState> {
+    async fn forward_cursor(&self, destination: &str) -> Result<ForwardState> {
         on_pool!(self, p => {
-            let row = sqlx::query(
+            let row: Option<(i64, i64, Option<String>, i64)> = sqlx::query_as(
                 "SELECT delivered_up_to, attempts, last_error, next_attempt_at FROM forward_state WHERE destination = $1",
             )
             .bind(destination)
             .fetch_optional(p)
             .await?;
             let mut st = ForwardState { destination: destination.to_string(), ..Default::default() };
-            if let Some(r) = row {
-                st.delivered_up_to = r.try_get("delivered_up_to")?;
-                st.attempts = r.try_get("attempts")?;
-                st.last_error = r.try_get("last_error")?;
-                st.next_attempt_at = r.try_get("next_attempt_at")?;
+            if let Some((delivered_up_to, attempts, last_error, next_attempt_at)) = row {
+                st.delivered_up_to = delivered_up_to;
+                st.attempts = attempts;
+                st.last_error = last_error;
+                st.next_attempt_at = next_attempt_at;
             }
             Ok(st)
         })
     }
 
-    /// Records where a destination stands: delivered up to an id, or the head message's failure.
-    pub async fn set_forward_state(&self, st: &ForwardState) -> Result<()> {
+    async fn set_forward_state(&self, st: &ForwardState) -> Result<()> {
         on_pool!(self, p => {
             sqlx::query(
                 "INSERT INTO forward_state (destination, delivered_up_to, attempts, last_error, next_attempt_at) \
@@ -131,15 +146,7 @@ impl Store {
         })
     }
 
-    /// Sets a message aside after too many failures, and moves the destination past it, in one
-    /// transaction.
-    pub async fn park(
-        &self,
-        destination: &str,
-        event: &OutboxEvent,
-        attempts: i64,
-        reason: &str,
-    ) -> Result<()> {
+    async fn park(&self, destination: &str, event: &OutboxEvent, attempts: i64, reason: &str) -> Result<()> {
         let now = chrono::Utc::now().timestamp_millis();
         on_pool!(self, p => {
             let mut tx = p.begin().await?;

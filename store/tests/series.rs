@@ -4,41 +4,17 @@
 //! and drops its own database).
 
 use gatewatch_core::agg::MinuteAgg;
-use gatewatch_core::store::{BatchWrite, CommitOutcome, MinuteRow};
-use gatewatch_core::{ClientKey, ClientKind, Counts, Metric, Store};
+use gatewatch_core::{ClientKey, ClientKind, Counts, Metric};
+use gatewatch_store::Store;
+use gatewatch_store::prelude::*;
+use gatewatch_store::{BatchWrite, CommitOutcome, MinuteRow};
 use std::collections::BTreeMap;
+
+mod support;
+use support::PgDb;
 
 const MIN: i64 = 60_000;
 const T0: i64 = 1_795_000_000_000 / MIN * MIN;
-
-struct PgDb {
-    admin: String,
-    name: String,
-    url: String,
-}
-
-impl PgDb {
-    async fn new(tag: &str) -> PgDb {
-        let admin = std::env::var("GATEWATCH_TEST_PG")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string());
-        let name = format!("gatewatch_core_{tag}_{}", std::process::id());
-        let pool = sqlx::PgPool::connect(&admin).await.unwrap_or_else(|e| {
-            panic!("PostgreSQL at {admin} is required for these tests (set GATEWATCH_TEST_PG): {e}")
-        });
-        for q in [format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"), format!("CREATE DATABASE {name}")] {
-            sqlx::query(sqlx::AssertSqlSafe(q)).execute(&pool).await.unwrap();
-        }
-        pool.close().await;
-        let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
-        PgDb { admin, name, url }
-    }
-
-    async fn drop_db(self) {
-        let pool = sqlx::PgPool::connect(&self.admin).await.unwrap();
-        let q = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
-        sqlx::query(sqlx::AssertSqlSafe(q)).execute(&pool).await.unwrap();
-    }
-}
 
 /// A deterministic spread of clients and minutes: gaps, clients that come and go, a few
 /// heavy hitters, and batches that revisit minutes already stored (so rows are merged).
@@ -192,7 +168,7 @@ async fn postgres_reads_match_a_scan_of_every_minute() {
 /// minute.
 async fn rekey_keeps_rows(url: &str, backend: &str) {
     let dir = tempfile::tempdir().unwrap();
-    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations").join(backend);
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(backend);
     for e in std::fs::read_dir(&src).unwrap() {
         let p = e.unwrap().path();
         let name = p.file_name().unwrap().to_string_lossy().to_string();

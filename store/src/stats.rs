@@ -1,10 +1,11 @@
 //! Pipeline health as the store sees it, for `/v1/stats`: what each source committed and when,
 //! dead letters, the newest event minute, alerts by status and SIEM delivery per destination.
 
-use super::{Result, Store};
-use sqlx::Row;
+use crate::batch::DeadLetter;
+use crate::error::Result;
+use crate::{OutboxStore, SeriesStore, Store};
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
 pub struct SourceStat {
     pub source: String,
     pub position: String,
@@ -30,46 +31,64 @@ pub struct PipelineStats {
     pub alerts_resolved: i64,
     /// Alert events written to the outbox so far (its highest id).
     pub outbox_events: i64,
-    pub forward: Vec<super::ForwardState>,
+    pub forward: Vec<crate::ForwardState>,
 }
 
-impl Store {
+/// A dead letter with its row id (for paging) and arrival time.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct StoredDeadLetter {
+    pub id: i64,
+    #[serde(flatten)]
+    #[sqlx(flatten)]
+    pub letter: DeadLetter,
+    pub received_at: i64,
+}
+
+/// Pipeline health and dead letters: `/v1/stats`, `/metrics`, `gatewatch dead-letters`.
+pub trait StatsStore {
     /// Answers `SELECT 1`: the store is reachable.
-    pub async fn ping(&self) -> Result<()> {
+    fn ping(&self) -> impl Future<Output = Result<()>> + Send;
+
+    fn pipeline_stats(&self) -> impl Future<Output = Result<PipelineStats>> + Send;
+
+    /// Alerts counted by (status, rule, severity).
+    fn alert_counts(&self) -> impl Future<Output = Result<Vec<(String, String, String, i64)>>> + Send;
+
+    fn dead_letters(&self, limit: i64) -> impl Future<Output = Result<Vec<DeadLetter>>> + Send;
+
+    /// Dead letters after row `after`, oldest first, optionally of one source.
+    fn dead_letters_page(
+        &self,
+        after: i64,
+        source: Option<&str>,
+        limit: i64,
+    ) -> impl Future<Output = Result<Vec<StoredDeadLetter>>> + Send;
+}
+
+impl StatsStore for Store {
+    async fn ping(&self) -> Result<()> {
         on_pool!(self, p => {
             sqlx::query("SELECT 1").execute(p).await?;
             Ok(())
         })
     }
 
-    pub async fn pipeline_stats(&self) -> Result<PipelineStats> {
+    async fn pipeline_stats(&self) -> Result<PipelineStats> {
         let fh = format!("{}%", "firehose:");
         let (sources, fh_row, dead, alerts, outbox, dests) = on_pool!(self, p => {
-            let sources = sqlx::query(
+            let sources: Vec<SourceStat> = sqlx::query_as(
                 "SELECT source, position, events, updated_at FROM checkpoints WHERE source NOT LIKE $1 ORDER BY source",
             )
             .bind(&fh)
             .fetch_all(p)
             .await?;
-            let sources: Vec<SourceStat> = sources
-                .iter()
-                .map(|r| {
-                    Ok(SourceStat {
-                        source: r.try_get("source")?,
-                        position: r.try_get("position")?,
-                        events: r.try_get("events")?,
-                        updated_at: r.try_get("updated_at")?,
-                    })
-                })
-                .collect::<Result<_>>()?;
-            let fh_row = sqlx::query(
+            let fh_row: (i64, i64, Option<i64>) = sqlx::query_as(
                 "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(events), 0) AS BIGINT) AS e, MAX(updated_at) AS last \
                  FROM checkpoints WHERE source LIKE $1",
             )
             .bind(&fh)
             .fetch_one(p)
             .await?;
-            let fh_row: (i64, i64, Option<i64>) = (fh_row.try_get("n")?, fh_row.try_get("e")?, fh_row.try_get("last")?);
             let dead: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM dead_letters").fetch_one(p).await?;
             let alerts: Vec<(String, i64)> =
                 sqlx::query_as("SELECT status, COUNT(*) FROM alerts GROUP BY status").fetch_all(p).await?;
@@ -99,8 +118,7 @@ impl Store {
         })
     }
 
-    /// Alerts counted by (status, rule, severity).
-    pub async fn alert_counts(&self) -> Result<Vec<(String, String, String, i64)>> {
+    async fn alert_counts(&self) -> Result<Vec<(String, String, String, i64)>> {
         on_pool!(self, p => {
             let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
                 "SELECT status, rule, severity, COUNT(*) FROM alerts GROUP BY status, rule, severity",
@@ -108,6 +126,34 @@ impl Store {
             .fetch_all(p)
             .await?;
             Ok(rows)
+        })
+    }
+
+    async fn dead_letters(&self, limit: i64) -> Result<Vec<DeadLetter>> {
+        on_pool!(self, p => {
+            Ok(sqlx::query_as("SELECT source, position, reason, excerpt FROM dead_letters ORDER BY id LIMIT $1")
+                .bind(limit)
+                .fetch_all(p)
+                .await?)
+        })
+    }
+
+    async fn dead_letters_page(
+        &self,
+        after: i64,
+        source: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<StoredDeadLetter>> {
+        on_pool!(self, p => {
+            Ok(sqlx::query_as(
+                "SELECT id, source, position, reason, excerpt, received_at FROM dead_letters \
+                 WHERE id > $1 AND ($2 IS NULL OR source = $2) ORDER BY id LIMIT $3",
+            )
+            .bind(after)
+            .bind(source)
+            .bind(limit)
+            .fetch_all(p)
+            .await?)
         })
     }
 }
