@@ -369,6 +369,14 @@ impl Scrubber {
                 if decoded.is_empty() || decoded == "-" || decoded == "null" {
                     return true;
                 }
+                // `peer.address: 10.1.2.3:5443` is a socket and `server.address: api.example.com`
+                // a host, not a street; the shell's
+                // `PWD=/home/deploy` (sudo, env dumps) is the working directory.
+                if (k == "address" && (socket_address(decoded) || host_name(decoded)))
+                    || (matches!(name, "PWD" | "OLDPWD") && decoded.starts_with('/'))
+                {
+                    return true;
+                }
                 if validate::jwt(decoded) { "jwt" } else { k }
             }
             NameClass::IfRandom(k) => {
@@ -437,10 +445,15 @@ impl Scrubber {
     /// discarded candidate covered is looked at again by the next pass (`scrub_text`).
     pub(super) fn resolve(&self, text: &str, mut hits: Vec<Hit>) -> Vec<Hit> {
         let markers = marker_spans(text);
+        let certificates = certificate_spans(text);
         hits.retain(|h| {
+            let span = &text[h.start..h.end];
             !self.disabled.iter().any(|d| *d == h.kind)
-                && (h.kind == "flood" || !overlaps(&markers, h.start, h.end))
-                && !self.allow.iter().any(|a| a.is_match(&text[h.start..h.end]))
+                && (h.kind == "flood"
+                    || (!overlaps(&markers, h.start, h.end)
+                        && !validate::placeholder(span)
+                        && !inside(&certificates, h.start, h.end)))
+                && !self.allow.iter().any(|a| a.is_match(span))
         });
         hits.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)).then(a.prio.cmp(&b.prio)));
         let mut out: Vec<Hit> = Vec::with_capacity(hits.len());
@@ -580,4 +593,41 @@ pub(super) fn tail_groups(
         Some(m) if m.start() == s => (locs.get(1), locs.get(d.group)),
         _ => (None, None),
     }
+}
+
+/// The bodies of PEM certificates in `text`: public data (a client certificate in an access log),
+/// however random its base64 looks. Private keys are other PEM blocks.
+fn certificate_spans(text: &str) -> Vec<(usize, usize)> {
+    const BEGIN: &str = "-----BEGIN CERTIFICATE-----";
+    const END: &str = "-----END CERTIFICATE-----";
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(b) = text[from..].find(BEGIN) {
+        let start = from + b + BEGIN.len();
+        let Some(e) = text[start..].find(END) else { break };
+        out.push((start, start + e));
+        from = start + e + END.len();
+    }
+    out
+}
+
+/// Whether `[start, end)` lies inside one of `spans`.
+fn inside(spans: &[(usize, usize)], start: usize, end: usize) -> bool {
+    spans.iter().any(|&(s, e)| s <= start && end <= e)
+}
+
+/// An IP address, or one with a port (`10.1.2.3:5443`, `[2001:db8::1]:443`).
+fn socket_address(s: &str) -> bool {
+    s.parse::<std::net::IpAddr>().is_ok() || s.parse::<std::net::SocketAddr>().is_ok()
+}
+
+/// A DNS name, with an optional port (`api.example.com`, `db-1.internal:5432`).
+fn host_name(s: &str) -> bool {
+    let host = s.rsplit_once(':').filter(|(_, p)| p.parse::<u16>().is_ok()).map_or(s, |(h, _)| h);
+    (3..=253).contains(&host.len())
+        && host.contains('.')
+        && host.bytes().any(|b| b.is_ascii_alphabetic())
+        && host.split('.').all(|l| {
+            !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') && !l.starts_with('-')
+        })
 }

@@ -55,6 +55,8 @@ pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
     }
     match n {
         "ip" | "sourceip" | "clientip" | "remoteaddr" => return NameClass::Exempt,
+        // The WebSocket handshake's nonce and its answer (RFC 6455): public, not keys.
+        "secwebsocketkey" | "secwebsocketaccept" => return NameClass::Plain,
         "authorization" | "proxyauthorization" => return NameClass::Authorization,
         "cookie" | "setcookie" | "cookies" => return NameClass::Cookie,
         "ssn" | "socialsecuritynumber" => return NameClass::Secret("ssn"),
@@ -136,6 +138,14 @@ pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
         "usage",
         "scope",
         "scopes",
+        // `SECRET_REF`, `db_password_arn`: where a secret is kept, not the secret.
+        "ref",
+        "arn",
+        // `PASSWORD_HASHERS`, `password_validators`, `token_algorithm`: settings.
+        "hasher",
+        "hashers",
+        "validators",
+        "algorithm",
     ];
     if META.iter().any(|m| n.ends_with(m)) || n.contains("requires") {
         return NameClass::Fact;
@@ -245,7 +255,9 @@ pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
 /// character. Hex digests, UUIDs and request ids (one case, or shorter) do not qualify.
 pub(super) fn random_token(s: &str) -> bool {
     let b = s.as_bytes();
+    // A URL or the rest of one (`//host/path` after `https:`) is an address, not a token.
     (32..=4096).contains(&b.len())
+        && !s.starts_with("//")
         && b.iter().all(|c| c.is_ascii_alphanumeric() || b"-_.~+/=".contains(c))
         && b.iter().any(u8::is_ascii_uppercase)
         && b.iter().any(u8::is_ascii_lowercase)
@@ -254,15 +266,19 @@ pub(super) fn random_token(s: &str) -> bool {
         && !base64_of_text(s)
 }
 
-/// Base64 of readable text (`YXBpIGtleSByb3RhdGlvbg==`, "api key rotation"): data, not a
-/// generated credential, whose bytes would not be text.
+/// Base64 of readable text (`YXBpIGtleSByb3RhdGlvbg==`, "api key rotation") or of a JSON
+/// object or array (pagination cursors: `eyJwayI6…` is `{"pk":…}`): data, not a generated
+/// credential, whose bytes would not be text. (A credential inside such a blob is found by the
+/// base64 detectors, which decode it.)
 pub(super) fn base64_of_text(s: &str) -> bool {
     use base64::Engine as _;
     let engines = [base64::engine::general_purpose::STANDARD, base64::engine::general_purpose::URL_SAFE];
     engines.iter().any(|e| {
         e.decode(s.trim_end_matches('=')).or_else(|_| e.decode(s)).is_ok_and(|b| {
             std::str::from_utf8(&b).is_ok_and(|t| {
-                t.contains(' ') && t.chars().all(|c| !c.is_control() || c == '\n' || c == '\t')
+                let json =
+                    (t.starts_with('{') && t.ends_with('}')) || (t.starts_with('[') && t.ends_with(']'));
+                (t.contains(' ') || json) && t.chars().all(|c| !c.is_control() || c == '\n' || c == '\t')
             })
         })
     })

@@ -36,10 +36,21 @@ pub(super) fn kv_pairs(text: &str) -> Vec<((usize, usize), (usize, usize))> {
         if !is_sep {
             continue;
         }
+        // `name = value` (TOML, INI, Python keyword arguments): spaces on both sides of `=`.
+        let mut name_end = eq;
+        if b[eq] == b'=' && b.get(eq + 1) == Some(&b' ') {
+            while name_end > 0 && eq - name_end < 3 && b[name_end - 1] == b' ' {
+                name_end -= 1;
+            }
+            if name_end == eq || name_end == 0 || !is_name(b[name_end - 1]) {
+                name_end = eq;
+            }
+        }
+        let spaced = name_end < eq;
         // The name, backwards from the separator; no name is longer than 40 bytes, so the scan
         // stops after 41 (a long run of name characters is looked at once per `=`, not again).
-        let mut start = eq;
-        while start > 0 && eq - start <= 41 {
+        let mut start = name_end;
+        while start > 0 && name_end - start <= 41 {
             if name_escape(start) {
                 start -= 3;
             } else if is_name(b[start - 1]) {
@@ -51,19 +62,30 @@ pub(super) fn kv_pairs(text: &str) -> Vec<((usize, usize), (usize, usize))> {
         if start > 0 && is_name(b[start - 1]) {
             continue;
         }
-        while b[start] == b'%' && start + 3 < eq {
+        while b[start] == b'%' && start + 3 < name_end {
             start += 3;
         }
         // `%3Fname`: the two hex digits after `%` belong to the escape, not the name.
-        if start >= 1 && b[start - 1] == b'%' && eq - start > 2 {
+        if start >= 1 && b[start - 1] == b'%' && name_end - start > 2 {
             start += 2;
         }
-        let name_len = eq - start;
+        let name_len = name_end - start;
         // Names may start with `_` (`_app_session`, `__Host-session` cookies).
         if !(1..=40).contains(&name_len) || !(b[start].is_ascii_alphabetic() || b[start] == b'_') {
             continue;
         }
-        let v0 = eq + sep_len;
+        let mut v0 = eq + sep_len;
+        if spaced {
+            while v0 < b.len() && v0 - eq <= 3 && b[v0] == b' ' {
+                v0 += 1;
+            }
+        }
+        // A quoted value (`password = "a b"`, `pw="x"`, or `\"x\"` inside escaped JSON) runs to its
+        // closing quote.
+        if let Some(value) = quoted_value(b, v0) {
+            out.push(((start, name_end), value));
+            continue;
+        }
         let mut v1 = v0;
         // A value ends at the next separator, so each byte belongs to one value at most and the
         // scan is linear: `ab=ab=ab=…` is many short pairs, not one value per `=` that runs to
@@ -84,9 +106,35 @@ pub(super) fn kv_pairs(text: &str) -> Vec<((usize, usize), (usize, usize))> {
             }
             v1 += 1;
         }
-        out.push(((start, eq), (v0, v1)));
+        out.push(((start, name_end), (v0, v1)));
     }
     out
+}
+
+/// The longest quoted value taken whole: longer ones are left to the other scanners.
+const MAX_QUOTED: usize = 256;
+
+/// The inside of a value quoted with `"`, `'` or `\"` that starts at `v0` and closes within
+/// [`MAX_QUOTED`] bytes on the same line (neither a line break nor a literal `\n` inside).
+fn quoted_value(b: &[u8], v0: usize) -> Option<(usize, usize)> {
+    let (open, close): (usize, &[u8]) = match b.get(v0..)? {
+        [b'\\', b'"', ..] => (2, b"\\\""),
+        [b'"', ..] => (1, b"\""),
+        [b'\'', ..] => (1, b"'"),
+        _ => return None,
+    };
+    let from = v0 + open;
+    let window = &b[from..b.len().min(from + MAX_QUOTED)];
+    let end = memchr::memmem::find(window, close)?;
+    let inside = &window[..end];
+    if end == 0 || inside.contains(&b'\n') || memchr::memmem::find(inside, b"\\n").is_some() {
+        return None;
+    }
+    // An escaped quote inside a plainly quoted value: not a value this scanner can bound.
+    if open == 1 && inside.ends_with(b"\\") {
+        return None;
+    }
+    Some((from, from + end))
 }
 
 pub(super) const CONTINUES: u8 = 0;

@@ -136,6 +136,65 @@ pub fn high_entropy(s: &str) -> bool {
         && s.bytes().all(|b| b.is_ascii_graphic())
 }
 
+/// A value that is already a mask or a reference to a secret kept elsewhere, not a secret:
+/// `***`, `****-**-**`, `••••4242`, `[REDACTED]`, `<hidden>`, `Bearer [FILTERED]`, `${DB_PASSWORD}`,
+/// `{{resolve:secretsmanager:…}}`, `%2A%2A%2A`. Logging libraries and API Gateway write these
+/// where they removed a value; replacing them with a marker hides nothing and loses the fact
+/// that the value was masked at the source.
+pub fn placeholder(s: &str) -> bool {
+    let s = s.trim_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '\''));
+    // An authorization scheme before the mask (`Bearer ***`).
+    let s = match s.split_once(' ') {
+        Some((scheme, rest))
+            if ["bearer", "basic", "token", "digest", "apikey", "sswss"]
+                .iter()
+                .any(|w| scheme.eq_ignore_ascii_case(w)) =>
+        {
+            rest.trim()
+        }
+        _ => s,
+    };
+    if s.is_empty() || s.len() > 96 {
+        return false;
+    }
+    let s = s.replace("%2A", "*").replace("%2a", "*");
+    // Template and vault references.
+    let reference = (s.starts_with("${") && s.ends_with('}'))
+        || (s.starts_with("{{") && s.ends_with("}}"))
+        || (s.starts_with("%(") && s.ends_with(")s"));
+    if reference && s.len() > 4 {
+        return true;
+    }
+    // A masking word, bare or bracketed.
+    let word = s
+        .trim_matches(|c: char| matches!(c, '[' | ']' | '<' | '>' | '(' | ')' | '{' | '}' | '*' | '_' | '-'));
+    const WORDS: &[&str] = &[
+        "redacted",
+        "filtered",
+        "protected",
+        "hidden",
+        "masked",
+        "removed",
+        "omitted",
+        "sensitive",
+        "censored",
+        "scrubbed",
+        "sanitized",
+        "sanitised",
+        "obfuscated",
+        "not logged",
+        "secret",
+    ];
+    if WORDS.iter().any(|w| word.eq_ignore_ascii_case(w)) {
+        return true;
+    }
+    // Mask characters, with at most a few visible characters (`****4242`, `sk_live_****`).
+    let masked = s.chars().filter(|c| matches!(c, '*' | '•' | '●' | '…')).count();
+    let run = s.as_bytes().windows(3).any(|w| w == b"***") || s.contains("••") || s.contains("●●");
+    let visible = s.chars().filter(|c| c.is_alphanumeric()).count();
+    run && masked >= 3 && visible <= 12
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,5 +217,41 @@ mod tests {
         assert!(high_entropy("q8Fz2LmP0xVw7KtR9sYb"));
         assert!(!high_entropy("aaaaaaaaaaaaaaaaaaaa1"));
         assert!(!high_entropy("password-reset-link"));
+    }
+
+    #[test]
+    fn masks_and_references_are_placeholders() {
+        for p in [
+            "***",
+            "********",
+            "Bearer ***",
+            "Bearer [REDACTED]",
+            "bearer [redacted]",
+            "[Redacted]",
+            "[PROTECTED]",
+            "<hidden>",
+            "[FILTERED]",
+            "REDACTED",
+            "****-**-**",
+            "%2A%2A%2A%2A-%2A%2A-%2A%2A",
+            "****4242",
+            "sk_live_********9f3a",
+            "${DB_PASSWORD}",
+            "{{resolve:secretsmanager:prod/db:SecretString:password}}",
+            "%(password)s",
+        ] {
+            assert!(placeholder(p), "{p}");
+        }
+        for s in [
+            "hunter2hunter2",
+            "Bearer eyJhbGciOiJIUzI1NiJ9.e30.abc",
+            "p4ss***word-with-a-long-visible-tail",
+            "${not a reference",
+            "ab*cd",
+            "",
+            "Silver1997$",
+        ] {
+            assert!(!placeholder(s), "{s}");
+        }
     }
 }
