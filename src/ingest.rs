@@ -2,12 +2,12 @@
 //! CloudWatch Logs groups, the Firehose receiver) into one detector and committer, until
 //! SIGTERM or SIGINT; `run` serves the API beside them.
 
+use crate::open_store;
 use anyhow::{Context as _, Result, bail};
 use clap::Args;
 use gatewatch_core::Config;
 use gatewatch_core::config::{CloudWatchLogsSource, KinesisSource, StartPosition};
 use gatewatch_ingest::{Progress, Settings, cwl, firehose, kinesis, live};
-use crate::open_store;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;

@@ -14,8 +14,8 @@ const SECOND_RECALL_FLOOR: f64 = 98.5;
 const SECOND_KEPT_FLOOR: f64 = 99.7;
 const THIRD_RECALL_FLOOR: f64 = 95.5;
 const THIRD_KEPT_FLOOR: f64 = 99.6;
-const FOURTH_RECALL_FLOOR: f64 = 88.0;
-const FOURTH_KEPT_FLOOR: f64 = 97.5;
+const FOURTH_RECALL_FLOOR: f64 = 88.5;
+const FOURTH_KEPT_FLOOR: f64 = 98.0;
 
 #[derive(Default)]
 struct Tally {

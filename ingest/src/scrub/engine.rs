@@ -366,14 +366,8 @@ impl Scrubber {
         let decoded = s.trim();
         let kind = match self.classify(name) {
             NameClass::Secret(k) => {
-                if decoded.is_empty() || decoded == "-" || decoded == "null" {
-                    return true;
-                }
-                // `peer.address: 10.1.2.3:5443` is a socket and `server.address: api.example.com`
-                // a host, not a street; the shell's
-                // `PWD=/home/deploy` (sudo, env dumps) is the working directory.
-                if (k == "address" && (socket_address(decoded) || host_name(decoded)))
-                    || (matches!(name, "PWD" | "OLDPWD") && decoded.starts_with('/'))
+                // The shell's `PWD=/home/deploy` (sudo, env dumps) is the working directory.
+                if benign_value(k, decoded) || (matches!(name, "PWD" | "OLDPWD") && decoded.starts_with('/'))
                 {
                     return true;
                 }
@@ -614,20 +608,4 @@ fn certificate_spans(text: &str) -> Vec<(usize, usize)> {
 /// Whether `[start, end)` lies inside one of `spans`.
 fn inside(spans: &[(usize, usize)], start: usize, end: usize) -> bool {
     spans.iter().any(|&(s, e)| s <= start && end <= e)
-}
-
-/// An IP address, or one with a port (`10.1.2.3:5443`, `[2001:db8::1]:443`).
-fn socket_address(s: &str) -> bool {
-    s.parse::<std::net::IpAddr>().is_ok() || s.parse::<std::net::SocketAddr>().is_ok()
-}
-
-/// A DNS name, with an optional port (`api.example.com`, `db-1.internal:5432`).
-fn host_name(s: &str) -> bool {
-    let host = s.rsplit_once(':').filter(|(_, p)| p.parse::<u16>().is_ok()).map_or(s, |(h, _)| h);
-    (3..=253).contains(&host.len())
-        && host.contains('.')
-        && host.bytes().any(|b| b.is_ascii_alphabetic())
-        && host.split('.').all(|l| {
-            !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') && !l.starts_with('-')
-        })
 }

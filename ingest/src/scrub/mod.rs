@@ -406,16 +406,21 @@ impl Scrubber {
         }
         match class {
             NameClass::Secret(kind) => {
+                if names::benign_value(kind, v) {
+                    return None;
+                }
                 let kind = if validate::jwt(v) { "jwt" } else { kind };
                 Some(self.marker(kind, value))
             }
-            NameClass::IfRandom(kind) => validate::high_entropy(v).then(|| self.marker(kind, value)),
+            NameClass::IfRandom(kind) => {
+                (validate::high_entropy(v) && !validate::placeholder(v)).then(|| self.marker(kind, value))
+            }
             NameClass::Authorization => {
                 // Keep the scheme visible: "Bearer [REDACTED:jwt:…]".
                 match v.split_once(char::is_whitespace) {
                     Some((scheme, cred)) if scheme.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') => {
                         let cred = cred.trim();
-                        if cred.starts_with(MARKER) {
+                        if cred.starts_with(MARKER) || validate::placeholder(cred) {
                             // Scrubbed before (`Bearer [REDACTED:jwt:…]`): a rescrub keeps it.
                             return None;
                         }

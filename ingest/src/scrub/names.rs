@@ -36,7 +36,30 @@ pub(crate) fn classify_name(name: &str, extra: &[String]) -> NameClass {
     classify_whole_name(name, extra)
 }
 
+/// "Password" in scripts the ASCII normalisation below drops (Cyrillic, Japanese, Korean,
+/// Chinese, Arabic, Hebrew, Thai, Greek) and in Turkish.
+const PASSWORD_WORDS: &[&str] = &[
+    "пароль",
+    "パスワード",
+    "비밀번호",
+    "密码",
+    "密碼",
+    "كلمة المرور",
+    "كلمة_المرور",
+    "סיסמה",
+    "รหัสผ่าน",
+    "κωδικός",
+    "şifre",
+    "mật khẩu",
+];
+
 pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
+    if !name.is_ascii() {
+        let lower = name.to_lowercase();
+        if PASSWORD_WORDS.iter().any(|w| lower.contains(w)) {
+            return NameClass::Secret("password");
+        }
+    }
     // Normalised on the stack: this runs for every key of every JSON line.
     let mut buf = [0u8; 64];
     let mut len = 0;
@@ -63,7 +86,11 @@ pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
         "cardnumber" | "ccnumber" | "creditcard" | "creditcardnumber" | "pan" | "cvv" | "cvc" => {
             return NameClass::Secret("card");
         }
-        "pwd" | "pass" | "pin" | "passphrase" => return NameClass::Secret("password"),
+        // `confirm` beside a password in a sign-up form is its repetition; `clave` (Spanish)
+        // and `katasandi` (Indonesian) are passwords.
+        "pwd" | "pass" | "pin" | "passphrase" | "confirm" | "clave" | "katasandi" | "sifre" => {
+            return NameClass::Secret("password");
+        }
         "xamzsignature" | "xamzcredential" | "xamzsecuritytoken" | "signature" => {
             return NameClass::Secret("aws_sigv4");
         }
@@ -230,6 +257,9 @@ pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
         "adgangskode",
         "passord",
         "jelszo",
+        "parola",
+        "lozinka",
+        "geslo",
     ];
     if PASSWORD.iter().any(|w| n.contains(w)) {
         NameClass::Secret("password")
@@ -327,4 +357,33 @@ pub(super) fn context_kind(word: &str, value: &str) -> Option<&'static str> {
     } else {
         "secret"
     })
+}
+
+/// A value under a secret name that holds nothing secret: none (`-`, `null`), a flag
+/// (`"confirm":"true"`), a mask or reference ([`validate::placeholder`]), or, under an address
+/// name, a socket or host (`peer.address: 10.1.2.3:5443`, `server.address: api.example.com`)
+/// rather than a street.
+pub(super) fn benign_value(kind: &str, v: &str) -> bool {
+    const NONE: &[&str] =
+        &["-", "null", "nil", "none", "undefined", "true", "false", "yes", "no", "on", "off"];
+    v.is_empty()
+        || NONE.iter().any(|w| v.eq_ignore_ascii_case(w))
+        || validate::placeholder(v)
+        || (kind == "address" && (socket_address(v) || host_name(v)))
+}
+
+/// An IP address, or one with a port (`10.1.2.3:5443`, `[2001:db8::1]:443`).
+fn socket_address(s: &str) -> bool {
+    s.parse::<std::net::IpAddr>().is_ok() || s.parse::<std::net::SocketAddr>().is_ok()
+}
+
+/// A DNS name, with an optional port (`api.example.com`, `db-1.internal:5432`).
+fn host_name(s: &str) -> bool {
+    let host = s.rsplit_once(':').filter(|(_, p)| p.parse::<u16>().is_ok()).map_or(s, |(h, _)| h);
+    (3..=253).contains(&host.len())
+        && host.contains('.')
+        && host.bytes().any(|b| b.is_ascii_alphabetic())
+        && host.split('.').all(|l| {
+            !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') && !l.starts_with('-')
+        })
 }
