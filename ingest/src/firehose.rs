@@ -283,7 +283,8 @@ pub fn fold_body(
         let pos = format!("record {}", i + 1);
         match base64::engine::general_purpose::STANDARD.decode(r.data.trim()) {
             Ok(data) => reader.blob(&data, &pos),
-            Err(_) => reader.dead_letter(pos, "record data is not valid base64".into()),
+            Err(_) => reader
+                .dead_letter(pos, crate::dead::DeadReason::Base64("record data is not valid base64".into())),
         }
     }
     Ok(())

@@ -10,6 +10,7 @@ pub mod aggregate;
 pub mod aws;
 #[cfg(feature = "aws")]
 pub mod cwl;
+pub mod dead;
 pub mod firehose;
 pub mod identity;
 #[cfg(feature = "aws")]

@@ -16,34 +16,12 @@ pub fn source_kind(source: &str) -> &'static str {
     }
 }
 
-/// A short, bounded label for a dead letter's reason (the reason itself stays in the store).
-pub fn reason_category(reason: &str) -> &'static str {
-    let r = reason.to_ascii_lowercase();
-    if r.contains("max_line_bytes") {
-        "too_long"
-    } else if r.contains("gzip") {
-        "gzip"
-    } else if r.contains("base64") {
-        "base64"
-    } else if r.contains("utf-8") {
-        "utf8"
-    } else if r.contains("envelope") || r.contains("messagetype") {
-        "envelope"
-    } else if r.contains("timestamp") || r.contains("future") || r.contains("time ") {
-        "timestamp"
-    } else {
-        "parse"
-    }
-}
-
-const REASONS: [&str; 7] = ["too_long", "gzip", "base64", "utf8", "envelope", "timestamp", "parse"];
-
 /// Zero-valued series for a source kind, so dashboards and rate() see it before traffic.
 pub fn init(kind: &'static str) {
     metrics::counter!("gatewatch_events_ingested_total", "source" => kind).absolute(0);
     metrics::counter!("gatewatch_bytes_ingested_total", "source" => kind).absolute(0);
     metrics::counter!("gatewatch_batches_committed_total", "source" => kind).absolute(0);
-    for r in REASONS {
+    for r in crate::dead::DeadReason::LABELS {
         metrics::counter!("gatewatch_dead_letters_total", "reason" => r).absolute(0);
     }
     for k in crate::scrub::KINDS {
@@ -61,12 +39,7 @@ pub struct BatchFigures {
 
 impl BatchFigures {
     pub fn of(source: &str, b: &PendingBatch) -> Self {
-        Self {
-            kind: source_kind(source),
-            events: b.events,
-            bytes: b.bytes,
-            dead: b.dead_letters.iter().map(|d| reason_category(&d.reason)).collect(),
-        }
+        Self { kind: source_kind(source), events: b.events, bytes: b.bytes, dead: b.dead_labels.clone() }
     }
 
     /// Call once the batch has committed.
@@ -109,16 +82,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reasons_fall_into_few_labels() {
-        assert_eq!(
-            reason_category("line of 11000000 bytes exceeds ingest.max_line_bytes (1048576)"),
-            "too_long"
-        );
-        assert_eq!(reason_category("invalid UTF-8 at byte 3"), "utf8");
-        assert_eq!(reason_category("gzip member decompresses past 1 bytes"), "gzip");
-        assert_eq!(reason_category("invalid base64"), "base64");
-        assert_eq!(reason_category("unknown CWL messageType"), "envelope");
-        assert_eq!(reason_category("expected value at line 1 column 1"), "parse");
+    fn sources_fall_into_few_kinds() {
         assert_eq!(source_kind("kinesis:s:shardId-000"), "kinesis");
         assert_eq!(source_kind("cwl:/aws/apigw"), "cloudwatch_logs");
         assert_eq!(source_kind("firehose:abc"), "firehose");

@@ -9,6 +9,7 @@
 //! cut from scrubbed text only.
 
 use crate::aggregate::{BatchAggregator, TrafficAggregator};
+use crate::dead::DeadReason;
 pub use crate::layout::{InputFormat, Layout, LineKind, detect};
 use crate::layout::{is_envelope_json, trim_ascii_start};
 use crate::lines::{Line, LineReader};
@@ -148,6 +149,8 @@ pub struct PendingBatch {
     pub routes: Vec<RouteHour>,
     pub countries: Vec<CountryHour>,
     pub dead_letters: Vec<DeadLetter>,
+    /// The metric label of each dead letter, in order ([`DeadReason::label`]).
+    pub dead_labels: Vec<&'static str>,
     /// The batch's records for the detector (see [`Reader::with_observations`]).
     pub observations: Option<ObservationBatch>,
     /// The last batch of the input: every detector window may close.
@@ -214,6 +217,7 @@ pub struct Reader<'s> {
     agg: BatchAggregator,
     traffic: TrafficAggregator,
     dead: Vec<DeadLetter>,
+    dead_labels: Vec<&'static str>,
     /// Hashes of the distinct clients seen, for the summary (8 bytes a client).
     clients: HashSet<u64>,
     client_hasher: foldhash::quality::FixedState,
@@ -237,6 +241,7 @@ impl<'s> Reader<'s> {
             agg: BatchAggregator::default(),
             traffic: TrafficAggregator::new(settings.country.clone()),
             dead: Vec::new(),
+            dead_labels: Vec::new(),
             clients: HashSet::new(),
             client_hasher: foldhash::quality::FixedState::with_seed(0x6761_7465),
             client_cap: crate::identity::ClientCap::new(settings.max_clients_per_ip_minute),
@@ -257,13 +262,19 @@ impl<'s> Reader<'s> {
     }
 
     /// Records an unusable record with its reason (no excerpt).
-    pub fn dead_letter(&mut self, position: String, reason: String) {
+    pub fn dead_letter(&mut self, position: String, reason: DeadReason) {
         self.dead_letter_with(position, reason, None);
     }
 
     /// `excerpt` must already be scrubbed.
-    fn dead_letter_with(&mut self, position: String, reason: String, excerpt: Option<String>) {
-        self.dead.push(DeadLetter { source: self.source.clone(), position, reason, excerpt });
+    fn dead_letter_with(&mut self, position: String, reason: DeadReason, excerpt: Option<String>) {
+        self.dead_labels.push(reason.label());
+        self.dead.push(DeadLetter {
+            source: self.source.clone(),
+            position,
+            reason: reason.to_string(),
+            excerpt,
+        });
         self.summary.dead_letters += 1;
         self.progress.dead_letters.fetch_add(1, Ordering::Relaxed);
     }
@@ -284,18 +295,14 @@ impl<'s> Reader<'s> {
         // Every layout ends here, so every event is held to the bound: a file line, a Kinesis
         // or Firehose record line, and an event inside a CloudWatch Logs envelope alike.
         if line.len() > settings.max_line_bytes {
-            let reason = format!(
-                "line of {} bytes exceeds ingest.max_line_bytes ({})",
-                line.len(),
-                settings.max_line_bytes
-            );
+            let reason = DeadReason::TooLong { bytes: line.len(), max: settings.max_line_bytes };
             self.dead_letter_with(pos(), reason, None);
             return;
         }
         let text = match std::str::from_utf8(line) {
             Ok(t) => t,
             Err(e) => {
-                let reason = format!("invalid UTF-8 at byte {}", e.valid_up_to());
+                let reason = DeadReason::Utf8 { at: e.valid_up_to() };
                 self.dead_letter_with(pos(), reason, Some(settings.scrubber.excerpt(line)));
                 return;
             }
@@ -327,25 +334,30 @@ impl<'s> Reader<'s> {
                     Err(reason) => reason,
                 }
             }
-            Err(e) => e.to_string(),
+            Err(ParseError::NoTimestamp) => DeadReason::Timestamp(ParseError::NoTimestamp.to_string()),
+            Err(e) => DeadReason::Parse(e.to_string()),
         };
         self.dead_letter_with(pos(), reason, Some(truncate(&scrubbed, crate::scrub::EXCERPT_BYTES)));
     }
 
     /// `credential_named`: the principal is the pseudonym of a logged Authorization credential,
     /// which the caller chooses (and which the per-address cap bounds).
-    fn record(&mut self, rec: &AccessRecord<'_>, credential_named: bool) -> Result<(), String> {
+    fn record(&mut self, rec: &AccessRecord<'_>, credential_named: bool) -> Result<(), DeadReason> {
         if rec.time_ms < MIN_EVENT_MS {
-            return Err("timestamp before 2000-01-01 (wrong field or broken clock)".into());
-        }
-        if rec.time_ms > self.now_ms.saturating_add(self.settings.max_future_skew_ms) {
-            return Err(format!(
-                "timestamp {} s ahead of the clock (more than ingest.max_future_skew_secs)",
-                (rec.time_ms - self.now_ms) / 1000
+            return Err(DeadReason::Timestamp(
+                "timestamp before 2000-01-01 (wrong field or broken clock)".into(),
             ));
         }
+        if rec.time_ms > self.now_ms.saturating_add(self.settings.max_future_skew_ms) {
+            return Err(DeadReason::Timestamp(format!(
+                "timestamp {} s ahead of the clock (more than ingest.max_future_skew_secs)",
+                (rec.time_ms - self.now_ms) / 1000
+            )));
+        }
         let (mut kind, mut value) = self.settings.client_of(rec).ok_or_else(|| {
-            "no client identity (none of the configured identity.order fields is present)".to_string()
+            DeadReason::Parse(
+                "no client identity (none of the configured identity.order fields is present)".into(),
+            )
         })?;
         // Principals, keys and IAM identities are vouched for by API Gateway (an authorizer, a
         // usage plan, SigV4); a credential the caller merely sent is not, so only those are capped.
@@ -419,9 +431,10 @@ impl<'s> Reader<'s> {
                                 );
                             }
                         }
-                        _ => {
-                            self.dead_letter(format!("{pos} envelope {n}"), "unknown CWL messageType".into())
-                        }
+                        _ => self.dead_letter(
+                            format!("{pos} envelope {n}"),
+                            DeadReason::Envelope("unknown CWL messageType".into()),
+                        ),
                     }
                 }
                 Some(Err(e)) => {
@@ -429,7 +442,7 @@ impl<'s> Reader<'s> {
                         ParseError::Json(m) => m.replace("invalid JSON access log", "invalid CWL envelope"),
                         other => other.to_string(),
                     };
-                    self.dead_letter(format!("{pos} envelope {}", n + 1), reason);
+                    self.dead_letter(format!("{pos} envelope {}", n + 1), DeadReason::Envelope(reason));
                     break;
                 }
             }
@@ -474,6 +487,7 @@ impl<'s> Reader<'s> {
             routes,
             countries,
             dead_letters: std::mem::take(&mut self.dead),
+            dead_labels: std::mem::take(&mut self.dead_labels),
             observations: self.observations.as_mut().map(std::mem::take),
             // `force` is only passed at the end of the input: every detector window may close.
             end_of_input: force,
@@ -497,7 +511,7 @@ impl<'s> Reader<'s> {
         if data.starts_with(&GZIP_MAGIC) {
             match self.gunzip_bounded(data) {
                 Ok(plain) => self.plain_blob(&plain, pos),
-                Err(why) => self.dead_letter(pos.to_string(), why),
+                Err(why) => self.dead_letter(pos.to_string(), DeadReason::Gzip(why)),
             }
         } else {
             self.plain_blob(data, pos);
@@ -538,6 +552,7 @@ impl<'s> Reader<'s> {
             routes,
             countries,
             dead_letters: std::mem::take(&mut self.dead),
+            dead_labels: std::mem::take(&mut self.dead_labels),
             observations: self.observations.as_mut().map(std::mem::take),
             end_of_input: false,
             alerts: Vec::new(),
@@ -591,12 +606,14 @@ impl<'s> Reader<'s> {
                         Ok(data) => self.envelopes(&data, &pos),
                         Err(MemberError::TooBig(limit)) => self.dead_letter(
                             pos,
-                            format!("gzip member decompresses past {limit} bytes (ingest.max_envelope_bytes; gzip bomb?)"),
+                            DeadReason::Gzip(format!(
+                                "gzip member decompresses past {limit} bytes (ingest.max_envelope_bytes; gzip bomb?)"
+                            )),
                         ),
                         Err(MemberError::Fatal(why)) => {
                             // A corrupt or truncated member cannot be resynchronised: stop here,
                             // having kept everything before it.
-                            self.dead_letter(pos, format!("{why}; the rest of the input is skipped"));
+                            self.dead_letter(pos, DeadReason::Gzip(format!("{why}; the rest of the input is skipped")));
                             self.maybe_flush(units, unit, false, sink)?;
                             break;
                         }
@@ -619,7 +636,8 @@ impl<'s> Reader<'s> {
                         Err(e) if gzip => {
                             // Truncated or corrupt gzip stream: keep what was read, record why.
                             units += 1;
-                            let reason = format!("bad gzip: {e}; the rest of the input is skipped");
+                            let reason =
+                                DeadReason::Gzip(format!("bad gzip: {e}; the rest of the input is skipped"));
                             if units > skip {
                                 self.dead_letter(format!("line {units}"), reason);
                             }
@@ -635,15 +653,8 @@ impl<'s> Reader<'s> {
                     let pos = || format!("line {units}");
                     match line {
                         Line::TooLong(n) => {
-                            let max = self.settings.max_line_bytes;
-                            self.dead.push(DeadLetter {
-                                source: self.source.clone(),
-                                position: pos(),
-                                reason: format!("line of {n} bytes exceeds ingest.max_line_bytes ({max})"),
-                                excerpt: None,
-                            });
-                            self.summary.dead_letters += 1;
-                            self.progress.dead_letters.fetch_add(1, Ordering::Relaxed);
+                            let reason = DeadReason::TooLong { bytes: n, max: self.settings.max_line_bytes };
+                            self.dead_letter_with(pos(), reason, None);
                         }
                         Line::Ok(bytes) => match layout {
                             Layout::AccessLines { kind, .. } => self.access_line(bytes, kind, None, pos),
@@ -651,14 +662,18 @@ impl<'s> Reader<'s> {
                             _ => {
                                 let trimmed = std::str::from_utf8(bytes).map(str::trim).unwrap_or("");
                                 if trimmed.is_empty() && !bytes.is_empty() {
-                                    self.dead_letter(pos(), "base64 line is not ASCII".into());
+                                    self.dead_letter(
+                                        pos(),
+                                        DeadReason::Base64("base64 line is not ASCII".into()),
+                                    );
                                 } else if !trimmed.is_empty() {
                                     match base64::engine::general_purpose::STANDARD.decode(trimmed) {
-                                        Err(_) => self.dead_letter(pos(), "invalid base64".into()),
+                                        Err(_) => self
+                                            .dead_letter(pos(), DeadReason::Base64("invalid base64".into())),
                                         Ok(raw) if raw.starts_with(&GZIP_MAGIC) => {
                                             match self.gunzip_bounded(&raw) {
                                                 Ok(data) => self.envelopes(&data, &pos()),
-                                                Err(why) => self.dead_letter(pos(), why),
+                                                Err(why) => self.dead_letter(pos(), DeadReason::Gzip(why)),
                                             }
                                         }
                                         Ok(raw) => self.envelopes(&raw, &pos()),
