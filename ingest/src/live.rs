@@ -311,6 +311,7 @@ impl EventTimeProgress {
 /// The forwarders use the same builder (`forward/src/lib.rs`).
 #[derive(Debug)]
 pub struct Backoff {
+    cap: Duration,
     builder: ExponentialBuilder,
     delays: backon::ExponentialBackoff,
 }
@@ -324,12 +325,13 @@ impl Backoff {
             .with_factor(2.0)
             .with_jitter()
             .without_max_times();
-        Self { builder, delays: builder.build() }
+        Self { cap, builder, delays: builder.build() }
     }
 
     /// The next pause.
     pub fn next_delay(&mut self) -> Duration {
-        self.delays.next().unwrap_or(self.builder.build().next().unwrap_or_default())
+        // Built without a maximum number of attempts, the sequence does not end.
+        self.delays.next().unwrap_or(self.cap)
     }
 
     pub fn reset(&mut self) {

@@ -605,7 +605,8 @@ fn certificate_spans(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
-/// Whether `[start, end)` lies inside one of `spans`.
+/// Whether `[start, end)` lies inside one of `spans` (sorted, disjoint): one binary search.
 fn inside(spans: &[(usize, usize)], start: usize, end: usize) -> bool {
-    spans.iter().any(|&(s, e)| s <= start && end <= e)
+    let i = spans.partition_point(|&(s, _)| s <= start);
+    i > 0 && end <= spans[i - 1].1
 }

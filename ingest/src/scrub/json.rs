@@ -322,7 +322,7 @@ pub(super) fn scrub_json<'a>(s: &Scrubber, text: &'a str, depth: u8) -> Option<C
                 }
                 let new = match value_class(&stack) {
                     // An IP-named field keeps its value only when that value is an address.
-                    NameClass::Exempt if is_address(&value) => None,
+                    NameClass::Exempt if super::names::is_address(&value) => None,
                     NameClass::Exempt => scrub_string(s, raw, &value, escaped, depth),
                     // What `scrub_plain` would decide first, without the calls.
                     NameClass::Plain | NameClass::Fact if !escaped && value.len() < MIN_FINDABLE => None,
@@ -418,18 +418,6 @@ fn scrub_string(s: &Scrubber, raw: &str, value: &str, escaped: bool, depth: u8) 
         return Some(json_quote(&plain));
     }
     scrub_plain(s, value, depth).map(|v| json_quote(&v))
-}
-
-/// An address, or a list of them (`X-Forwarded-For` style), with or without a port: what an
-/// IP-named field is entitled to keep unscrubbed. `-` and empty (API Gateway's "no value") too.
-fn is_address(v: &str) -> bool {
-    let v = v.trim();
-    v.is_empty()
-        || v == "-"
-        || v.split(',').all(|a| {
-            let a = a.trim();
-            a.parse::<std::net::IpAddr>().is_ok() || a.parse::<std::net::SocketAddr>().is_ok()
-        })
 }
 
 /// Scrubs an unescaped string value (JSON inside, or text); `None` if unchanged.

@@ -369,12 +369,19 @@ pub(super) fn benign_value(kind: &str, v: &str) -> bool {
     v.is_empty()
         || NONE.iter().any(|w| v.eq_ignore_ascii_case(w))
         || validate::placeholder(v)
-        || (kind == "address" && (socket_address(v) || host_name(v)))
+        || (kind == "address" && (is_address(v) || host_name(v)))
 }
 
-/// An IP address, or one with a port (`10.1.2.3:5443`, `[2001:db8::1]:443`).
-fn socket_address(s: &str) -> bool {
-    s.parse::<std::net::IpAddr>().is_ok() || s.parse::<std::net::SocketAddr>().is_ok()
+/// An address, or a list of them (`X-Forwarded-For` style), with or without a port: what an
+/// IP-named field is entitled to keep unscrubbed. `-` and empty (API Gateway's "no value") too.
+pub(super) fn is_address(v: &str) -> bool {
+    let v = v.trim();
+    v.is_empty()
+        || v == "-"
+        || v.split(',').all(|a| {
+            let a = a.trim();
+            a.parse::<std::net::IpAddr>().is_ok() || a.parse::<std::net::SocketAddr>().is_ok()
+        })
 }
 
 /// A DNS name, with an optional port (`api.example.com`, `db-1.internal:5432`).

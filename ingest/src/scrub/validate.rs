@@ -142,6 +142,10 @@ pub fn high_entropy(s: &str) -> bool {
 /// where they removed a value; replacing them with a marker hides nothing and loses the fact
 /// that the value was masked at the source.
 pub fn placeholder(s: &str) -> bool {
+    // Masks are short: a long span is not one, and is not scanned further.
+    if s.len() > 128 {
+        return false;
+    }
     let s = s.trim_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '\''));
     // An authorization scheme before the mask (`Bearer ***`).
     let s = match s.split_once(' ') {
@@ -157,7 +161,8 @@ pub fn placeholder(s: &str) -> bool {
     if s.is_empty() || s.len() > 96 {
         return false;
     }
-    let s = s.replace("%2A", "*").replace("%2a", "*");
+    let s: std::borrow::Cow<str> =
+        if s.contains('%') { s.replace("%2A", "*").replace("%2a", "*").into() } else { s.into() };
     // Template and vault references.
     let reference = (s.starts_with("${") && s.ends_with('}'))
         || (s.starts_with("{{") && s.ends_with("}}"))
