@@ -1,124 +1,155 @@
 //! Per-client series and top-N (ARCHITECTURE.md, "Shapes").
 
-use crate::{ApiError, Ctx, Params, openapi, reject_unknown, time_param};
+use crate::query::{Query, Time, bounded};
+use crate::{ApiError, Ctx, openapi};
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
-use gatewatch_core::agg::Merger;
+use gatewatch_core::agg::{Merger, Metrics};
 use gatewatch_core::time::{HOUR_MS, MINUTE_MS, floor_to, rfc3339};
 use gatewatch_core::{ClientKey, Metric, MinuteAgg};
 use gatewatch_store::Store;
 use gatewatch_store::prelude::*;
-use serde_json::{Map, Value, json};
-use std::collections::HashMap;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 /// Most clients one top-N answer lists.
-const MAX_LIMIT: usize = 1000;
+const MAX_LIMIT: u32 = 1000;
 /// Most points one series answer holds (a week of minutes).
 const MAX_POINTS: i64 = 10_080;
 /// Longest range a top-N query may cover.
 const MAX_RANGE_MS: i64 = 31 * 24 * HOUR_MS;
 
-/// `from`/`to` (RFC 3339 or epoch ms); by default the last hour of stored data.
-async fn time_range(store: &Store, q: &HashMap<String, String>) -> Result<(i64, i64), ApiError> {
-    let parse = |name: &str| time_param(q, name);
-    let (from, to) = (parse("from")?, parse("to")?);
+/// `from`/`to`; by default the last hour of stored data.
+async fn time_range(store: &Store, from: Option<Time>, to: Option<Time>) -> Result<(i64, i64), ApiError> {
     let to = match to {
-        Some(t) => t,
+        Some(t) => t.0,
         None => match store.time_range().await? {
             Some((_, last)) => last + MINUTE_MS,
             None => chrono::Utc::now().timestamp_millis(),
         },
     };
-    let from = from.unwrap_or(to - HOUR_MS);
+    let from = from.map_or(to - HOUR_MS, |t| t.0);
     if from >= to {
         return Err(ApiError::bad_param("from", "must be before `to`"));
     }
     Ok((from, to))
 }
 
-fn num(v: Option<f64>) -> Value {
-    v.map_or(Value::Null, |x| json!((x * 10.0).round() / 10.0))
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct TopParams {
+    /// Order by this metric (default total)
+    metric: Option<Metric>,
+    /// RFC 3339 or epoch ms (default: `to` minus 1 h)
+    #[param(value_type = Option<String>, format = DateTime)]
+    from: Option<Time>,
+    /// RFC 3339 or epoch ms (default: end of stored data)
+    #[param(value_type = Option<String>, format = DateTime)]
+    to: Option<Time>,
+    /// Clients listed (default 10)
+    #[param(minimum = 1, maximum = 1000)]
+    limit: Option<u32>,
 }
 
-/// The metrics of a client-minute (ARCHITECTURE.md, "Shapes"), by name, for one aggregate.
-fn metrics(a: &MinuteAgg, out: &mut Map<String, Value>) {
-    let c = &a.counts;
-    for (name, v) in [
-        ("total", c.total),
-        ("s2xx", c.s2xx),
-        ("s3xx", c.s3xx),
-        ("s4xx", c.s4xx),
-        ("s401", c.s401),
-        ("s403", c.s403),
-        ("s404", c.s404),
-        ("s429", c.s429),
-        ("s5xx", c.s5xx),
-        ("bytes", c.bytes),
-    ] {
-        out.insert(name.into(), json!(v));
-    }
-    out.insert("latency_p50_ms".into(), num(a.latency_p50_ms()));
-    out.insert("latency_p95_ms".into(), num(a.latency_p95_ms()));
-    out.insert("latency_max_ms".into(), num(a.latency_max_ms));
-    out.insert("distinct_paths".into(), json!(a.distinct_paths()));
-    out.insert("distinct_ips".into(), json!(a.distinct_ips()));
+/// A client's metrics summed over the range.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ClientMetrics {
+    client: ClientKey,
+    #[serde(flatten)]
+    metrics: Metrics,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct TopClients {
+    metric: Metric,
+    #[schema(format = DateTime)]
+    from: String,
+    #[schema(format = DateTime)]
+    to: String,
+    clients: Vec<ClientMetrics>,
 }
 
 /// Clients ordered by one metric summed over the range.
 #[utoipa::path(get, path = "/v1/clients", tag = "clients", security(("bearer" = [])),
-    params(
-        ("metric" = Option<openapi::MetricName>, Query, description = "Order by this metric (default total)"),
-        ("from" = Option<String>, Query, format = DateTime, description = "RFC 3339 or epoch ms (default: `to` minus 1 h)"),
-        ("to" = Option<String>, Query, format = DateTime, description = "RFC 3339 or epoch ms (default: end of stored data)"),
-        ("limit" = Option<u32>, Query, minimum = 1, maximum = 1000, description = "Clients listed (default 10)"),
-    ),
+    params(TopParams),
     responses(
-        (status = 200, description = "Top clients", body = openapi::TopClients),
+        (status = 200, description = "Top clients", body = TopClients),
         (status = 400, description = "A bad parameter, named", body = openapi::Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid token", body = openapi::Problem, content_type = "application/problem+json"),
         (status = 429, description = "Rate limited", body = openapi::Problem, content_type = "application/problem+json"),
     ))]
-pub(crate) async fn top_clients(State(ctx): State<Ctx>, q: Params) -> Result<Json<Value>, ApiError> {
-    let q = q.0;
-    reject_unknown(&q, &["metric", "from", "to", "limit"])?;
-    let metric: Metric = q
-        .get("metric")
-        .map_or(Ok(Metric::Total), |m| m.parse())
-        .map_err(|e| ApiError::bad_param("metric", e))?;
-    let limit = crate::int_param(&q, "limit", 10, 1..=MAX_LIMIT as i64)? as usize;
-    let (from, to) = time_range(&ctx.store, &q).await?;
+pub(crate) async fn top_clients(
+    State(ctx): State<Ctx>,
+    Query(q): Query<TopParams>,
+) -> Result<Json<TopClients>, ApiError> {
+    let metric = q.metric.unwrap_or(Metric::Total);
+    let limit = bounded("limit", q.limit, 10, 1..=MAX_LIMIT)? as usize;
+    let (from, to) = time_range(&ctx.store, q.from, q.to).await?;
     if to - from > MAX_RANGE_MS {
         return Err(ApiError::bad_param("from", "range longer than 31 days"));
     }
     let top = ctx.store.top_clients(metric, from, to, limit).await?;
-    let clients: Vec<Value> = top
-        .iter()
-        .map(|(k, a)| {
-            let mut m = Map::new();
-            m.insert("client".into(), json!(k));
-            metrics(a, &mut m);
-            Value::Object(m)
-        })
-        .collect();
-    Ok(Json(json!({
-        "metric": metric.as_str(),
-        "from": rfc3339(from),
-        "to": rfc3339(to),
-        "clients": clients,
-    })))
+    Ok(Json(TopClients {
+        metric,
+        from: rfc3339(from),
+        to: rfc3339(to),
+        clients: top.iter().map(|(k, a)| ClientMetrics { client: k.clone(), metrics: a.metrics() }).collect(),
+    }))
+}
+
+/// A series' step.
+#[derive(Deserialize, Serialize, ToSchema, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Step {
+    #[serde(rename = "1m")]
+    Minute,
+    #[serde(rename = "1h")]
+    Hour,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct SeriesParams {
+    /// RFC 3339 or epoch ms
+    #[param(value_type = Option<String>, format = DateTime)]
+    from: Option<Time>,
+    /// RFC 3339 or epoch ms
+    #[param(value_type = Option<String>, format = DateTime)]
+    to: Option<Time>,
+    /// 1m (default) or 1h
+    step: Option<Step>,
+}
+
+/// One step of a series.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Point {
+    /// Start of the step, RFC 3339.
+    #[schema(format = DateTime)]
+    t: String,
+    #[serde(flatten)]
+    metrics: Metrics,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Series {
+    client: ClientKey,
+    step: Step,
+    #[schema(format = DateTime)]
+    from: String,
+    #[schema(format = DateTime)]
+    to: String,
+    points: Vec<Point>,
 }
 
 /// One client's series, zero-filled, per minute or per hour.
 #[utoipa::path(get, path = "/v1/clients/{client}/series", tag = "clients", security(("bearer" = [])),
     params(
         ("client" = String, Path, pattern = r"^(principal|api_key|iam|ip):.+$", description = "type:value, e.g. ip:203.0.113.7 or principal:alice"),
-        ("from" = Option<String>, Query, format = DateTime, description = "RFC 3339 or epoch ms"),
-        ("to" = Option<String>, Query, format = DateTime, description = "RFC 3339 or epoch ms"),
-        ("step" = Option<openapi::Step>, Query, description = "1m (default) or 1h"),
+        SeriesParams,
     ),
     responses(
-        (status = 200, description = "The series", body = openapi::Series),
+        (status = 200, description = "The series", body = Series),
         (status = 400, description = "A bad parameter, named", body = openapi::Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid token", body = openapi::Problem, content_type = "application/problem+json"),
         (status = 429, description = "Rate limited", body = openapi::Problem, content_type = "application/problem+json"),
@@ -126,17 +157,12 @@ pub(crate) async fn top_clients(State(ctx): State<Ctx>, q: Params) -> Result<Jso
 pub(crate) async fn series(
     State(ctx): State<Ctx>,
     Path(client): Path<String>,
-    q: Params,
-) -> Result<Response, ApiError> {
-    let q = q.0;
-    reject_unknown(&q, &["from", "to", "step"])?;
+    Query(q): Query<SeriesParams>,
+) -> Result<Json<Series>, ApiError> {
     let client: ClientKey = client.parse().map_err(|e: String| ApiError::bad_param("client", e))?;
-    let step = match q.get("step").map(String::as_str) {
-        None | Some("1m") => MINUTE_MS,
-        Some("1h") => HOUR_MS,
-        Some(_) => return Err(ApiError::bad_param("step", "expected 1m or 1h")),
-    };
-    let (from, to) = time_range(&ctx.store, &q).await?;
+    let step_kind = q.step.unwrap_or(Step::Minute);
+    let step = if step_kind == Step::Minute { MINUTE_MS } else { HOUR_MS };
+    let (from, to) = time_range(&ctx.store, q.from, q.to).await?;
     let (from, to) = (floor_to(from, step), floor_to(to - 1, step) + step);
     if (to - from) / step > MAX_POINTS {
         return Err(ApiError::bad_param(
@@ -154,23 +180,11 @@ pub(crate) async fn series(
             b.add(agg);
         }
     }
-    let buckets: Vec<MinuteAgg> = buckets.into_iter().map(Merger::finish).collect();
-    let points: Vec<Value> = buckets
-        .iter()
+    let points = buckets
+        .into_iter()
+        .map(Merger::finish)
         .enumerate()
-        .map(|(i, a)| {
-            let mut m = Map::new();
-            m.insert("t".into(), json!(rfc3339(from + i as i64 * step)));
-            metrics(a, &mut m);
-            Value::Object(m)
-        })
+        .map(|(i, a): (usize, MinuteAgg)| Point { t: rfc3339(from + i as i64 * step), metrics: a.metrics() })
         .collect();
-    Ok(Json(json!({
-        "client": client,
-        "step": if step == MINUTE_MS { "1m" } else { "1h" },
-        "from": rfc3339(from),
-        "to": rfc3339(to),
-        "points": points,
-    }))
-    .into_response())
+    Ok(Json(Series { client, step: step_kind, from: rfc3339(from), to: rfc3339(to), points }))
 }

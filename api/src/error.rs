@@ -3,7 +3,27 @@
 
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// RFC 9457 problem details.
+#[derive(Serialize, ToSchema)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub type_: &'static str,
+    pub title: &'static str,
+    pub status: u16,
+    pub detail: String,
+    /// The parameter (or body field) at fault.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invalid_params: Option<Vec<InvalidParam>>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct InvalidParam {
+    pub name: String,
+    pub reason: String,
+}
 
 #[derive(Debug)]
 pub struct ApiError {
@@ -45,15 +65,14 @@ impl From<gatewatch_store::Error> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut body = json!({
-            "type": "about:blank",
-            "title": self.status.canonical_reason().unwrap_or("error"),
-            "status": self.status.as_u16(),
-            "detail": self.detail,
-        });
-        if let Some(p) = &self.param {
-            body["invalid_params"] = json!([{ "name": p, "reason": self.detail }]);
-        }
-        (self.status, [(header::CONTENT_TYPE, "application/problem+json")], body.to_string()).into_response()
+        let body = Problem {
+            type_: "about:blank",
+            title: self.status.canonical_reason().unwrap_or("error"),
+            status: self.status.as_u16(),
+            invalid_params: self.param.map(|name| vec![InvalidParam { name, reason: self.detail.clone() }]),
+            detail: self.detail,
+        };
+        let body = serde_json::to_string(&body).expect("a problem serialises");
+        (self.status, [(header::CONTENT_TYPE, "application/problem+json")], body).into_response()
     }
 }

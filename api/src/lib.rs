@@ -18,26 +18,25 @@ mod dashboard;
 mod error;
 pub mod metrics;
 pub mod openapi;
+mod query;
 #[cfg(feature = "report")]
 mod report;
 
 pub use auth::{Caller, JwtVerifier, Scope};
 pub use error::ApiError;
 
-use axum::extract::{ConnectInfo, Query, Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use gatewatch_core::config::ApiConfig;
-use gatewatch_core::time::{parse_time_param, rfc3339};
+use gatewatch_core::time::rfc3339;
 use gatewatch_store::Store;
 use gatewatch_store::prelude::*;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use metrics_exporter_prometheus::PrometheusHandle;
-use serde_json::{Value, json};
-use std::collections::HashMap;
 use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
@@ -302,18 +301,18 @@ pub async fn serve_probes(
 }
 
 #[utoipa::path(get, path = "/healthz", tag = "health",
-    responses((status = 200, description = "The process is up", body = openapi::Status)))]
-async fn healthz() -> Json<Value> {
-    Json(json!({"status": "ok"}))
+    responses((status = 200, description = "The process is up", body = openapi::Health)))]
+async fn healthz() -> Json<openapi::Health> {
+    Json(openapi::Health { status: "ok" })
 }
 
 /// Ready when the store answers.
 #[utoipa::path(get, path = "/readyz", tag = "health", responses(
-    (status = 200, description = "The store answers", body = openapi::Status),
+    (status = 200, description = "The store answers", body = openapi::Health),
     (status = 503, description = "The store does not answer", body = openapi::Problem, content_type = "application/problem+json")))]
 async fn readyz(State(ctx): State<Ctx>) -> Response {
     match ctx.store.ping().await {
-        Ok(()) => Json(json!({"status": "ready"})).into_response(),
+        Ok(()) => Json(openapi::Health { status: "ready" }).into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "readyz: store unreachable");
             ApiError {
@@ -350,84 +349,93 @@ async fn openapi_json() -> Response {
 /// Pipeline health from the store: sources (position, events, last commit), dead letters,
 /// newest event minute, alerts by status, SIEM delivery per destination.
 #[utoipa::path(get, path = "/v1/stats", tag = "health", security(("bearer" = [])), responses(
-    (status = 200, description = "Pipeline health", body = openapi::Stats),
+    (status = 200, description = "Pipeline health", body = Stats),
     (status = 400, description = "A parameter was given", body = openapi::Problem, content_type = "application/problem+json"),
     (status = 401, description = "No valid token", body = openapi::Problem, content_type = "application/problem+json"),
     (status = 429, description = "Rate limited", body = openapi::Problem, content_type = "application/problem+json")))]
-async fn stats(State(ctx): State<Ctx>, Query(q): Params) -> Result<Json<Value>, ApiError> {
-    reject_unknown(&q, &[])?;
+async fn stats(State(ctx): State<Ctx>, _: query::Query<query::NoParams>) -> Result<Json<Stats>, ApiError> {
     let s = ctx.store.pipeline_stats().await?;
     let now = chrono::Utc::now().timestamp_millis();
-    let sources: Vec<Value> = s
-        .sources
-        .iter()
-        .map(|x| {
-            json!({
-                "source": x.source, "position": x.position, "events": x.events,
-                "last_commit": rfc3339(x.updated_at), "seconds_since_commit": (now - x.updated_at).max(0) / 1000,
+    Ok(Json(Stats {
+        sources: s
+            .sources
+            .into_iter()
+            .map(|x| SourceStat {
+                seconds_since_commit: (now - x.updated_at).max(0) / 1000,
+                last_commit: rfc3339(x.updated_at),
+                source: x.source,
+                position: x.position,
+                events: x.events,
             })
-        })
-        .collect();
-    let forward: Vec<Value> = s
-        .forward
-        .iter()
-        .map(|f| {
-            json!({
-                "destination": f.destination, "delivered": f.delivered, "pending": f.pending,
-                "parked": f.parked, "retries": f.attempts, "last_error": f.last_error,
+            .collect(),
+        firehose: FirehoseStat { requests: s.firehose_requests, events: s.firehose_events },
+        dead_letters: s.dead_letters,
+        last_event_minute: s.last_event_minute.map(rfc3339),
+        alerts: AlertCounts {
+            open: s.alerts_open,
+            acknowledged: s.alerts_acknowledged,
+            resolved: s.alerts_resolved,
+        },
+        outbox_events: s.outbox_events,
+        forward: s
+            .forward
+            .into_iter()
+            .map(|f| ForwardStat {
+                destination: f.destination,
+                delivered: f.delivered,
+                pending: f.pending,
+                parked: f.parked,
+                retries: f.attempts,
+                last_error: f.last_error,
             })
-        })
-        .collect();
-    Ok(Json(json!({
-        "sources": sources,
-        "firehose": {"requests": s.firehose_requests, "events": s.firehose_events},
-        "dead_letters": s.dead_letters,
-        "last_event_minute": s.last_event_minute.map(rfc3339),
-        "alerts": {"open": s.alerts_open, "acknowledged": s.alerts_acknowledged, "resolved": s.alerts_resolved},
-        "outbox_events": s.outbox_events,
-        "forward": forward,
-    })))
+            .collect(),
+    }))
 }
 
-pub(crate) type Params = Query<HashMap<String, String>>;
-
-pub(crate) fn reject_unknown(q: &HashMap<String, String>, allowed: &[&str]) -> Result<(), ApiError> {
-    match q.keys().find(|k| !allowed.contains(&k.as_str())) {
-        Some(k) if allowed.is_empty() => Err(ApiError::bad_param(k, "this route takes no parameters")),
-        Some(k) => {
-            Err(ApiError::bad_param(k, format!("unknown parameter; this route takes {}", allowed.join(", "))))
-        }
-        None => Ok(()),
-    }
+/// Pipeline health as the store sees it.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct Stats {
+    sources: Vec<SourceStat>,
+    firehose: FirehoseStat,
+    dead_letters: i64,
+    #[schema(format = DateTime)]
+    last_event_minute: Option<String>,
+    alerts: AlertCounts,
+    outbox_events: i64,
+    forward: Vec<ForwardStat>,
 }
 
-/// A time parameter: RFC 3339 or epoch milliseconds; the error names the parameter.
-pub(crate) fn time_param(q: &HashMap<String, String>, name: &str) -> Result<Option<i64>, ApiError> {
-    q.get(name)
-        .map(|v| {
-            parse_time_param(v).ok_or_else(|| {
-                ApiError::bad_param(name, "expected RFC 3339 (2026-11-24T14:00:00Z) or epoch milliseconds")
-            })
-        })
-        .transpose()
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct SourceStat {
+    source: String,
+    position: String,
+    events: i64,
+    #[schema(format = DateTime)]
+    last_commit: String,
+    seconds_since_commit: i64,
 }
 
-/// An integer parameter within `range`, or `default`.
-pub(crate) fn int_param(
-    q: &HashMap<String, String>,
-    name: &str,
-    default: i64,
-    range: std::ops::RangeInclusive<i64>,
-) -> Result<i64, ApiError> {
-    match q.get(name) {
-        None => Ok(default),
-        Some(v) => v.parse::<i64>().ok().filter(|n| range.contains(n)).ok_or_else(|| {
-            ApiError::bad_param(
-                name,
-                format!("expected an integer from {} to {}", range.start(), range.end()),
-            )
-        }),
-    }
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct FirehoseStat {
+    requests: i64,
+    events: i64,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct AlertCounts {
+    open: i64,
+    acknowledged: i64,
+    resolved: i64,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct ForwardStat {
+    destination: String,
+    delivered: i64,
+    pending: i64,
+    parked: i64,
+    retries: i64,
+    last_error: Option<String>,
 }
 
 #[cfg(test)]

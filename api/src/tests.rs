@@ -3,6 +3,7 @@ use axum::body::Body;
 use axum::http::Request;
 use gatewatch_core::{Alert, ClientKey, ClientKind, MinuteAgg, Rule, Severity, Subject, SubjectKind};
 use gatewatch_store::{BatchWrite, MinuteRow};
+use serde_json::{Value, json};
 use tower::ServiceExt;
 
 struct Fixture {
@@ -31,6 +32,7 @@ async fn fixture_with(cfg: ApiConfig) -> Fixture {
     }
     let alert = Alert {
         id: "alt_0001".into(),
+        kind: Rule::BruteForce.kind(),
         rule: Rule::BruteForce,
         severity: Severity::High,
         status: gatewatch_core::Status::Open,

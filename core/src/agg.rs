@@ -31,7 +31,8 @@ pub struct Encoded {
 }
 
 /// Plain counters of a client-minute. Field names are the metric names (ARCHITECTURE.md, "Shapes").
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Counts {
     pub total: u64,
     pub s2xx: u64,
@@ -81,6 +82,20 @@ impl Counts {
         self.s5xx += o.s5xx;
         self.bytes += o.bytes;
     }
+}
+
+/// Every metric of an aggregate by its name (ARCHITECTURE.md, "Shapes"): what the API serves
+/// for a client over a range or a step. Latencies are rounded to 0.1 ms.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Metrics {
+    #[serde(flatten)]
+    pub counts: Counts,
+    pub latency_p50_ms: Option<f64>,
+    pub latency_p95_ms: Option<f64>,
+    pub latency_max_ms: Option<f64>,
+    pub distinct_paths: u64,
+    pub distinct_ips: u64,
 }
 
 /// Counters and sketches of one client over one minute (or any merged range).
@@ -203,6 +218,19 @@ impl MinuteAgg {
 
     pub fn distinct_ips(&self) -> u64 {
         self.ips.estimate().round() as u64
+    }
+
+    /// Every metric by name, latencies rounded to 0.1 ms.
+    pub fn metrics(&self) -> Metrics {
+        let tenth = |v: Option<f64>| v.map(|x| (x * 10.0).round() / 10.0);
+        Metrics {
+            counts: self.counts,
+            latency_p50_ms: tenth(self.latency_p50_ms()),
+            latency_p95_ms: tenth(self.latency_p95_ms()),
+            latency_max_ms: tenth(self.latency_max_ms),
+            distinct_paths: self.distinct_paths(),
+            distinct_ips: self.distinct_ips(),
+        }
     }
 
     /// The stored form: derived columns and serialised sketches, computed in one go. The

@@ -13,6 +13,7 @@ use crate::model::ClientKind;
 
 /// Rule families.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AlertKind {
     CredentialAbuse,
@@ -22,6 +23,7 @@ pub enum AlertKind {
 
 /// Every rule gatewatch raises; the names are the product's face (API, SIEM payloads, config).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Rule {
     BruteForce,
@@ -129,6 +131,7 @@ str_enum!(
 );
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     Low,
@@ -158,6 +161,7 @@ impl Severity {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Open,
@@ -176,6 +180,7 @@ impl Status {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SubjectKind {
     Principal,
@@ -212,6 +217,7 @@ impl From<ClientKind> for SubjectKind {
 
 /// Who or what an alert is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Subject {
     #[serde(rename = "type")]
     pub kind: SubjectKind,
@@ -242,45 +248,42 @@ impl FromStr for Subject {
     }
 }
 
-/// An alert as stored, served and forwarded. Times are epoch milliseconds of event time;
-/// they serialise as RFC 3339 through [`Alert::to_json`].
-#[derive(Debug, Clone, PartialEq)]
+/// An alert as stored, served and forwarded, in the JSON shape of ARCHITECTURE.md, "Shapes".
+/// Times are epoch milliseconds of event time and serialise as RFC 3339.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Alert {
     pub id: String,
+    /// The rule's family: always `rule.kind()`.
+    pub kind: AlertKind,
     pub rule: Rule,
     pub severity: Severity,
     pub status: Status,
     pub subject: Subject,
+    /// Event time of the first evidence.
+    #[serde(serialize_with = "crate::time::serialize_rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub first_seen: i64,
+    /// Event time of the last evidence.
+    #[serde(serialize_with = "crate::time::serialize_rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub last_seen: i64,
+    /// Event time at which the alert was raised.
+    #[serde(serialize_with = "crate::time::serialize_rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub detected_at: i64,
     /// Windows in which the rule fired for this subject while the alert was open.
     pub count: u64,
     /// Observed vs baseline, thresholds, top IPs/countries/paths, sample request ids: only
     /// scrubbed values (they come from scrubbed records).
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub evidence: serde_json::Value,
 }
 
 impl Alert {
-    pub fn kind(&self) -> AlertKind {
-        self.rule.kind()
-    }
-
     /// The JSON shape of ARCHITECTURE.md, "Shapes".
     pub fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({
-            "id": self.id,
-            "kind": self.kind().as_str(),
-            "rule": self.rule.as_str(),
-            "severity": self.severity.as_str(),
-            "status": self.status.as_str(),
-            "subject": {"type": self.subject.kind.as_str(), "value": self.subject.value},
-            "first_seen": crate::time::rfc3339(self.first_seen),
-            "last_seen": crate::time::rfc3339(self.last_seen),
-            "detected_at": crate::time::rfc3339(self.detected_at),
-            "count": self.count,
-            "evidence": self.evidence,
-        })
+        serde_json::to_value(self).expect("an alert serialises")
     }
 }
 

@@ -9,6 +9,7 @@ use std::str::FromStr;
 /// What kind of identity a client key is. The order of preference when several are present in
 /// one log record is configurable (`identity.order`); the default is the order below.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ClientKind {
     /// `$context.authorizer.principalId` (Lambda / Cognito authorizer).
@@ -52,6 +53,7 @@ impl FromStr for ClientKind {
 
 /// A client: the kind of key and its value, e.g. `principal:8f1c…` or `ip:203.0.113.9`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClientKey {
     #[serde(rename = "type")]
     pub kind: ClientKind,
@@ -85,7 +87,9 @@ impl FromStr for ClientKey {
 }
 
 /// The metrics of a client-minute, in the order the API and store use them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
 pub enum Metric {
     Total,
     S2xx,

@@ -26,6 +26,11 @@ pub fn rfc3339(ms: i64) -> String {
         .unwrap_or_else(|| ms.to_string())
 }
 
+/// Serialises epoch milliseconds as [`rfc3339`] (`#[serde(serialize_with = …)]`).
+pub fn serialize_rfc3339<S: serde::Serializer>(ms: &i64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&rfc3339(*ms))
+}
+
 /// Parses an API time parameter: RFC 3339 or epoch milliseconds.
 pub fn parse_time_param(s: &str) -> Option<i64> {
     if let Ok(ms) = s.parse::<i64>() {

@@ -109,6 +109,7 @@ impl AlertBook {
         let id = format!("alt_{}", &hex::encode(h.finalize())[..20]);
         let alert = Alert {
             id: id.clone(),
+            kind: f.rule.kind(),
             rule: f.rule,
             severity: f.severity,
             status: Status::Open,

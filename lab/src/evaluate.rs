@@ -124,7 +124,7 @@ pub async fn run(base: &Config, seeds: &[u64], minutes: u32, clients: usize, che
                         && matches!(l.name, "credential_stuffing" | "distributed_scraping")
                         && overlaps(a, l))
             });
-            let fam = families.entry(a.kind()).or_default();
+            let fam = families.entry(a.kind).or_default();
             if on_attacker {
                 fam.tp += 1;
             } else {

@@ -93,7 +93,7 @@ fn alerts_frame(rows: &[Alert]) -> Result<DataFrame> {
     let s = |f: fn(&Alert) -> String| rows.iter().map(f).collect::<Vec<String>>();
     let cols = vec![
         Column::new("id".into(), s(|a| a.id.clone())),
-        Column::new("kind".into(), s(|a| a.kind().as_str().into())),
+        Column::new("kind".into(), s(|a| a.kind.as_str().into())),
         Column::new("rule".into(), s(|a| a.rule.as_str().into())),
         Column::new("severity".into(), s(|a| a.severity.as_str().into())),
         Column::new("status".into(), s(|a| a.status.as_str().into())),

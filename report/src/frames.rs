@@ -60,7 +60,7 @@ const SEVERITIES: [&str; 4] = ["low", "medium", "high", "critical"];
 pub(crate) fn alerts(rows: &[Alert]) -> Result<DataFrame> {
     let cols = vec![
         Column::new("rule".into(), rows.iter().map(|a| a.rule.as_str()).collect::<Vec<&str>>()),
-        Column::new("kind".into(), rows.iter().map(|a| a.kind().as_str()).collect::<Vec<&str>>()),
+        Column::new("kind".into(), rows.iter().map(|a| a.kind.as_str()).collect::<Vec<&str>>()),
         Column::new("severity".into(), rows.iter().map(|a| a.severity.as_str()).collect::<Vec<&str>>()),
         Column::new(
             "severity_rank".into(),

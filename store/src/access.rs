@@ -22,6 +22,7 @@ pub struct ApiToken {
 
 /// A suppression made through the API, with who made it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StoredSuppression {
     pub id: String,
     #[serde(flatten)]
@@ -33,6 +34,7 @@ pub struct StoredSuppression {
 
 /// The matching fields of a suppression (the shape of `[[detect.suppressions]]`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SuppressionFields {
     pub rule: String,
     pub subject: String,

@@ -29,6 +29,7 @@ pub struct MinuteRow {
 
 /// A record that could not be used, kept with its reason (never raw text: see `excerpt`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeadLetter {
     pub source: String,
     /// Where in the source the record was (e.g. `line 42`, `member 3 event 7`).
@@ -225,7 +226,7 @@ impl BatchStore for Store {
                      evidence = excluded.evidence, updated_at = excluded.updated_at",
                 )
                 .bind(&a.id)
-                .bind(a.kind().as_str())
+                .bind(a.kind.as_str())
                 .bind(a.rule.as_str())
                 .bind(a.severity.as_str())
                 .bind(a.status.as_str())

@@ -6,7 +6,7 @@
 use crate::batch::MinuteRow;
 use crate::error::{Error, Result};
 use gatewatch_core::agg::{Counts, MinuteAgg};
-use gatewatch_core::alert::{Alert, ProfileRow, Subject};
+use gatewatch_core::alert::{Alert, ProfileRow, Rule, Subject};
 use gatewatch_core::model::{ClientKey, ClientKind};
 use gatewatch_core::traffic::{CountryHour, RouteHour};
 use std::str::FromStr;
@@ -196,9 +196,11 @@ impl TryFrom<AlertRecord> for Alert {
     type Error = Error;
     fn try_from(r: AlertRecord) -> Result<Alert> {
         let corrupt = |c: &str, e: String| Error::Corrupt(format!("alerts.{c}: {e}"));
+        let rule: Rule = r.rule.parse().map_err(|e| corrupt("rule", e))?;
         Ok(Alert {
             id: r.id,
-            rule: r.rule.parse().map_err(|e| corrupt("rule", e))?,
+            kind: rule.kind(),
+            rule,
             severity: r.severity.parse().map_err(|e| corrupt("severity", e))?,
             status: r.status.parse().map_err(|e| corrupt("status", e))?,
             subject: Subject::new(

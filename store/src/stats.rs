@@ -36,6 +36,7 @@ pub struct PipelineStats {
 
 /// A dead letter with its row id (for paging) and arrival time.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StoredDeadLetter {
     pub id: i64,
     #[serde(flatten)]

@@ -79,6 +79,7 @@ fn agg(statuses: &[u16]) -> MinuteAgg {
 fn alert(id: &str, rule: Rule, status: Status, first: i64, last: i64) -> Alert {
     Alert {
         id: id.into(),
+        kind: rule.kind(),
         rule,
         severity: Severity::High,
         status,
