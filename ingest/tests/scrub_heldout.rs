@@ -12,10 +12,12 @@ const RECALL_FLOOR: f64 = 99.5;
 const KEPT_FLOOR: f64 = 99.9;
 const SECOND_RECALL_FLOOR: f64 = 98.5;
 const SECOND_KEPT_FLOOR: f64 = 99.7;
-const THIRD_RECALL_FLOOR: f64 = 95.5;
+const THIRD_RECALL_FLOOR: f64 = 96.0;
 const THIRD_KEPT_FLOOR: f64 = 99.6;
-const FOURTH_RECALL_FLOOR: f64 = 88.5;
+const FOURTH_RECALL_FLOOR: f64 = 89.5;
 const FOURTH_KEPT_FLOOR: f64 = 98.0;
+const FIFTH_RECALL_FLOOR: f64 = 92.0;
+const FIFTH_KEPT_FLOOR: f64 = 96.5;
 
 #[derive(Default)]
 struct Tally {
@@ -52,6 +54,16 @@ fn third_heldout_recall_precision_and_json() {
 #[test]
 fn fourth_heldout_recall_precision_and_json() {
     score(include_str!("data/heldout4/heldout4.jsonl"), FOURTH_RECALL_FLOOR, FOURTH_KEPT_FLOOR);
+}
+
+/// A fifth corpus by a fifth author, in formats none of the others used (Apache and ModSecurity,
+/// HAProxy, Traefik, Caddy, CDN edges, Azure, Google Cloud, Kubernetes audit, CI jobs, webhooks,
+/// database logs, stack traces, mobile backends, logfmt, RFC 3164, Windows events, prose in nine
+/// languages). Scored as it came: 84.29 % recall, 95.30 % unchanged, every JSON line still JSON
+/// (README, "Scrubber quality").
+#[test]
+fn fifth_heldout_recall_precision_and_json() {
+    score(include_str!("data/heldout5/heldout5.jsonl"), FIFTH_RECALL_FLOOR, FIFTH_KEPT_FLOOR);
 }
 
 fn score(corpus: &str, recall_floor: f64, kept_floor: f64) {

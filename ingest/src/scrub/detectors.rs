@@ -33,6 +33,12 @@ pub(super) enum Check {
     Nino,
     /// `<name>value</name>`: the name decides, as for `name=value` ([`xml_pairs`]).
     XmlScan,
+    /// A password where a user name is logged (a failed login): mixed case and a digit, a
+    /// symbol or twelve characters; account names are rarely like that.
+    PasswordLike,
+    /// A generated value in a link's path: at least four digits and four letters (a slug such
+    /// as `confirm/your-new-address` has none).
+    LinkToken,
     /// An Authorization header's credential: not a scheme word, not AWS's SigV4 parameters
     /// (their own detector handles `Credential=` and `Signature=`).
     Authorization,
@@ -127,6 +133,7 @@ pub const KINDS: &[&str] = &[
     "ssn",
     "national_id",
     "date_of_birth",
+    "push_token",
     "address",
     "telegram_bot_token",
     "flood",
@@ -206,7 +213,7 @@ pub fn all_kinds() -> Vec<(String, String)> {
 
 /// (kind, regex, group, check, what arms it). Order is priority for identical ranges.
 pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> {
-    vec![
+    let mut all = vec![
         (
             "private_key",
             r"-----BEGIN[A-Z ]*PRIVATE KEY-----(?s:.*?)(?:-----END[A-Z ]*PRIVATE KEY-----|$)",
@@ -433,7 +440,9 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         // YAML-ish dumps printed into log lines): the name decides, as for `name=value`.
         (
             "secret",
-            r#"(?:^|[\s{,(\[])['"]?([A-Za-z_][A-Za-z0-9_.-]*)['"]?[ \t]*(?:=>|:)[ \t]*('[^'\n]+'|"[^"\n]+"|[^\s,;}'"]+)"#,
+            // An unquoted value ends at a literal `\n`, `\r` or `\t` (a multi-line dump logged
+            // as one line).
+            r#"(?:^|[\s{,(\[])['"]?([A-Za-z_][A-Za-z0-9_.-]*)['"]?[ \t]*(?:=>|:)[ \t]*('[^'\n]+'|"[^"\n]+"|(?:[^\s,;}'"\\]|\\[^nrt])+)"#,
             2,
             Check::NamedValue,
             Arm::Literals(&["=>", ":"]),
@@ -546,7 +555,9 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         // Area codes in parentheses: `(02) 9296 8270`, `(11) 90268-2298`.
         ("phone", r"\(0?\d{1,3}\) ?\d{4,5}[- ]?\d{4}\b", 0, Check::Phone, Arm::Numeric(shape::PHONE_PAREN2)),
         ("phone", r"\b0\d{1,3}-\d{3,4}-\d{4}\b", 0, Check::Phone, Arm::Numeric(shape::PHONE_TRUNK3)),
-    ]
+    ];
+    all.extend(super::commands::builtin());
+    all
 }
 
 /// Where the credential starts in a match of `(?i)\b<scheme>(?:\s+|%20|\+)(<credential>)`, the
@@ -592,6 +603,16 @@ pub(super) fn passes(check: Check, s: &str) -> bool {
         }
         Check::Ipv4 => s.split('.').all(|p| p.parse::<u8>().is_ok()),
         Check::Context => context_value(s),
+        Check::PasswordLike => {
+            let b = s.as_bytes();
+            b.iter().any(u8::is_ascii_uppercase)
+                && b.iter().any(u8::is_ascii_lowercase)
+                && (b.len() >= 12 || b.iter().any(|c| c.is_ascii_digit() || c.is_ascii_punctuation()))
+        }
+        Check::LinkToken => {
+            s.bytes().filter(u8::is_ascii_digit).count() >= 4
+                && s.bytes().filter(u8::is_ascii_alphabetic).count() >= 4
+        }
         Check::Authorization => {
             !s.contains('=') || s.ends_with('=') && !s.trim_end_matches('=').contains('=')
         }

@@ -28,7 +28,7 @@ struct Packed {
     /// Per packed pattern: its literal.
     long: Vec<usize>,
     /// Per packed pattern: the literals that are prefixes of it, itself included.
-    prefixes: Vec<u64>,
+    prefixes: Vec<u128>,
     /// Literals shorter than [`PACKED_MIN_LEN`].
     short: Vec<usize>,
     /// Their searchers, built once.
@@ -41,7 +41,7 @@ thread_local! {
 
 impl Literals {
     pub(super) fn new(literals: &[String]) -> Result<Literals, String> {
-        assert!(literals.len() <= 64, "trigger literals fit the u64 mask");
+        assert!(literals.len() <= 128, "trigger literals fit the u128 mask");
         let lits: Vec<Vec<u8>> = literals.iter().map(|l| l.as_bytes().to_ascii_lowercase()).collect();
         let ac = AhoCorasickBuilder::new()
             .kind(Some(aho_corasick::AhoCorasickKind::DFA))
@@ -50,7 +50,10 @@ impl Literals {
             .build(&lits)
             .map_err(|e| format!("scrubber prefilter: {e}"))?;
         let long: Vec<usize> = (0..lits.len()).filter(|&i| lits[i].len() >= PACKED_MIN_LEN).collect();
+        // Teddy past its default limit of 64 patterns: each of its 16 buckets then holds a few
+        // more literals, a few more candidates to verify, still one vector pass over the text.
         let searcher = packed::Config::new()
+            .heuristic_pattern_limits(false)
             .match_kind(packed::MatchKind::LeftmostLongest)
             .builder()
             .extend(long.iter().map(|&i| &lits[i]))
@@ -61,7 +64,7 @@ impl Literals {
             prefixes: long
                 .iter()
                 .map(|&i| {
-                    (0..lits.len()).filter(|&j| lits[i].starts_with(&lits[j])).fold(0u64, |m, j| m | 1 << j)
+                    (0..lits.len()).filter(|&j| lits[i].starts_with(&lits[j])).fold(0u128, |m, j| m | 1 << j)
                 })
                 .collect(),
             short: (0..lits.len()).filter(|&i| lits[i].len() < PACKED_MIN_LEN).collect(),
@@ -84,9 +87,9 @@ impl Literals {
     ///
     /// `None` when the positions outside markers that start a literal of three bytes or more
     /// overrun `budget`: the text is a flood, and the search stops there.
-    pub(super) fn seen(&self, text: &str, markers: &[(usize, usize)], budget: Budget) -> Option<u64> {
-        let mut seen = 0u64;
-        let mut spend = Spend::<64>::new(budget);
+    pub(super) fn seen(&self, text: &str, markers: &[(usize, usize)], budget: Budget) -> Option<u128> {
+        let mut seen = 0u128;
+        let mut spend = Spend::<128>::new(budget);
         let outside = |lit: usize, start: usize| {
             !super::markers::overlaps(markers, start, start + self.lits[lit].len())
         };

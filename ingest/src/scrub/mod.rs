@@ -35,6 +35,7 @@
 
 pub mod adversarial;
 mod catalogue;
+mod commands;
 mod detectors;
 mod engine;
 mod json;

@@ -294,6 +294,17 @@ pub(super) fn random_token(s: &str) -> bool {
         && b.iter().any(u8::is_ascii_digit)
         && validate::entropy(s) >= 4.0
         && !base64_of_text(s)
+        && !dns_name(s)
+}
+
+/// A fully qualified host name (`SRV-SQL01.corp.example.com`): three labels or more, the last
+/// one letters (a top-level domain). JWTs and dotted tokens end in a random segment.
+fn dns_name(s: &str) -> bool {
+    s.bytes().filter(|&b| b == b'.').count() >= 2
+        && host_name(s)
+        && s.rsplit('.')
+            .next()
+            .is_some_and(|tld| (2..=24).contains(&tld.len()) && tld.bytes().all(|b| b.is_ascii_alphabetic()))
 }
 
 /// Base64 of readable text (`YXBpIGtleSByb3RhdGlvbg==`, "api key rotation") or of a JSON
@@ -348,7 +359,12 @@ pub(super) fn context_kind(word: &str, value: &str) -> Option<&'static str> {
     if ssn_word || ssn_value {
         return (ssn_word && ssn_value).then_some("ssn");
     }
-    Some(if w.starts_with("pass") || w == "pwd" {
+    // The password words of other languages (the prose rule in `commands.rs`).
+    let foreign = !w.is_ascii()
+        || ["kennwort", "contrase", "senha", "mot de passe", "wachtwoord", "passord", "sandi"]
+            .iter()
+            .any(|p| w.contains(p));
+    Some(if w.starts_with("pass") || w == "pwd" || foreign {
         "password"
     } else if w.contains("key") {
         "api_key"

@@ -540,10 +540,10 @@ fn builtin_literals() -> Vec<String> {
 }
 
 /// Literal i occurs, ASCII case-insensitively, somewhere it overlaps no marker.
-fn literals_by_hand(lits: &[String], text: &str) -> u64 {
+fn literals_by_hand(lits: &[String], text: &str) -> u128 {
     let markers = marker_spans(text);
     let t = text.as_bytes();
-    let mut seen = 0u64;
+    let mut seen = 0u128;
     for (i, l) in lits.iter().enumerate() {
         let l = l.as_bytes();
         for p in 0..t.len().saturating_sub(l.len() - 1) {
@@ -1210,4 +1210,94 @@ fn route_templates_are_read_in_bounded_time() {
     let (crafted, benign) = (t.elapsed() - t_plain.elapsed(), t_plain.elapsed());
     // Generous: quadratic was some 1,000x; a loaded machine stays far below 50x.
     assert!(crafted < benign * 50 + std::time::Duration::from_millis(200), "{crafted:?} vs {benign:?}");
+}
+
+/// The tool-output detectors (`commands.rs`): each takes its argument and nothing around it, and
+/// each leaves the look-alike beside it alone.
+#[test]
+fn command_lines_traces_firewalls_logins_and_prose_give_up_their_passwords() {
+    let s = scrubber();
+    for (line, secret, kept) in [
+        ("mysql -h db -uroot -pAnchor_fecuDd41 -e 'show databases'", "Anchor_fecuDd41", "-uroot"),
+        ("exec?command=redis-cli&command=-a&command=HriY0JeDFVs&command=INFO", "HriY0JeDFVs", "command=INFO"),
+        (
+            "$ docker login -u ci -p Coffeefalcon1696. registry.example.org",
+            "Coffeefalcon1696.",
+            "registry.example.org",
+        ),
+        ("Line:\\tsqlcmd -S SRV-SQL01 -U sa -P Pepperlemon923~ -Q x", "Pepperlemon923~", "SRV-SQL01"),
+        ("$pw = ConvertTo-SecureString 'River_9hW75J96' -AsPlainText -Force", "River_9hW75J96", "-Force"),
+        ("Line:\\tnet user svc_backup YEGbtA4JVuCVU4T /add /domain", "YEGbtA4JVuCVU4T", "svc_backup"),
+        ("schtasks /create /tn Sync /ru CORP\\svc_sync /rp Coffeetiger952-", "Coffeetiger952-", "Sync"),
+        (
+            "#0 Db.php(42): PDO->__construct('mysql:host=10.3...', 'wp_user', 'Cobaltmead...', Array)",
+            "Cobaltmead",
+            "wp_user",
+        ),
+        (
+            "[data \"Matched Data: PBQdTs^&$)^+)^6831 found within ARGS:new_password: x\"]",
+            "PBQdTs^&$)^+)^6831",
+            "ARGS:new_password",
+        ),
+        (
+            "Login incorrect (pap: Cleartext password): [asmith/pPzXR7tMj8uH] (from client vpn)",
+            "pPzXR7tMj8uH",
+            "asmith",
+        ),
+        (
+            "sshd[50817]: Failed password for invalid user Cobaltmaple726- from 192.0.2.140 port 5",
+            "Cobaltmaple726-",
+            "192.0.2.140",
+        ),
+        (
+            "Login failed for user 'Coffee_UB83EU42'. Reason: Could not find a login",
+            "Coffee_UB83EU42",
+            "Reason",
+        ),
+        (
+            "Hallo, ich komme nicht mehr rein. Mein Passwort ist 6z9i0qJkb15~, meine E-Mail",
+            "6z9i0qJkb15~",
+            "meine",
+        ),
+        (
+            "Здравствуйте, не могу войти. Мой пароль: tiger-python-falcon19, почта",
+            "tiger-python-falcon19",
+            "почта",
+        ),
+        ("Merhaba, giriş yapamıyorum. Şifrem T#n%Ey_N?uL89EIy1*, e-postam", "T#n%Ey_N?uL89EIy1*", "e-postam"),
+        ("body=mi+contrase%C3%B1a+es+Passw%C3%B6rt7654%3D+y+aun", "Passw%C3%B6rt7654%3D", "body=mi"),
+        ("Nasci em 13/07/1988, o app diz", "13/07/1988", "Nasci em"),
+        ("Doğum tarihim 17.09.1984.", "17.09.1984", "Doğum"),
+        (
+            "apns2: push to device e5e76755382e26bda50d6844364412e5148e669679e2cce0c8b46a91bbb0a652 failed",
+            "e5e76755382e26bda50d6844364412e5148e669679e2cce0c8b46a91bbb0a652",
+            "failed",
+        ),
+        (
+            "GET /invite/accept/2a8eed6e5b3b24ef0ee47be73a2a7a5776ec0f43 HTTP/1.0",
+            "2a8eed6e5b3b24ef0ee47be73a2a7a5776ec0f43",
+            "/invite/accept/",
+        ),
+        // A multi-line dump logged as one line: each value ends at the escaped line break.
+        (
+            "t  NPM_TOKEN: ***\\n2025-07-08T18:25:45.6205572Z  AWS_SECRET_ACCESS_KEY: k5oROFBqp8/qN1AvprS770ShwDJ4HnXgpRhD1DYp\\n2025-07-08T18:25:46Z  NODE",
+            "k5oROFBqp8/qN1AvprS770ShwDJ4HnXgpRhD1DYp",
+            "2025-07-08T18:25:45.6205572Z",
+        ),
+    ] {
+        let out = s.scrub_line(line);
+        gone(&out, secret);
+        assert!(out.contains(kept), "`{kept}` lost in: {out}");
+    }
+    // Look-alikes: an account name, a password prompt, a slug, a word inside another, a host.
+    for line in [
+        "sshd[1]: Failed password for invalid user deploy from 192.0.2.1 port 22",
+        "mysql -h db -u root -p shop",
+        "GET /confirm/your-new-address HTTP/1.1",
+        "operation=ResetPasswort client=ios/6.16.19",
+        "host: SRV-SQL01.corp.globex.example.de",
+        "t  NPM_TOKEN: ***\\n2025-07-08T18:25:45.6205572Z  NODE_ENV: production",
+    ] {
+        assert_eq!(s.scrub_line(line), line);
+    }
 }

@@ -1,0 +1,242 @@
+//! Detectors for credentials that no name marks as one: the password argument of a command
+//! line (`mysql -pX`, `redis-cli -a X`, `docker login -p X`), of a connection call in a stack
+//! trace (`PDO->__construct('dsn', 'user', 'X')`), the data a web application firewall quotes
+//! from a password field, a password typed where a failed login logs the user name, a password
+//! or a date of birth named in prose in other languages than English, push notification
+//! tokens and the token of an emailed link.
+//!
+//! Each is the documented shape of a tool's own output, so each is tied to the tool's name (its
+//! trigger literal) and takes one argument, never the rest of the line.
+
+use super::detectors::{Arm, Check};
+
+/// One command-line argument, perhaps quoted: what a password flag takes (the one group).
+macro_rules! arg {
+    () => {
+        r#"['"]?([^\s'"\\&;|]{3,128})"#
+    };
+}
+
+/// The separator of a command line's arguments: white space, or `&command=` in a Kubernetes
+/// exec request's query string (one `command=` parameter per argument).
+macro_rules! sep {
+    () => {
+        r"(?:[ \t]+|&command=)"
+    };
+}
+
+pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> {
+    vec![
+        // MySQL and MariaDB clients take the password glued to `-p` (`-pS3cret`; `-P` is the
+        // port); up to eight arguments may come before it.
+        (
+            "password",
+            concat!(
+                r"(?i:\b(?:mysql|mysqladmin|mysqldump|mariadb|mariadb-dump|mysqlimport|mysqlcheck))",
+                sep!(),
+                r"(?:[^\s&]+",
+                sep!(),
+                r"){0,8}?-p([^\s'\x22\\&;|-][^\s'\x22\\&;|]{2,127})"
+            ),
+            1,
+            Check::None,
+            Arm::Literals(&["mysql", "mariadb"]),
+        ),
+        // `redis-cli -a PASSWORD`, `--pass PASSWORD`.
+        (
+            "password",
+            concat!(r"\bredis-cli", sep!(), r"(?:[^\s&]+", sep!(), r"){0,8}?(?:-a|--pass)", sep!(), arg!()),
+            1,
+            Check::None,
+            Arm::Literals(&["redis-cli"]),
+        ),
+        // Registry logins: `docker login -u ci -p PASSWORD registry`, also podman, nerdctl,
+        // buildah, skopeo, helm and oras.
+        (
+            "password",
+            concat!(
+                r"\b(?:docker|podman|nerdctl|buildah|skopeo|helm|oras)(?:[ \t]+registry)?[ \t]+login\b(?:[ \t]+[^\s]+){0,6}?[ \t]+(?:-p|--password)(?:[ \t]+|=)",
+                arg!()
+            ),
+            1,
+            Check::None,
+            Arm::Literals(&["login"]),
+        ),
+        // SQL Server's command-line client: `sqlcmd -S host -U sa -P PASSWORD`.
+        (
+            "password",
+            concat!(r"(?i:sqlcmd)\b(?:[ \t]+[^\s]+){0,10}?[ \t]+-P[ \t]*", arg!()),
+            1,
+            Check::None,
+            Arm::Literals(&["sqlcmd"]),
+        ),
+        // `sshpass -p PASSWORD ssh …`.
+        (
+            "password",
+            concat!(r"\bsshpass[ \t]+-p[ \t]*", arg!()),
+            1,
+            Check::None,
+            Arm::Literals(&["sshpass"]),
+        ),
+        // PowerShell: `ConvertTo-SecureString 'PASSWORD' -AsPlainText`.
+        (
+            "password",
+            r#"(?i)ConvertTo-SecureString[ \t]+(?:-String[ \t]+)?['"]?([^\s'"\\-][^\s'"\\]{2,127})['"]?[ \t]+-AsPlainText"#,
+            1,
+            Check::None,
+            Arm::Literals(&["securestring"]),
+        ),
+        // Windows: `net user NAME PASSWORD /add`, `schtasks /create … /rp PASSWORD`.
+        (
+            "password",
+            r"(?i)(?:\b|\\[nrt])net[ \t]+user[ \t]+[^\s/]+[ \t]+([^\s/*][^\s]{2,127})[ \t]+/(?:add|domain|active)",
+            1,
+            Check::None,
+            Arm::Literals(&["net user"]),
+        ),
+        (
+            "password",
+            r#"(?i)\bschtasks\b[^\n"]{0,300}?[ \t]/rp[ \t]+([^\s/'"\\][^\s'"\\]{2,127})"#,
+            1,
+            Check::None,
+            Arm::Literals(&["schtasks"]),
+        ),
+        // A database connection in a PHP stack trace, arguments printed: the third argument of
+        // `PDO->__construct('mysql:host=…', 'user', 'PASSWORD', …)`, `new PDO(…)`,
+        // `mysqli_connect('host', 'user', 'PASSWORD')`, `mysqli->real_connect(…)`.
+        (
+            "password",
+            r"(?i)(?:\bPDO->__construct|\bnew PDO|\bmysqli->real_connect|\bmysqli_connect|\bmysqli_real_connect|\bpg_connect)\('[^'\n]{0,256}', '[^'\n]{0,128}', '([^'\n]{1,128})'",
+            1,
+            Check::None,
+            Arm::Literals(&["_connect", "pdo"]),
+        ),
+        // What a web application firewall matched in a password field: ModSecurity's
+        // `Matched Data: PASSWORD found within ARGS:password`.
+        (
+            "password",
+            r"(?i)Matched Data: (.{1,256}?) found within (?:ARGS|ARGS_POST|ARGS_GET|REQUEST_COOKIES|REQUEST_HEADERS|REQUEST_BODY|JSON):[A-Za-z0-9_.\[\]-]{0,40}(?:passw|pwd|secret|token|key|session)",
+            1,
+            Check::None,
+            Arm::Literals(&["passw", "pwd", "secret", "token", "key", "session"]),
+        ),
+        // FreeRADIUS with `auth_badpass`: `Login incorrect (…): [user/PASSWORD]`.
+        (
+            "password",
+            r"Login (?:incorrect|OK)[^\[\n]{0,160}\[[^/\]\s]{1,64}/([^\]\s]{1,128})\]",
+            1,
+            Check::None,
+            Arm::Literals(&["login"]),
+        ),
+        // A password typed as the user name of a failed login (sshd, SQL Server, FortiGate):
+        // redacted when it looks like a password rather than an account name.
+        (
+            "password",
+            r#"\binvalid user ([^\s'"\\]{8,128}) from\b"#,
+            1,
+            Check::PasswordLike,
+            Arm::Literals(&["passw"]),
+        ),
+        (
+            "password",
+            r"\bLogin failed for user '([^'\\\n]{8,128})'",
+            1,
+            Check::PasswordLike,
+            Arm::Literals(&["login"]),
+        ),
+        (
+            "password",
+            r#"(?i)\blogin failed"[^\n]{0,200}?\buser="([^"\\\n]{8,128})""#,
+            1,
+            Check::PasswordLike,
+            Arm::Literals(&["login"]),
+        ),
+        // A password named in prose in another language (English is the context rule's), the
+        // word not inside another (`ResetPasswort`):
+        // `Mein Passwort ist X`, `mot de passe est X`, `Мой пароль: X`, `Şifrem X`, `Senha: X`.
+        (
+            "password",
+            concat!(
+                r"(?i)(?:^|[\s.,;:!?(\[{\x22'>/=+*-])(passwort|kennwort|contrase(?:ñ|n|%C3%B1)a|senha|mot de passe|wachtwoord|passord|пароль|şifre[a-zçğıöşü]{0,4}|kata ?sandi|パスワード|비밀번호|密[码碼])",
+                r"(?:[ \t]*[:：][ \t]*|(?:[ \t]+[^\s\d:'\x22\\]{1,5}){0,3}[ \t]+|\+(?:[^\s\d:+'\x22\\]{1,5}\+){0,3}|%3A\+?)",
+                r"([^\s'\x22\\,+、。，]{6,64})"
+            ),
+            2,
+            Check::Context,
+            Arm::Literals(&[
+                "passw",
+                "passord",
+                "kennwort",
+                "contrase",
+                "senha",
+                "de passe",
+                "wachtwoord",
+                "ароль",
+                "ifre",
+                "sandi",
+                "パスワード",
+                "비밀번호",
+                "密",
+            ]),
+        ),
+        // A date of birth named in prose in several languages (`fecha de nacimiento 15/04/1983`,
+        // `Doğum tarihim 17.09.1984`, `дата рождения 13.09.1975`, `my date of birth is 1972-11-11`).
+        (
+            "date_of_birth",
+            r"(?i)(?:date of birth|birth ?date|fecha de nacimiento|data de nascimento|nasci em|data di nascita|n[ée]e? le|geburtsdatum|geboren am|geboortedatum|do[gğ]um tarih[a-zı]{0,3}|дата рождения|tanggal lahir|生年月日は?)(?:[ \t]*[:=：][ \t]*|[ \t]+(?:is|ist|es|é|est|era)[ \t]+|[ \t]+)?[\x22']?(\d{4}-\d{2}-\d{2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}年\d{1,2}月\d{1,2}日)",
+            1,
+            Check::None,
+            Arm::Literals(&[
+                "birth",
+                "nacimiento",
+                "nasci",
+                "né le",
+                "née le",
+                "geburt",
+                "geboren",
+                "geboorte",
+                "oğum",
+                "ogum",
+                "рождения",
+                "lahir",
+                "生年月日",
+            ]),
+        ),
+        // Push notification addresses: a Firebase Cloud Messaging registration token
+        // (`<instance id>:APA91b…`) and an APNs device token (64 hex digits after `device`).
+        (
+            "push_token",
+            r"[A-Za-z0-9_-]{11,64}:APA91b[A-Za-z0-9_-]{60,400}",
+            0,
+            Check::None,
+            Arm::Literals(&["apa91b"]),
+        ),
+        (
+            "push_token",
+            r"(?i)\bdevice(?:[ _-]?token)?[\x22']?[ \t]*[:=]?[ \t]*[\x22']?([0-9a-f]{64})\b",
+            1,
+            Check::None,
+            Arm::Literals(&["device"]),
+        ),
+        // The token of an emailed link: `/reset-password/<token>`, `/invite/accept/<token>`,
+        // `/verify-email/<token>`, `/magic-link/<token>` (a generated value, not a slug).
+        (
+            "token",
+            r"(?i)/(?:reset[-_]?password|password[-_]?reset|reset|verify[-_]?email|email[-_]?verification|verify|confirm(?:ation)?|activate|activation|invite/accept|invitations?/accept|magic[-_]?link|login[-_]?link|unsubscribe)/([A-Za-z0-9_-]{16,256})(?:[/?#\s\x22']|$)",
+            1,
+            Check::LinkToken,
+            Arm::Literals(&[
+                "/reset",
+                "password-reset",
+                "password_reset",
+                "/verify",
+                "/confirm",
+                "/activat",
+                "/invit",
+                "/magic",
+                "login-link",
+                "/unsubscribe",
+            ]),
+        ),
+    ]
+}
