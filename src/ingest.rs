@@ -5,9 +5,9 @@
 use crate::open_store;
 use anyhow::{Context as _, Result, bail};
 use clap::Args;
-use gatewatch_core::Config;
-use gatewatch_core::config::{CloudWatchLogsSource, KinesisSource, StartPosition};
-use gatewatch_ingest::{Progress, Settings, cwl, firehose, kinesis, live};
+use gatewatch_config::Config;
+use gatewatch_ingest::config::{CloudWatchLogsSource, KinesisSource, StartPosition};
+use gatewatch_ingest::{Progress, cwl, firehose, kinesis, live};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -114,8 +114,7 @@ pub async fn run(cfg: Config, api: Option<SocketAddr>, probes: Option<SocketAddr
     let store = open_store(&cfg.db).await?;
     let geo = crate::open_geo(&cfg)?;
     let settings = Arc::new(
-        Settings::from_config(&cfg)?
-            .with_country_lookup(geo.as_ref().map(gatewatch_detect::geo::Geo::country_lookup)),
+        cfg.settings()?.with_country_lookup(geo.as_ref().map(gatewatch_detect::geo::Geo::country_lookup)),
     );
     let progress = Arc::new(Progress::default());
     let detector = crate::build_detector(&cfg, &store, geo).await?;

@@ -9,9 +9,9 @@ mod ingest;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
-use gatewatch_core::Config;
+use gatewatch_config::Config;
 use gatewatch_ingest::replay::{Input, replay};
-use gatewatch_ingest::{InputFormat, Progress, Settings};
+use gatewatch_ingest::{InputFormat, Progress};
 use gatewatch_lab::{bench, evaluate};
 use gatewatch_store::Store;
 use gatewatch_store::prelude::*;
@@ -331,7 +331,7 @@ async fn run(cli: Cli) -> Result<()> {
         Cmd::Config { cmd: ConfigCmd::Check { file } } => {
             let mut cfg = Config::load(Some(&file))?;
             // Validates everything, the scrubber's rules and key, and the detector included.
-            Settings::from_config(&cfg)?;
+            cfg.settings()?;
             gatewatch_detect::Detector::new(&cfg.detect, None, Vec::new(), Vec::new())?;
             if !cfg.firehose.access_key.is_empty() {
                 cfg.firehose.access_key = "(set; not shown)".into();

@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use gatewatch_core::config::Suppression;
+use gatewatch_core::Suppression;
 use gatewatch_store::prelude::*;
 use gatewatch_store::{StoredDeadLetter, StoredSuppression, SuppressionFields};
 use serde::{Deserialize, Serialize};

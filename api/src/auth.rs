@@ -6,8 +6,8 @@
 //! Tokens never reach a log line: nothing here logs a header, and errors name only the reason.
 
 use crate::ApiError;
+use crate::config::JwtConfig;
 use axum::http::StatusCode;
-use gatewatch_core::config::JwtConfig;
 use gatewatch_store::Store;
 use gatewatch_store::prelude::*;
 use jsonwebtoken::jwk::JwkSet;

@@ -339,7 +339,7 @@ pub trait Observer: Send {
     fn set_progress_floor(&mut self, _floor: Option<i64>) {}
     /// The suppressions made through the API (stored), replacing the previous such list; the
     /// config file's suppressions stay.
-    fn set_store_suppressions(&mut self, _list: &[crate::config::Suppression]) {}
+    fn set_store_suppressions(&mut self, _list: &[crate::suppression::Suppression]) {}
 }
 
 /// A batch of observations in one buffer: the reader fills it, the detector (on its own

@@ -2,7 +2,7 @@
 //! resolved after a quiet period of event time, never raised when a suppression matches.
 
 use foldhash::HashMap;
-use gatewatch_core::config::Suppression;
+use gatewatch_core::Suppression;
 use gatewatch_core::net::{Cidr, parse_cidr};
 use gatewatch_core::{Alert, Rule, Severity, Status, Subject, SubjectKind};
 use sha2::Digest;

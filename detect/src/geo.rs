@@ -9,8 +9,8 @@
 //! `gatewatch geoip update` ([`update`]) downloads the free ip-location-db packages from the
 //! npm registry, checks their published sha512 integrity and unpacks them.
 
+use crate::config::GeoIpConfig;
 use foldhash::HashMap;
-use gatewatch_core::config::GeoIpConfig;
 use gatewatch_core::net::ip_bits;
 use gatewatch_core::traffic::CountryLookup;
 use std::io::Read;

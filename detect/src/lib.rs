@@ -14,16 +14,17 @@
 //! the same alerts as watching it live.
 
 pub mod alerts;
+pub mod config;
 pub mod geo;
 pub mod profile;
 mod rules;
 pub mod window;
 
+use crate::config::DetectConfig;
 use aho_corasick::AhoCorasick;
 use alerts::AlertBook;
 use foldhash::{HashMap, HashSet};
 use gatewatch_core::alert::{DetectOutput, Observation, Observer, ProfileRow};
-use gatewatch_core::config::DetectConfig;
 use gatewatch_core::time::{MINUTE_MS, minute_floor};
 use gatewatch_core::{Alert, ClientKind};
 use geo::{Geo, GeoInfo};
@@ -488,7 +489,7 @@ impl Observer for Detector {
         }
     }
 
-    fn set_store_suppressions(&mut self, list: &[gatewatch_core::config::Suppression]) {
+    fn set_store_suppressions(&mut self, list: &[gatewatch_core::Suppression]) {
         self.book.set_store_suppressions(self.config_suppressions, list);
     }
 

@@ -2,9 +2,9 @@
 //! drops what is too late instead of reopening closed minutes, and explains what it raises.
 
 use gatewatch_core::alert::{Observation, Observer};
-use gatewatch_core::config::DetectConfig;
 use gatewatch_core::{ClientKind, Rule};
 use gatewatch_detect::Detector;
+use gatewatch_detect::config::DetectConfig;
 use proptest::prelude::*;
 
 const T0: i64 = 1_795_478_400_000; // 2026-11-24T00:00:00Z
@@ -143,7 +143,7 @@ fn a_damaged_stored_profile_is_relearned_not_fatal() {
 
 #[test]
 fn country_policies_apply_per_api_or_globally() {
-    use gatewatch_core::config::CountryPolicy;
+    use gatewatch_detect::config::CountryPolicy;
     let mut cfg = DetectConfig::default();
     cfg.denied_geo.deny = vec!["KP".into()];
     cfg.denied_geo

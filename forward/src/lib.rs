@@ -9,10 +9,11 @@
 //! delivery, so nothing is lost; a send whose success was not recorded is repeated with the
 //! same idempotency key (`alert id:outbox id`), so receivers can drop it.
 
+pub mod config;
 pub mod format;
 
+use crate::config::{DestinationKind, ForwardDestination};
 use backon::{BackoffBuilder, ExponentialBuilder};
-use gatewatch_core::config::{DestinationKind, ForwardDestination};
 use gatewatch_store::Store;
 use gatewatch_store::prelude::*;
 use gatewatch_store::{ForwardState, OutboxEvent};

@@ -2,7 +2,7 @@
 //! and a record it accepts has a plausible status and a time.
 #![no_main]
 
-use gatewatch_core::Config;
+use gatewatch_config::Config;
 use gatewatch_ingest::parse::Parser;
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;

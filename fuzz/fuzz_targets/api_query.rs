@@ -6,7 +6,7 @@ use axum::body::Body;
 use axum::http::Request;
 use gatewatch_store::Store;
 use gatewatch_store::prelude::*;
-use gatewatch_core::config::ApiConfig;
+use gatewatch_api::config::ApiConfig;
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 use tower::ServiceExt;

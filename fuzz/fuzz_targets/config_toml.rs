@@ -2,7 +2,7 @@
 //! survives a round trip through its own TOML rendering.
 #![no_main]
 
-use gatewatch_core::Config;
+use gatewatch_config::Config;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

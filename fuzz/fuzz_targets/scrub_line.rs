@@ -2,7 +2,7 @@
 //! and a JSON object stays a JSON object.
 #![no_main]
 
-use gatewatch_core::config::ScrubConfig;
+use gatewatch_ingest::config::ScrubConfig;
 use gatewatch_ingest::scrub::Scrubber;
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;

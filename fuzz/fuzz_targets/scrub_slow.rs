@@ -5,7 +5,7 @@
 //! at this size, does.
 #![no_main]
 
-use gatewatch_core::config::ScrubConfig;
+use gatewatch_ingest::config::ScrubConfig;
 use gatewatch_ingest::scrub::Scrubber;
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;

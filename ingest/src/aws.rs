@@ -2,7 +2,7 @@
 //! profile, web identity, container and instance metadata), region and endpoint override.
 //! Credentials are resolved by the SDK and never pass through gatewatch's own logs.
 
-use gatewatch_core::config::AwsConfig;
+use crate::config::AwsConfig;
 
 pub async fn sdk_config(cfg: &AwsConfig) -> aws_config::SdkConfig {
     let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());

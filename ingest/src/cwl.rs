@@ -11,10 +11,10 @@
 //! later than `settle_secs` after their own timestamp are missed. A subscription filter to
 //! Kinesis or Firehose has no such gap.
 
+use crate::config::CloudWatchLogsSource;
 use crate::live::{Backoff, Shared, sleep_or_cancel};
 use crate::pipeline::IngestError;
 use aws_sdk_cloudwatchlogs::Client;
-use gatewatch_core::config::CloudWatchLogsSource;
 use gatewatch_store::CommitOutcome;
 use gatewatch_store::prelude::*;
 use std::collections::{BTreeSet, HashSet};

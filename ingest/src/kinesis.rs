@@ -16,11 +16,11 @@
 //!   shard. Exactly-once does not rest on leases: a commit whose previous position is not the
 //!   stored one is refused (`Stale`), and the task re-reads from the stored checkpoint.
 
+use crate::config::{KinesisSource, StartPosition};
 use crate::live::{Backoff, Shared, sleep_or_cancel};
 use crate::pipeline::IngestError;
 use aws_sdk_kinesis::Client;
 use aws_sdk_kinesis::types::ShardIteratorType;
-use gatewatch_core::config::{KinesisSource, StartPosition};
 use gatewatch_store::prelude::*;
 use gatewatch_store::{CommitOutcome, Lease};
 use std::collections::{BTreeMap, HashMap};

@@ -8,6 +8,7 @@
 pub mod aggregate;
 #[cfg(feature = "aws")]
 pub mod aws;
+pub mod config;
 #[cfg(feature = "aws")]
 pub mod cwl;
 pub mod dead;

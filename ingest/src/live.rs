@@ -10,8 +10,8 @@
 
 use crate::pipeline::{IngestError, PendingBatch};
 use backon::{BackoffBuilder, ExponentialBuilder};
+use gatewatch_core::Suppression;
 use gatewatch_core::alert::Observer;
-use gatewatch_core::config::Suppression;
 use gatewatch_store::Store;
 use gatewatch_store::prelude::*;
 use gatewatch_store::{BatchWrite, CommitOutcome};

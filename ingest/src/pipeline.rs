@@ -9,6 +9,7 @@
 //! cut from scrubbed text only.
 
 use crate::aggregate::{BatchAggregator, TrafficAggregator};
+use crate::config::{IdentityConfig, IngestConfig, ScrubConfig};
 use crate::dead::DeadReason;
 pub use crate::layout::{InputFormat, Layout, LineKind, detect};
 use crate::layout::{is_envelope_json, trim_ascii_start};
@@ -18,13 +19,14 @@ use crate::scrub::Scrubber;
 use base64::Engine as _;
 use flate2::bufread::GzDecoder;
 use foldhash::{HashSet, HashSetExt};
+use gatewatch_core::ClientKind;
 use gatewatch_core::alert::{Observation, ObservationBatch, Observer};
 use gatewatch_core::time::{HOUR_MS, floor_to, minute_floor};
 use gatewatch_core::traffic::{CountryHour, CountryLookup, RouteHour};
-use gatewatch_core::{ClientKind, Config};
 use gatewatch_store::{DeadLetter, MinuteRow};
 use serde::Deserialize;
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::hash::BuildHasher;
 use std::io::{self, BufRead, BufReader, Read};
 use std::sync::Arc;
@@ -89,9 +91,15 @@ impl Settings {
         self
     }
 
-    pub fn from_config(cfg: &Config) -> Result<Self, IngestError> {
-        let scrubber = Scrubber::from_config(&cfg.scrub).map_err(IngestError::Config)?;
-        Self::with_scrubber(cfg, scrubber)
+    /// From `[scrub]`, `[fields]`, `[identity]` and `[ingest]`.
+    pub fn from_config(
+        scrub: &ScrubConfig,
+        fields: &BTreeMap<String, Vec<String>>,
+        identity: &IdentityConfig,
+        ingest: &IngestConfig,
+    ) -> Result<Self, IngestError> {
+        let scrubber = Scrubber::from_config(scrub).map_err(IngestError::Config)?;
+        Self::with_scrubber(fields, identity, ingest, scrubber)
     }
 
     /// The record's client: the first field of `identity.order` that it carries.
@@ -107,16 +115,21 @@ impl Settings {
         })
     }
 
-    pub fn with_scrubber(cfg: &Config, scrubber: Scrubber) -> Result<Self, IngestError> {
+    pub fn with_scrubber(
+        fields: &BTreeMap<String, Vec<String>>,
+        identity: &IdentityConfig,
+        ingest: &IngestConfig,
+        scrubber: Scrubber,
+    ) -> Result<Self, IngestError> {
         Ok(Self {
-            parser: Parser::new(&cfg.fields).map_err(IngestError::Config)?,
+            parser: Parser::new(fields).map_err(IngestError::Config)?,
             scrubber: Arc::new(scrubber),
-            identity_order: cfg.identity.order.clone(),
-            max_clients_per_ip_minute: cfg.identity.max_clients_per_ip_minute,
-            batch_events: cfg.ingest.batch_events,
-            max_line_bytes: cfg.ingest.max_line_bytes,
-            max_envelope_bytes: cfg.ingest.max_envelope_bytes,
-            max_future_skew_ms: cfg.ingest.max_future_skew_secs.saturating_mul(1000),
+            identity_order: identity.order.clone(),
+            max_clients_per_ip_minute: identity.max_clients_per_ip_minute,
+            batch_events: ingest.batch_events,
+            max_line_bytes: ingest.max_line_bytes,
+            max_envelope_bytes: ingest.max_envelope_bytes,
+            max_future_skew_ms: ingest.max_future_skew_secs.saturating_mul(1000),
             country: None,
         })
     }
@@ -125,10 +138,10 @@ impl Settings {
 impl Default for Settings {
     /// Default settings with an ephemeral scrubber key (fingerprints differ between processes).
     fn default() -> Self {
-        let cfg = Config::default();
-        let scrubber =
-            Scrubber::with_key(&cfg.scrub, crate::scrub::ephemeral_key()).expect("default scrub config");
-        Self::with_scrubber(&cfg, scrubber).expect("default config is valid")
+        let scrubber = Scrubber::with_key(&ScrubConfig::default(), crate::scrub::ephemeral_key())
+            .expect("default scrub config");
+        Self::with_scrubber(&BTreeMap::new(), &IdentityConfig::default(), &IngestConfig::default(), scrubber)
+            .expect("default config is valid")
     }
 }
 

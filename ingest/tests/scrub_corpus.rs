@@ -3,7 +3,7 @@
 //! Each line lists secrets that must vanish and non-sensitive tokens that must survive byte for
 //! byte. Prints a per-kind table (`cargo test -p gatewatch-ingest --test scrub_corpus -- --nocapture`).
 
-use gatewatch_core::config::ScrubConfig;
+use gatewatch_ingest::config::ScrubConfig;
 use gatewatch_ingest::scrub::Scrubber;
 use std::collections::BTreeMap;
 

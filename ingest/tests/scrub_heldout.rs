@@ -4,7 +4,7 @@
 //! must survive byte for byte; JSON lines must stay JSON. Prints a table per layout and kind:
 //! `cargo test -p gatewatch-ingest --test scrub_heldout -- --nocapture`.
 
-use gatewatch_core::config::ScrubConfig;
+use gatewatch_ingest::config::ScrubConfig;
 use gatewatch_ingest::scrub::Scrubber;
 use std::collections::BTreeMap;
 

@@ -356,7 +356,7 @@ pub async fn run(opts: BenchOptions) -> Result<()> {
     };
 
     // GeoIP, if installed, also names the country of every request (per-country hours).
-    let cfg = gatewatch_core::Config::default();
+    let cfg = gatewatch_config::Config::default();
     let geo = gatewatch_detect::geo::Geo::open(&cfg.geoip).ok().map(Arc::new);
     println!("geoip: {}", if geo.is_some() { "installed (per-country hours)" } else { "not installed" });
     let settings =

@@ -14,9 +14,10 @@
 //!   alert on a non-attacker starts inside the outage).
 
 use anyhow::{Context, Result, bail};
-use gatewatch_core::{Alert, AlertKind, Config, Rule, SubjectKind};
+use gatewatch_config::Config;
+use gatewatch_core::{Alert, AlertKind, Rule, SubjectKind};
 use gatewatch_ingest::replay::{Input, replay};
-use gatewatch_ingest::{InputFormat, Progress, Settings};
+use gatewatch_ingest::{InputFormat, Progress};
 use gatewatch_store::AlertFilter;
 use gatewatch_store::Store;
 use gatewatch_store::prelude::*;
@@ -79,8 +80,7 @@ pub async fn run(base: &Config, seeds: &[u64], minutes: u32, clients: usize, che
         replay(
             &store,
             Arc::new(
-                Settings::from_config(&cfg)?
-                    .with_country_lookup(Some(gatewatch_detect::geo::Geo::country_lookup(&geo))),
+                cfg.settings()?.with_country_lookup(Some(gatewatch_detect::geo::Geo::country_lookup(&geo))),
             ),
             Input::File(path.clone()),
             InputFormat::Auto,

@@ -12,8 +12,7 @@ pub(crate) async fn replay_with_progress(
 ) -> Result<gatewatch_ingest::replay::ReplaySummary> {
     let geo = open_geo(cfg)?;
     let settings = Arc::new(
-        Settings::from_config(cfg)?
-            .with_country_lookup(geo.as_ref().map(gatewatch_detect::geo::Geo::country_lookup)),
+        cfg.settings()?.with_country_lookup(geo.as_ref().map(gatewatch_detect::geo::Geo::country_lookup)),
     );
     let progress = Arc::new(Progress::default());
     let started = Instant::now();

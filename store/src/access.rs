@@ -3,7 +3,7 @@
 
 use crate::Store;
 use crate::error::Result;
-use gatewatch_core::config::Suppression;
+use gatewatch_core::Suppression;
 
 /// A stored API token (the token itself is never stored: only its SHA-256).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]

@@ -60,7 +60,7 @@ pub(crate) use names::{NameClass, classify_name};
 use pairs::*;
 use shapes::*;
 
-use gatewatch_core::config::{IpPolicy, ScrubConfig};
+use crate::config::{IpPolicy, ScrubConfig};
 use hmac::{Hmac, Mac};
 use regex::Regex;
 use sha2::Sha256;

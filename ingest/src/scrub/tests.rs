@@ -3,7 +3,7 @@
 //! `ingest/tests/scrub_corpus.rs`.
 
 use super::*;
-use gatewatch_core::config::{ScrubConfig, ScrubRule};
+use crate::config::{ScrubConfig, ScrubRule};
 use proptest::prelude::*;
 
 /// Built once: compiling the patterns dominates a debug-mode test otherwise.

@@ -1,8 +1,159 @@
-//! The sections of the [`Config`](crate::Config) about what goes in and out: `[aws]`,
-//! `[[kinesis]]`, `[[cloudwatch_logs]]`, `[firehose]`, `[leases]` and `[[forward]]`.
+//! The ingest sections of the configuration: `[identity]`, `[ingest]`, `[scrub]` and the
+//! sources (`[aws]`, `[[kinesis]]`, `[[cloudwatch_logs]]`, `[firehose]`, `[leases]`), with
+//! their defaults and validation. Errors name the key.
 
-use crate::error::{Error, Result};
+use gatewatch_core::error::{Error, Result};
+use gatewatch_core::model::ClientKind;
 use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct IdentityConfig {
+    /// Which identity names the client when a record carries several; first present wins.
+    /// Default: principal, api_key, iam, ip (the most specific first).
+    pub order: Vec<ClientKind>,
+    /// Most distinct clients named by a logged Authorization credential (the caller's choice,
+    /// unlike a principal, key or IAM identity) one source address may name per event minute;
+    /// past it, those events count under the address. 0: no cap. Default 64.
+    pub max_clients_per_ip_minute: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct IngestConfig {
+    /// Events per committed batch. Larger batches amortise the transaction; smaller ones
+    /// checkpoint more often. Default 50 000.
+    pub batch_events: usize,
+    /// Longest accepted input line in bytes; longer lines go to dead letters without being
+    /// buffered whole. Default 1 MiB (CloudWatch Logs events are at most 256 KiB).
+    pub max_line_bytes: usize,
+    /// Largest decompressed CloudWatch Logs envelope; protects against gzip bombs.
+    /// Default 16 MiB (AWS envelopes are at most ~1 MiB compressed).
+    pub max_envelope_bytes: usize,
+    /// Events stamped further than this ahead of the wall clock are dead-lettered as clock
+    /// skew (the only use of the wall clock in ingest). Default 86 400 s.
+    pub max_future_skew_secs: i64,
+}
+
+/// What the scrubber removes and how it names what it removed. Secrets become
+/// `[REDACTED:<kind>:<8 hex>]`, the hex a keyed HMAC-SHA256 of the secret, so the same secret
+/// always gets the same pseudonym under one deployment's key and no other.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ScrubConfig {
+    /// The fingerprint key, hex (at least 32 bytes). Prefer `GATEWATCH_SCRUB__KEY` over the file.
+    /// Empty: read `key_file`, creating it with a random key on first run.
+    pub key: String,
+    /// Where the generated key is kept (mode 0600). Default: `$XDG_DATA_HOME/gatewatch/gatewatch.key`
+    /// (else `~/.local/share/…`), the same whatever directory gatewatch runs from, so a secret
+    /// keeps its pseudonym across runs. A relative path is relative to the working directory.
+    pub key_file: String,
+    /// Kinds to leave alone, e.g. `["phone"]`. Default: none.
+    pub disabled_kinds: Vec<String>,
+    /// IPv4 addresses inside free text (not the source-IP field): `keep` (default),
+    /// `truncate` (to /24) or `pseudonymize` (to a fingerprint).
+    pub ip_in_text: IpPolicy,
+    /// Extra field / parameter names whose values are always secret (case-insensitive).
+    pub sensitive_fields: Vec<String>,
+    /// Custom rules: a regex, the kind to report, and an optional validator.
+    pub rules: Vec<ScrubRule>,
+    /// Regexes whose matches are never redacted (e.g. a test card number used in monitoring).
+    pub allow: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum IpPolicy {
+    #[default]
+    Keep,
+    Truncate,
+    Pseudonymize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScrubRule {
+    /// Kind name used in the marker, e.g. `employee_id`.
+    pub kind: String,
+    /// Regex; if it has a capture group, only the first group is redacted.
+    pub pattern: String,
+    /// Optional check of the match: `luhn`, `mod97` or `jwt`.
+    #[serde(default)]
+    pub validator: Option<String>,
+}
+
+impl ScrubConfig {
+    /// The key file in effect (`key_file`, else the per-user default).
+    pub fn resolved_key_file(&self) -> std::path::PathBuf {
+        if !self.key_file.is_empty() {
+            return self.key_file.clone().into();
+        }
+        let data = std::env::var_os("XDG_DATA_HOME")
+            .filter(|v| !v.is_empty())
+            .map(std::path::PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".local/share")))
+            .unwrap_or_else(|| std::path::PathBuf::from("."));
+        data.join("gatewatch").join("gatewatch.key")
+    }
+}
+
+impl Default for ScrubConfig {
+    fn default() -> Self {
+        Self {
+            key: String::new(),
+            key_file: String::new(),
+            disabled_kinds: Vec::new(),
+            ip_in_text: IpPolicy::Keep,
+            sensitive_fields: Vec::new(),
+            rules: Vec::new(),
+            allow: Vec::new(),
+        }
+    }
+}
+
+impl Default for IdentityConfig {
+    fn default() -> Self {
+        Self { order: ClientKind::ALL.to_vec(), max_clients_per_ip_minute: 64 }
+    }
+}
+
+impl Default for IngestConfig {
+    fn default() -> Self {
+        Self {
+            batch_events: 50_000,
+            max_line_bytes: 1 << 20,
+            max_envelope_bytes: 16 << 20,
+            max_future_skew_secs: 86_400,
+        }
+    }
+}
+
+/// `[identity]` and `[ingest]`.
+pub fn validate_pipeline(identity: &IdentityConfig, ingest: &IngestConfig) -> Result<()> {
+    let bad = |field: &str, why: &str| Err(Error::Config(format!("`{field}`: {why}")));
+    if identity.order.is_empty() {
+        return bad("identity.order", "must name at least one of principal, api_key, iam, ip");
+    }
+    let mut seen = identity.order.clone();
+    seen.sort();
+    seen.dedup();
+    if seen.len() != identity.order.len() {
+        return bad("identity.order", "lists a client type twice");
+    }
+    if ingest.batch_events == 0 {
+        return bad("ingest.batch_events", "must be at least 1");
+    }
+    if ingest.max_line_bytes < 1024 {
+        return bad("ingest.max_line_bytes", "must be at least 1024");
+    }
+    if ingest.max_envelope_bytes < 1024 {
+        return bad("ingest.max_envelope_bytes", "must be at least 1024");
+    }
+    if ingest.max_future_skew_secs < 0 {
+        return bad("ingest.max_future_skew_secs", "must not be negative");
+    }
+    Ok(())
+}
 
 /// How the AWS clients connect. Credentials come from the standard chain (environment,
 /// shared profile, web identity, container and instance metadata), never from this file.
@@ -152,12 +303,19 @@ impl Default for LeaseConfig {
     }
 }
 
-pub(crate) fn validate(cfg: &crate::Config) -> Result<()> {
+/// `[aws]`, `[[kinesis]]`, `[[cloudwatch_logs]]`, `[firehose]` and `[leases]`.
+pub fn validate_sources(
+    aws: &AwsConfig,
+    kinesis: &[KinesisSource],
+    cloudwatch_logs: &[CloudWatchLogsSource],
+    firehose: &FirehoseConfig,
+    leases: &LeaseConfig,
+) -> Result<()> {
     let bad = |field: String, why: &str| Err(Error::Config(format!("`{field}`: {why}")));
-    if !(1..=600).contains(&cfg.aws.timeout_secs) {
+    if !(1..=600).contains(&aws.timeout_secs) {
         return bad("aws.timeout_secs".into(), "must be between 1 and 600");
     }
-    for (i, k) in cfg.kinesis.iter().enumerate() {
+    for (i, k) in kinesis.iter().enumerate() {
         let f = |name: &str| format!("kinesis[{i}].{name}");
         if k.stream.trim().is_empty() {
             return bad(f("stream"), "must name a stream");
@@ -173,7 +331,7 @@ pub(crate) fn validate(cfg: &crate::Config) -> Result<()> {
                 return bad(f("start_timestamp"), "is required with start_position = \"at_timestamp\"");
             }
             (StartPosition::AtTimestamp, false)
-                if crate::time::parse_time_param(&k.start_timestamp).is_none() =>
+                if gatewatch_core::time::parse_time_param(&k.start_timestamp).is_none() =>
             {
                 return bad(f("start_timestamp"), "expected RFC 3339 or epoch milliseconds");
             }
@@ -183,7 +341,7 @@ pub(crate) fn validate(cfg: &crate::Config) -> Result<()> {
             _ => {}
         }
     }
-    for (i, c) in cfg.cloudwatch_logs.iter().enumerate() {
+    for (i, c) in cloudwatch_logs.iter().enumerate() {
         let f = |name: &str| format!("cloudwatch_logs[{i}].{name}");
         if c.log_groups.is_empty() && c.log_group_prefix.is_empty() {
             return bad(f("log_groups"), "name at least one log group (or set log_group_prefix)");
@@ -191,7 +349,7 @@ pub(crate) fn validate(cfg: &crate::Config) -> Result<()> {
         if c.log_groups.iter().any(|g| g.trim().is_empty()) {
             return bad(f("log_groups"), "contains an empty name");
         }
-        if !c.start_time.is_empty() && crate::time::parse_time_param(&c.start_time).is_none() {
+        if !c.start_time.is_empty() && gatewatch_core::time::parse_time_param(&c.start_time).is_none() {
             return bad(f("start_time"), "expected RFC 3339 or epoch milliseconds");
         }
         if c.poll_interval_secs == 0 {
@@ -201,7 +359,7 @@ pub(crate) fn validate(cfg: &crate::Config) -> Result<()> {
             return bad(f("max_window_secs"), "must be at least 1");
         }
     }
-    let fh = &cfg.firehose;
+    let fh = firehose;
     if !fh.listen.is_empty() {
         if fh.listen.parse::<std::net::SocketAddr>().is_err() {
             return bad("firehose.listen".into(), "must be an address like 0.0.0.0:8443");
@@ -222,118 +380,8 @@ pub(crate) fn validate(cfg: &crate::Config) -> Result<()> {
     if fh.max_body_bytes < 1024 {
         return bad("firehose.max_body_bytes".into(), "must be at least 1024");
     }
-    if cfg.leases.duration_secs < 3 {
+    if leases.duration_secs < 3 {
         return bad("leases.duration_secs".into(), "must be at least 3");
-    }
-    Ok(())
-}
-
-/// Where a SIEM destination sends, and in which format.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum DestinationKind {
-    /// Splunk HTTP Event Collector (`/services/collector/event`, `Authorization: Splunk <token>`).
-    SplunkHec,
-    /// OCSF Detection Finding (class 2004) JSON array, POSTed (Security Lake custom source
-    /// pipelines, any OCSF consumer); `token` becomes a bearer token when set.
-    OcsfHttp,
-    /// Generic JSON with an HMAC-SHA256 signature over timestamp and body.
-    Webhook,
-    /// OCSF Detection Findings as JSON Lines files in a directory (`url = "file:///path"`), one
-    /// file per batch, written whole then renamed into place, named by outbox ids (a repeat
-    /// overwrites the same file): for Amazon Security Lake custom-source jobs or any OCSF reader.
-    OcsfFile,
-    /// CEF in RFC 5424 syslog messages over TCP, octet-counted (RFC 6587); `url` is
-    /// `tcp://host:port`, or `tls://host:port` for TLS (RFC 5425).
-    Syslog,
-}
-
-/// One `[[forward]]` destination.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct ForwardDestination {
-    /// Unique name (its delivery state is kept under it).
-    pub name: String,
-    pub kind: DestinationKind,
-    pub url: String,
-    /// HEC token, or bearer token for `ocsf_http`. Keep the config file private (0600): it
-    /// holds the credential. Never printed by `config check` or logged.
-    pub token: String,
-    /// Webhook signing secret (at least 16 bytes).
-    pub secret: String,
-    /// HEC envelope fields (`host` is also the syslog HOSTNAME; default: this machine's name).
-    pub index: String,
-    pub sourcetype: String,
-    pub host: String,
-    /// PEM file of extra CA certificates to trust (a private PKI), besides the system's.
-    pub ca_file: String,
-    /// Events per request.
-    pub batch_size: usize,
-    /// Failed attempts before a message is parked with its reason.
-    pub max_attempts: u32,
-    pub timeout_secs: u64,
-}
-
-impl Default for ForwardDestination {
-    fn default() -> Self {
-        Self {
-            name: String::new(),
-            kind: DestinationKind::Webhook,
-            url: String::new(),
-            token: String::new(),
-            secret: String::new(),
-            index: String::new(),
-            sourcetype: "gatewatch:alert".into(),
-            host: String::new(),
-            ca_file: String::new(),
-            batch_size: 50,
-            max_attempts: 10,
-            timeout_secs: 10,
-        }
-    }
-}
-
-pub(crate) fn validate_forward(cfg: &crate::Config) -> Result<()> {
-    let bad = |field: String, why: &str| Err(Error::Config(format!("`{field}`: {why}")));
-    let mut names = std::collections::BTreeSet::new();
-    for (i, d) in cfg.forward.iter().enumerate() {
-        let f = |name: &str| format!("forward[{i}].{name}");
-        if d.name.trim().is_empty() {
-            return bad(f("name"), "must name the destination");
-        }
-        if !names.insert(d.name.as_str()) {
-            return bad(f("name"), &format!("`{}` is already the name of another destination", d.name));
-        }
-        if d.kind == DestinationKind::OcsfFile {
-            if d.url.strip_prefix("file://").is_none_or(|p| !p.starts_with('/')) {
-                return bad(f("url"), "an ocsf_file destination is file:///absolute/directory");
-            }
-        } else if d.kind == DestinationKind::Syslog {
-            let addr = d.url.strip_prefix("tcp://").or_else(|| d.url.strip_prefix("tls://")).unwrap_or("");
-            if addr.rsplit_once(':').is_none_or(|(h, p)| h.is_empty() || p.parse::<u16>().is_err()) {
-                return bad(f("url"), "a syslog destination is tcp://host:port or tls://host:port");
-            }
-        } else if !(d.url.starts_with("https://") || d.url.starts_with("http://")) {
-            return bad(f("url"), "must be an http:// or https:// URL");
-        }
-        if d.kind == DestinationKind::SplunkHec && d.token.is_empty() {
-            return bad(f("token"), "a Splunk HEC destination needs its token");
-        }
-        if d.kind == DestinationKind::Webhook && d.secret.len() < 16 {
-            return bad(f("secret"), "a webhook needs a signing secret of at least 16 bytes");
-        }
-        if !d.ca_file.is_empty() && !std::path::Path::new(&d.ca_file).is_file() {
-            return bad(f("ca_file"), "is not a readable file");
-        }
-        if !(1..=1000).contains(&d.batch_size) {
-            return bad(f("batch_size"), "must be between 1 and 1000");
-        }
-        if d.max_attempts == 0 {
-            return bad(f("max_attempts"), "must be at least 1");
-        }
-        if d.timeout_secs == 0 {
-            return bad(f("timeout_secs"), "must be at least 1");
-        }
     }
     Ok(())
 }

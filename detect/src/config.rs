@@ -1,9 +1,10 @@
-//! `[detect]`: the detector's windows, learning, alert lifecycle, one section per rule, geographic
-//! policy and suppressions, with their defaults and validation. Every default is explained in
+//! `[detect]` and `[geoip]`: the detector's windows, learning, alert lifecycle, one section per rule, geographic
+//! policy and suppressions, and where the GeoIP databases are, with their defaults and validation. Every default is explained in
 //! README.md ("Detection rules").
 
-use crate::error::{Error, Result};
-use crate::model::ClientKind;
+use gatewatch_core::Suppression;
+use gatewatch_core::error::{Error, Result};
+use gatewatch_core::model::ClientKind;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -226,46 +227,6 @@ impl GeoPolicyConfig {
         };
         deny.iter().any(|c| c.eq_ignore_ascii_case(country))
             || (!allow.is_empty() && !allow.iter().any(|c| c.eq_ignore_ascii_case(country)))
-    }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
-#[serde(default, deny_unknown_fields)]
-pub struct Suppression {
-    /// Rule name; empty: every rule.
-    pub rule: String,
-    /// `type:value`; empty: every subject.
-    pub subject: String,
-    /// Suppress when the subject IP (or every top IP of the evidence) is inside this network.
-    pub cidr: String,
-    /// RFC 3339; empty: forever.
-    pub until: String,
-    /// Why (shown by `config check`).
-    pub reason: String,
-}
-
-impl Suppression {
-    /// `Err((field, why))` when a field is not usable; field is empty when the whole is at fault.
-    pub fn check(&self) -> std::result::Result<(), (String, String)> {
-        let bad = |f: &str, why: &str| Err((f.to_string(), why.to_string()));
-        if !self.rule.is_empty() && self.rule.parse::<crate::alert::Rule>().is_err() {
-            return bad("rule", "is not a rule name");
-        }
-        if !self.subject.is_empty()
-            && let Err(e) = self.subject.parse::<crate::alert::Subject>()
-        {
-            return bad("subject", &e);
-        }
-        if !self.cidr.is_empty() && crate::net::parse_cidr(&self.cidr).is_none() {
-            return bad("cidr", "must be a network like 10.0.0.0/8 or 2001:db8::/32");
-        }
-        if !self.until.is_empty() && crate::time::parse_time_param(&self.until).is_none() {
-            return bad("until", "must be RFC 3339, e.g. 2026-12-01T00:00:00Z");
-        }
-        if self.rule.is_empty() && self.subject.is_empty() && self.cidr.is_empty() {
-            return bad("", "names no rule, subject or cidr (it would hide every alert)");
-        }
-        Ok(())
     }
 }
 
@@ -544,5 +505,48 @@ impl DetectConfig {
             }
         }
         Ok(())
+    }
+}
+
+/// Where the GeoIP databases are. Country: a MaxMind-format database (GeoLite2-Country,
+/// ip-location-db `*-country.mmdb`). ASN: a MaxMind-format ASN database (GeoLite2-ASN) or the
+/// ip-location-db `asn-ipv4.csv`/`asn-ipv6.csv` files. `gatewatch geoip update` fetches the
+/// free ip-location-db databases into `dir`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GeoIpConfig {
+    /// Directory of `gatewatch geoip update`; also where the two paths below are looked up
+    /// when relative. Default: the per-user cache directory (`$XDG_CACHE_HOME`, else
+    /// `~/.cache`, on Linux) + `gatewatch/geoip`.
+    pub dir: String,
+    /// Country database file. Default `geo-whois-asn-country.mmdb` (CC0).
+    pub country_db: String,
+    /// ASN database: a `.mmdb` file, or a directory/CSV of ip-location-db's `asn` package.
+    /// Default `asn` (CC BY 4.0, RouteViews and DB-IP).
+    pub asn_db: String,
+}
+
+impl Default for GeoIpConfig {
+    fn default() -> Self {
+        Self { dir: String::new(), country_db: "geo-whois-asn-country.mmdb".into(), asn_db: "asn".into() }
+    }
+}
+
+impl GeoIpConfig {
+    /// The effective directory (`dir`, else the per-user cache directory).
+    pub fn resolved_dir(&self) -> std::path::PathBuf {
+        if !self.dir.is_empty() {
+            return self.dir.clone().into();
+        }
+        let cache = dirs::cache_dir().unwrap_or_else(|| std::path::PathBuf::from("."));
+        cache.join("gatewatch").join("geoip")
+    }
+
+    pub fn country_path(&self) -> std::path::PathBuf {
+        self.resolved_dir().join(&self.country_db)
+    }
+
+    pub fn asn_path(&self) -> std::path::PathBuf {
+        self.resolved_dir().join(&self.asn_db)
     }
 }
