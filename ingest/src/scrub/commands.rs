@@ -118,7 +118,7 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
             r"(?i)Matched Data: (.{1,256}?) found within (?:ARGS|ARGS_POST|ARGS_GET|REQUEST_COOKIES|REQUEST_HEADERS|REQUEST_BODY|JSON):[A-Za-z0-9_.\[\]-]{0,40}(?:passw|pwd|secret|token|key|session)",
             1,
             Check::None,
-            Arm::Literals(&["passw", "pwd", "secret", "token", "key", "session"]),
+            Arm::Literals(&["matched data"]),
         ),
         // FreeRADIUS with `auth_badpass`: `Login incorrect (…): [user/PASSWORD]`.
         (
@@ -146,7 +146,7 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         ),
         (
             "password",
-            r#"(?i)\blogin failed"[^\n]{0,200}?\buser="([^"\\\n]{8,128})""#,
+            r#"\blogin failed"[^\n]{0,200}?\buser="([^"\\\n]{8,128})""#,
             1,
             Check::PasswordLike,
             Arm::Literals(&["login"]),
@@ -164,7 +164,7 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
             2,
             Check::Context,
             Arm::Literals(&[
-                "passw",
+                "passwort",
                 "passord",
                 "kennwort",
                 "contrase",

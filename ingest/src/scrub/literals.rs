@@ -24,16 +24,25 @@ pub(super) struct Literals {
 }
 
 struct Packed {
-    searcher: packed::Searcher,
-    /// Per packed pattern: its literal.
-    long: Vec<usize>,
-    /// Per packed pattern: the literals that are prefixes of it, itself included.
-    prefixes: Vec<u128>,
+    /// The literals of three bytes or more, at most [`TEDDY_PATTERNS`] to a searcher.
+    chunks: Vec<Chunk>,
     /// Literals shorter than [`PACKED_MIN_LEN`].
     short: Vec<usize>,
     /// Their searchers, built once.
     short_finders: Vec<memchr::memmem::Finder<'static>>,
 }
+
+/// One vector searcher over some of the long literals.
+struct Chunk {
+    searcher: packed::Searcher,
+    /// Per packed pattern: its literal.
+    long: Vec<usize>,
+    /// Per packed pattern: the literals that are prefixes of it, itself included.
+    prefixes: Vec<u128>,
+}
+
+/// Most patterns one Teddy searcher is given.
+const TEDDY_PATTERNS: usize = 64;
 
 thread_local! {
     static LOWER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
@@ -50,23 +59,32 @@ impl Literals {
             .build(&lits)
             .map_err(|e| format!("scrubber prefilter: {e}"))?;
         let long: Vec<usize> = (0..lits.len()).filter(|&i| lits[i].len() >= PACKED_MIN_LEN).collect();
-        // Teddy past its default limit of 64 patterns: each of its 16 buckets then holds a few
-        // more literals, a few more candidates to verify, still one vector pass over the text.
-        let searcher = packed::Config::new()
-            .heuristic_pattern_limits(false)
-            .match_kind(packed::MatchKind::LeftmostLongest)
-            .builder()
-            .extend(long.iter().map(|&i| &lits[i]))
-            .build();
-        let packed = searcher.map(|searcher| Packed {
-            searcher,
-            long: long.clone(),
-            prefixes: long
-                .iter()
-                .map(|&i| {
-                    (0..lits.len()).filter(|&j| lits[i].starts_with(&lits[j])).fold(0u128, |m, j| m | 1 << j)
-                })
-                .collect(),
+        // Teddy is at its best with at most 64 patterns (past that its buckets fill and it
+        // verifies more false candidates than a second pass costs): one searcher per 64.
+        let chunks: Option<Vec<Chunk>> = long
+            .chunks(TEDDY_PATTERNS)
+            .map(|part| {
+                packed::Config::new()
+                    .match_kind(packed::MatchKind::LeftmostLongest)
+                    .builder()
+                    .extend(part.iter().map(|&i| &lits[i]))
+                    .build()
+                    .map(|searcher| Chunk {
+                        searcher,
+                        long: part.to_vec(),
+                        prefixes: part
+                            .iter()
+                            .map(|&i| {
+                                (0..lits.len())
+                                    .filter(|&j| lits[i].starts_with(&lits[j]))
+                                    .fold(0u128, |m, j| m | 1 << j)
+                            })
+                            .collect(),
+                    })
+            })
+            .collect();
+        let packed = chunks.map(|chunks| Packed {
+            chunks,
             short: (0..lits.len()).filter(|&i| lits[i].len() < PACKED_MIN_LEN).collect(),
             short_finders: (0..lits.len())
                 .filter(|&i| lits[i].len() < PACKED_MIN_LEN)
@@ -113,25 +131,28 @@ impl Literals {
             buf.clear();
             buf.extend(text.bytes().map(|c| c.to_ascii_lowercase()));
             let hay = buf.as_slice();
-            let mut from = 0;
-            while from < hay.len() {
-                let Some(m) = packed.searcher.find_in(hay, aho_corasick::Span::from(from..hay.len())) else {
-                    break;
-                };
-                let longest = m.pattern().as_usize();
-                let mut prefixes = packed.prefixes[longest];
-                if outside(packed.long[longest], m.start()) {
-                    spend.one(packed.long[longest])?;
-                }
-                while prefixes != 0 {
-                    let lit = prefixes.trailing_zeros() as usize;
-                    prefixes &= prefixes - 1;
-                    // Seen already (outside every marker): nothing more to learn here.
-                    if seen & (1 << lit) == 0 && outside(lit, m.start()) {
-                        seen |= 1 << lit;
+            for chunk in &packed.chunks {
+                let mut from = 0;
+                while from < hay.len() {
+                    let Some(m) = chunk.searcher.find_in(hay, aho_corasick::Span::from(from..hay.len()))
+                    else {
+                        break;
+                    };
+                    let longest = m.pattern().as_usize();
+                    let mut prefixes = chunk.prefixes[longest];
+                    if outside(chunk.long[longest], m.start()) {
+                        spend.one(chunk.long[longest])?;
                     }
+                    while prefixes != 0 {
+                        let lit = prefixes.trailing_zeros() as usize;
+                        prefixes &= prefixes - 1;
+                        // Seen already (outside every marker): nothing more to learn here.
+                        if seen & (1 << lit) == 0 && outside(lit, m.start()) {
+                            seen |= 1 << lit;
+                        }
+                    }
+                    from = m.start() + 1;
                 }
-                from = m.start() + 1;
             }
             for (&lit, finder) in packed.short.iter().zip(&packed.short_finders) {
                 let mut from = 0;
