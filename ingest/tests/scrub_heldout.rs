@@ -16,7 +16,7 @@ const THIRD_RECALL_FLOOR: f64 = 96.0;
 const THIRD_KEPT_FLOOR: f64 = 99.6;
 const FOURTH_RECALL_FLOOR: f64 = 89.5;
 const FOURTH_KEPT_FLOOR: f64 = 98.0;
-const FIFTH_RECALL_FLOOR: f64 = 92.0;
+const FIFTH_RECALL_FLOOR: f64 = 93.0;
 const FIFTH_KEPT_FLOOR: f64 = 96.5;
 
 #[derive(Default)]

@@ -39,6 +39,8 @@ pub(super) enum Check {
     /// A generated value in a link's path: at least four digits and four letters (a slug such
     /// as `confirm/your-new-address` has none).
     LinkToken,
+    /// A national identity number that passes its published check ([`super::national::valid`]).
+    NationalId,
     /// An Authorization header's credential: not a scheme word, not AWS's SigV4 parameters
     /// (their own detector handles `Credential=` and `Signature=`).
     Authorization,
@@ -557,6 +559,7 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         ("phone", r"\b0\d{1,3}-\d{3,4}-\d{4}\b", 0, Check::Phone, Arm::Numeric(shape::PHONE_TRUNK3)),
     ];
     all.extend(super::commands::builtin());
+    all.extend(super::national::builtin());
     all
 }
 
@@ -613,6 +616,7 @@ pub(super) fn passes(check: Check, s: &str) -> bool {
             s.bytes().filter(u8::is_ascii_digit).count() >= 4
                 && s.bytes().filter(u8::is_ascii_alphabetic).count() >= 4
         }
+        Check::NationalId => super::national::valid(s),
         Check::Authorization => {
             !s.contains('=') || s.ends_with('=') && !s.trim_end_matches('=').contains('=')
         }

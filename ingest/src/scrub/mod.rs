@@ -43,6 +43,7 @@ mod keyfile;
 mod literals;
 mod markers;
 mod names;
+mod national;
 mod pairs;
 mod routes;
 mod shapes;

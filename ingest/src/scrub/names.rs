@@ -230,7 +230,12 @@ pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
         "ip", "mail", "mac", "remote", "source", "client", "host", "server", "wallet", "url", "web", "net",
         "peer", "local", "bind", "listen", "contract", "node",
     ];
+    // `address1`, `address_2` (shop checkouts); `line1`, `line2` (payment APIs' address objects).
+    let numbered_address =
+        n.strip_prefix("address").is_some_and(|r| !r.is_empty() && r.bytes().all(|b| b.is_ascii_digit()))
+            || matches!(n, "line1" | "line2" | "line3");
     if (n.ends_with("address")
+        || numbered_address
         || n.contains("street")
         || n.starts_with("addressline")
         || n.ends_with("addressline1"))

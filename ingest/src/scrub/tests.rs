@@ -1301,3 +1301,32 @@ fn command_lines_traces_firewalls_logins_and_prose_give_up_their_passwords() {
         assert_eq!(s.scrub_line(line), line);
     }
 }
+
+/// National identity numbers beside their names pass their published checks (`national.rs`);
+/// the same shapes that fail the check stay.
+#[test]
+fn national_identity_numbers_are_held_to_their_checks() {
+    let s = scrubber();
+    for (line, secret) in [
+        ("Necesito actualizar mis datos: DNI 12345678Z, fecha", "12345678Z"),
+        ("NIE: X1234567L", "X1234567L"),
+        ("Key (tax_id)=(529.982.247-25) already exists", "529.982.247-25"),
+        ("Numéro de sécurité sociale : 1 84 12 76 451 089 46, né", "1 84 12 76 451 089 46"),
+        ("СНИЛС 112-233-445 95, дата", "112-233-445 95"),
+        ("NIK saya 3171234501900001, nomor HP", "3171234501900001"),
+        ("T.C. Kimlik No: 10000000146", "10000000146"),
+    ] {
+        gone(&s.scrub_line(line), secret);
+    }
+    for line in
+        ["DNI 12345678A", "Key (tax_id)=(529.982.247-26) already exists", "NIK saya 3171234513900001 x"]
+    {
+        assert_eq!(s.scrub_line(line), line);
+    }
+    // A numbered address line of a checkout or a payment API is a street address.
+    let out = s.scrub_line(
+        r#"{"shipping_address":{"address1":"161 Elm Ave, Franklin, IL 60749","line1":"8608 Lakeview Dr"}}"#,
+    );
+    gone(&out, "161 Elm Ave");
+    gone(&out, "8608 Lakeview Dr");
+}
