@@ -44,9 +44,23 @@ pub(crate) fn parse<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
             Some(name) if message.starts_with("duplicate field") => {
                 ApiError::bad_param(name, "given more than once")
             }
-            _ => ApiError::bad_param(&path, message),
+            _ => ApiError::bad_param(&path, plain(&message)),
         }
     })
+}
+
+/// serde's wording for a value, in the API's: the allowed values listed, numbers as numbers.
+fn plain(message: &str) -> String {
+    if message.starts_with("unknown variant") {
+        let quoted: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
+        if let Some((given, allowed)) = quoted.split_first() {
+            return format!("`{given}` is not one of {}", allowed.join(", "));
+        }
+    }
+    if ["invalid digit", "parse integer", "too large", "too small"].iter().any(|m| message.contains(m)) {
+        return "expected a whole number".into();
+    }
+    message.to_string()
 }
 
 /// A route that takes no query parameters.
@@ -111,6 +125,14 @@ mod tests {
         assert_eq!(named("limit=1&limit=2"), "limit");
         let e = parse::<NoParams>("x=1").err().unwrap();
         assert_eq!((e.param.as_deref(), e.detail.as_str()), (Some("x"), "this route takes no parameters"));
+        let reason = |q: &str| parse::<P>(q).err().map(|e| e.detail).unwrap_or_default();
+        assert_eq!(reason("limit=abc"), "expected a whole number");
+        assert_eq!(reason("limit=99999999999"), "expected a whole number");
+        assert!(
+            reason("metric=s418").starts_with("`s418` is not one of total, s2xx"),
+            "{}",
+            reason("metric=s418")
+        );
         let p = parse::<P>("limit=7&from=2026-11-24T14:00:00Z&metric=latency_p95_ms").unwrap();
         assert_eq!((p.limit, p.from.map(|t| t.0)), (Some(7), Some(1_795_528_800_000)));
         assert!(matches!(p.metric, Some(gatewatch_core::Metric::LatencyP95Ms)));
