@@ -224,6 +224,10 @@ impl Scrubber {
                         if matches!(b[whole.1 - 1], b'{' | b'(' | b'[') && whole.1 - 1 > whole.0 {
                             pos = whole.1 - 1;
                         }
+                        // `key: [null, "…"]`: a list or an object opens here, not a value.
+                        if matches!(b[m.0], b'[' | b'{') {
+                            continue;
+                        }
                         if m.1 - m.0 >= 2 && matches!(b[m.0], b'\'' | b'"') && b[m.1 - 1] == b[m.0] {
                             m = (m.0 + 1, m.1 - 1);
                         }

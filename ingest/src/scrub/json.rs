@@ -224,6 +224,12 @@ pub(super) fn scrub_json<'a>(s: &Scrubber, text: &'a str, depth: u8) -> Option<C
                 let value_class = value_class(&stack);
                 let inherited = match value_class {
                     NameClass::Secret(_) => value_class,
+                    // A list under a key name (`"Fastly-Key": ["…"]`, Go's headers; `"api_key":
+                    // [old, new]`, a change set): each element is judged as the key's value.
+                    NameClass::IfRandom(_) if b[i] == b'[' => value_class,
+                    // HTTP API v2 events list cookies one `name=value` string each: each is
+                    // judged as a cookie (preferences stay).
+                    NameClass::Cookie if b[i] == b'[' => value_class,
                     NameClass::Authorization | NameClass::Cookie => NameClass::Secret("secret"),
                     _ => NameClass::Plain,
                 };

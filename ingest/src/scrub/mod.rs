@@ -303,9 +303,10 @@ impl Scrubber {
         self.scrub_text(line)
     }
 
-    /// Execution logs (`(request-id) Method request body before transformations: {…}`) and
-    /// function logs (`…\tINFO\tevent: {…}`): a complete JSON body after the label is walked
-    /// structurally like a JSON line, the label scrubbed as text. `None`: no such body.
+    /// Execution logs (`(request-id) Method request body before transformations: {…}`), function
+    /// logs (`…\tINFO\tevent: {…}`) and a JSON payload after a text prefix (`… audit {…}`): a
+    /// complete JSON body after the label is walked structurally like a JSON line, the label
+    /// scrubbed as text. `None`: no such body.
     pub(crate) fn scrub_labelled<'a>(&self, line: &'a str, depth: u8) -> Option<Cow<'a, str>> {
         // The first `: {`, else the first `: [` (colon searches, then two bytes: this runs on
         // most string values, so no substring searcher is set up for it).
@@ -313,7 +314,17 @@ impl Scrubber {
         let after_colon = |open: u8| {
             memchr::memchr_iter(b':', b).find(|&i| b.get(i + 1) == Some(&b' ') && b.get(i + 2) == Some(&open))
         };
-        let brace = after_colon(b'{').or_else(|| after_colon(b'[')).map(|i| i + 2)?;
+        // Else a JSON object that ends the line after a word (`2024-… audit {…}`, a syslog
+        // message's payload): one more try, at the first ` {` or tab-`{`.
+        let after_word = || {
+            line.trim_end()
+                .ends_with('}')
+                .then(|| memchr::memchr2_iter(b' ', b'\t', b).find(|&i| b.get(i + 1) == Some(&b'{')))?
+        };
+        let brace = after_colon(b'{')
+            .or_else(|| after_colon(b'['))
+            .map(|i| i + 2)
+            .or_else(|| after_word().map(|i| i + 1))?;
         let body = json::scrub_json(self, &line[brace..], depth)?;
         let head = self.scrub_text(&line[..brace]);
         Some(match (head, body) {

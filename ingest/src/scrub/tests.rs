@@ -1330,3 +1330,19 @@ fn national_identity_numbers_are_held_to_their_checks() {
     gone(&out, "161 Elm Ave");
     gone(&out, "8608 Lakeview Dr");
 }
+
+/// A JSON payload after a text prefix is walked as JSON, and a list under a key name has each
+/// element judged as that key's value; a list opening is never taken for a value.
+#[test]
+fn json_after_a_prefix_and_lists_under_key_names() {
+    let s = scrubber();
+    let line = r#"2024-11-20T00:53:57Z audit {"changes":{"enabled":[false,true],"netlify_auth_token":[null,"nfp_a9MPsZbz4wwn2dcsVfVWuXvnJiS8GwM2EBH8"]},"headers":{"Fastly-Key":["u5ehPEfZUmzcOANC_oTptnclM3lAu7ge"],"Accept":["*/*"]}}"#;
+    let out = s.scrub_line(line);
+    gone(&out, "nfp_a9MPsZbz4wwn2dcsVfVWuXvnJiS8GwM2EBH8");
+    gone(&out, "u5ehPEfZUmzcOANC_oTptnclM3lAu7ge");
+    assert!(out.contains(r#"[null,"[REDACTED:"#) && out.contains(r#""Accept":["*/*"]"#), "{out}");
+    let json = &out[out.find('{').unwrap()..];
+    assert!(serde_json::from_str::<serde_json::Value>(json).is_ok(), "{out}");
+    // In text, `name: [` opens a list: nothing is redacted for it.
+    assert_eq!(s.scrub_line("retrying token: [null] later"), "retrying token: [null] later");
+}
