@@ -152,6 +152,7 @@ pub(crate) struct Series {
         (status = 200, description = "The series", body = Series),
         (status = 400, description = "A bad parameter, named", body = openapi::Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid token", body = openapi::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such route: a client value holding `/` (an IAM ARN) must be percent-encoded (`%2F`)", body = openapi::Problem, content_type = "application/problem+json"),
         (status = 429, description = "Rate limited", body = openapi::Problem, content_type = "application/problem+json"),
     ))]
 pub(crate) async fn series(

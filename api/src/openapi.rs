@@ -38,7 +38,7 @@ struct ApiDoc;
 /// `/v1/report`, merged into the document when the route is served.
 #[cfg(feature = "report")]
 #[derive(OpenApi)]
-#[openapi(paths(crate::report::report))]
+#[openapi(paths(crate::report::report), components(schemas(ReportFormat)))]
 struct ReportDoc;
 
 struct BearerAuth;

@@ -26,7 +26,7 @@ pub(crate) struct ReportParams {
 #[utoipa::path(get, path = "/v1/report", tag = "reports", security(("bearer" = [])),
     params(ReportParams),
     responses(
-        (status = 200, description = "The report", body = Object),
+        (status = 200, description = "The report: JSON, Markdown or HTML as `format` asks", content((Object = "application/json"), (String = "text/markdown"), (String = "text/html"))),
         (status = 400, description = "A bad parameter, named", body = openapi::Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid token", body = openapi::Problem, content_type = "application/problem+json"),
         (status = 429, description = "Rate limited", body = openapi::Problem, content_type = "application/problem+json"),
