@@ -270,12 +270,6 @@ impl Detector {
         self.book.resolve_quiet(m + MINUTE_MS);
     }
 
-    /// The closed buckets of the `w` minutes ending with minute `m`, oldest first.
-    fn window(&self, m: i64, w: i64) -> impl Iterator<Item = &Bucket> {
-        let lo = m - (w - 1) * MINUTE_MS;
-        self.closed.iter().filter(move |b| b.minute >= lo && b.minute <= m)
-    }
-
     fn client_profile(&mut self, key: &str, minute: i64) -> &mut ClientProfile {
         if !self.dirty_clients.contains(key) {
             self.dirty_clients.insert(key.to_string());

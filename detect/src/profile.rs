@@ -125,6 +125,36 @@ impl ClientProfile {
     }
 }
 
+/// Where a client has been: the countries seen (in order of first appearance, at most 32) and
+/// its latest place. The geographic rules walk a copy of it through a minute's countries; the
+/// baseline then keeps where the walk ended.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Places {
+    pub countries: Vec<String>,
+    pub last_location: Option<(String, i64)>,
+}
+
+impl Places {
+    /// Seen in `code` until `last_ms`.
+    pub fn visit(&mut self, code: &str, last_ms: i64) {
+        if !self.countries.iter().any(|c| c == code) && self.countries.len() < 32 {
+            self.countries.push(code.to_string());
+        }
+        self.last_location = Some((code.to_string(), last_ms));
+    }
+}
+
+impl ClientProfile {
+    pub fn places(&self) -> Places {
+        Places { countries: self.countries.clone(), last_location: self.last_location.clone() }
+    }
+
+    pub fn set_places(&mut self, places: Places) {
+        self.countries = places.countries;
+        self.last_location = places.last_location;
+    }
+}
+
 /// A group's (ASN, auth route) history of one signal per minute.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct GroupProfile {
