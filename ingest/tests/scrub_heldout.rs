@@ -12,13 +12,13 @@ const RECALL_FLOOR: f64 = 99.5;
 const KEPT_FLOOR: f64 = 99.9;
 const SECOND_RECALL_FLOOR: f64 = 98.5;
 const SECOND_KEPT_FLOOR: f64 = 99.7;
-const THIRD_RECALL_FLOOR: f64 = 96.0;
+const THIRD_RECALL_FLOOR: f64 = 96.5;
 const THIRD_KEPT_FLOOR: f64 = 99.6;
-const FOURTH_RECALL_FLOOR: f64 = 90.0;
+const FOURTH_RECALL_FLOOR: f64 = 91.0;
 const FOURTH_KEPT_FLOOR: f64 = 98.0;
-const FIFTH_RECALL_FLOOR: f64 = 94.0;
+const FIFTH_RECALL_FLOOR: f64 = 94.5;
 const FIFTH_KEPT_FLOOR: f64 = 96.5;
-const SIXTH_RECALL_FLOOR: f64 = 94.0;
+const SIXTH_RECALL_FLOOR: f64 = 98.5;
 const SIXTH_KEPT_FLOOR: f64 = 99.6;
 
 #[derive(Default)]
@@ -71,7 +71,9 @@ fn fifth_heldout_recall_precision_and_json() {
 /// The sixth, again by an author who had read neither the code nor the other corpora: API
 /// Gateway's own output in the shapes users configure (REST and HTTP API access logs in JSON,
 /// CLF, CSV, XML and key=value; execution logs; CloudWatch Logs subscription and Firehose
-/// envelopes; Lambda proxy events; WebSocket and authorizer logs; backend text).
+/// envelopes; Lambda proxy events; WebSocket and authorizer logs; backend text). Scored as it
+/// came: 94.14 % recall, 99.68 % unchanged, every JSON line still JSON (README, "Scrubber
+/// quality").
 #[test]
 fn sixth_heldout_recall_precision_and_json() {
     score(include_str!("data/heldout6/heldout6.jsonl"), SIXTH_RECALL_FLOOR, SIXTH_KEPT_FLOOR);

@@ -157,7 +157,7 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         (
             "password",
             concat!(
-                r"(?i)(?:^|[\s.,;:!?(\[{\x22'>/=+*-])(passwort|kennwort|contrase(?:ñ|n|%C3%B1)a|senha|mot de passe|wachtwoord|passord|пароль|şifre[a-zçğıöşü]{0,4}|kata ?sandi|パスワード|비밀번호|密[码碼])",
+                r"(?i)(?:^|[\s.,;:!?(\[{\x22'>/=+*-])(passwort|kennwort|contrase(?:ñ|n|%C3%B1|\\+u00f1)a|senha|mot de passe|wachtwoord|passord|пароль|şifre[a-zçğıöşü]{0,4}|kata ?sandi|パスワード|비밀번호|密[码碼])",
                 r"(?:[ \t]*[:：][ \t]*|(?:[ \t]+[^\s\d:'\x22\\]{1,5}){0,3}[ \t]+|\+(?:[^\s\d:+'\x22\\]{1,5}\+){0,3}|%3A\+?)",
                 r"([^\s'\x22\\,+、。，]{6,64})"
             ),
@@ -202,6 +202,56 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
                 "生年月日",
             ]),
         ),
+        // A one-time code in the text of a message (an SMS a backend logs, a chat body): four to
+        // eight digits after a phrase that names one, in several languages, up to three short
+        // words between (`Ihr Bestätigungscode lautet 167966`, `Su código de verificación es
+        // 112419`, `sending OTP 889107`, `コード 769925`, also `\u`-escaped).
+        (
+            "token",
+            concat!(
+                r"(?i)(?:\b(?:otp|passcode|one[- ]time (?:code|password|pin)|(?:verification|security|confirmation|login|sign[- ]?in|access|authentication|auth|2fa|mfa|sms|otp) code)",
+                r"|(?:best(?:ä|ae|\\+u00e4)tigungs|sicherheits|verifizierungs|einmal|zugangs|anmelde)code",
+                r"|\bc(?:ó|o|\\+u00f3)digo|\bcodice|\bkod(?:e|u|unuz)?\b|\bкод|コード|\\+u30b3\\+u30fc\\+u30c9|验证码|驗證碼|인증 ?번호|인증 ?코드)",
+                r"(?:[ \t+]+(?:[^\s\d+:,.;'\x22\\<>=&]|\\+u[0-9a-fA-F]{4}){1,14}){0,3}",
+                r"[ \t+]*[:：#]?[ \t+]*(\d{4,8})(?:$|[^\w.,:/-]|[.,:](?:$|\s))"
+            ),
+            1,
+            Check::None,
+            Arm::Literals(&[
+                "otp",
+                "passcode",
+                "code ",
+                "code:",
+                "digo",
+                "codice",
+                "kod",
+                "код",
+                "コード",
+                "u30c9",
+                "验证码",
+                "驗證碼",
+                "인증",
+            ]),
+        ),
+        // A bare `code` with six to eight digits (`Body=Code+780702`, `your code is 123456`):
+        // longer than status and error codes.
+        (
+            "token",
+            r"(?i)\bcode(?:[ \t+]+(?:is|was|ist|est|es|é))?[ \t+]*[:：=]?[ \t+]*(\d{6,8})(?:$|[^\w.,:/-]|[.,:](?:$|\s))",
+            1,
+            Check::None,
+            Arm::Literals(&["code+", "code ", "code:"]),
+        ),
+        // A field of a multipart form body (`Content-Disposition: form-data; name="passport"`,
+        // a blank line, the value), as an execution log prints the request body: the field's
+        // name decides, as for `name=value`.
+        (
+            "secret",
+            r#"(?i)content-disposition:[ \t]*form-data;[ \t]*name=\\*"([^"\\\r\n]{1,64})\\*"(?:;[^\r\n\\]{0,256})?(?:(?:\\+r)?\\+n|\r?\n)(?:(?:\\+r)?\\+n|\r?\n)([^\r\n\\]{1,256})"#,
+            2,
+            Check::KeyValue,
+            Arm::Literals(&["form-data"]),
+        ),
         // Push notification addresses: a Firebase Cloud Messaging registration token
         // (`<instance id>:APA91b…`) and an APNs device token (64 hex digits after `device`).
         (
@@ -222,7 +272,7 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         // `/verify-email/<token>`, `/magic-link/<token>` (a generated value, not a slug).
         (
             "token",
-            r"(?i)/(?:reset[-_]?password|password[-_]?reset|reset|verify[-_]?email|email[-_]?verification|verify|confirm(?:ation)?|activate|activation|invite/accept|invitations?/accept|magic[-_]?link|login[-_]?link|unsubscribe)/([A-Za-z0-9_-]{16,256})(?:[/?#\s\x22']|$)",
+            r"(?i)/(?:(?:reset[-_]?password|password[-_]?reset|reset|verify[-_]?email|email[-_]?verification|verify|confirm(?:ation)?|activate|activation|invite/accept|invitations?/accept|magic[-_]?link|login[-_]?link|unsubscribe)/([A-Za-z0-9_-]{16,256})(?:[/?#\s\x22']|$))",
             1,
             Check::LinkToken,
             Arm::Literals(&[
@@ -237,6 +287,14 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
                 "login-link",
                 "/unsubscribe",
             ]),
+        ),
+        // The same with the token before the action: `/invite/<token>/accept`.
+        (
+            "token",
+            r"(?i)/(?:invite|invitations?)/([A-Za-z0-9_-]{16,256})/(?:accept|join|claim|redeem)\b",
+            1,
+            Check::LinkToken,
+            Arm::Literals(&["/invit"]),
         ),
     ]
 }

@@ -105,6 +105,13 @@ pub(super) enum Arm {
 }
 
 /// Every built-in kind, for `disabled_kinds` validation and documentation.
+/// The four hex digits of a `\uXXXX` escape of a character past ASCII (U+0080 and up).
+macro_rules! non_ascii_escape {
+    () => {
+        r"(?:[1-9a-fA-F][0-9a-fA-F]{3}|0[1-9a-fA-F][0-9a-fA-F]{2}|00[89a-fA-F][0-9a-fA-F])"
+    };
+}
+
 pub const KINDS: &[&str] = &[
     "jwt",
     "bearer",
@@ -423,10 +430,48 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         // Armed by any quote; the name decides, as above.
         (
             "secret",
-            r#"(?:\\*"|\\u0022)([A-Za-z][A-Za-z0-9_.-]{1,39})(?:\\*"|\\u0022)\s*:\s*(?:\\*"|\\u0022)((?:[^"\\]|\\[^"u\\]|\\u00[013-9a-fA-F][0-9a-fA-F]|\\u002[013-9a-fA-F])*?)(?:\\*"|\\u0022)"#,
+            // A name may be in any script, also `\u`-escaped (`"\u5bc6\u7801"`, 密码): escapes of
+            // characters past ASCII only, so `\u0022` stays a quote.
+            concat!(
+                r#"(?:\\*"|\\u0022)((?:[A-Za-z]|[^\x00-\x7f]|\\+u"#,
+                non_ascii_escape!(),
+                r#")(?:[A-Za-z0-9_.-]|[^\x00-\x7f]|\\+u"#,
+                non_ascii_escape!(),
+                r#"){1,39})(?:\\*"|\\u0022)\s*:\s*(?:\\*"|\\u0022)((?:[^"\\]|\\[^"u\\]|\\u00[013-9a-fA-F][0-9a-fA-F]|\\u002[013-9a-fA-F]|\\\\+u"#,
+                non_ascii_escape!(),
+                r#")*?)(?:\\*"|\\u0022)"#
+            ),
             2,
             Check::KeyValue,
             Arm::Quoted,
+        ),
+        // A JSON string cut by API Gateway's execution log (`"refresh_token":"def502… [TRUNCATED]`
+        // at the end of a body over its size limit): the value runs to the marker.
+        (
+            "secret",
+            r#"\\*"([A-Za-z][A-Za-z0-9_.-]{0,39})\\*"\s*:\s*\\*"([^"\\\s]{1,4096}) \[TRUNCATED\]"#,
+            2,
+            Check::KeyValue,
+            Arm::Literals(&["[truncated]"]),
+        ),
+        // A name/value pair object in escaped JSON (`{\"name\": \"DB_PASSWORD\", \"value\": \"…\"}`:
+        // container environments, header lists, stack parameters): the `name` member's value
+        // names the `value` member's.
+        (
+            "secret",
+            r#"(?i)\\*"(?:name|key|header|field|parameterkey)\\*"\s*:\s*\\*"([A-Za-z][A-Za-z0-9_.-]{0,63})\\*"\s*,\s*\\*"(?:values?|parametervalue)\\*"\s*:\s*\\*"([^"\\]{1,512})\\*""#,
+            2,
+            Check::KeyValue,
+            Arm::Literals(&["value"]),
+        ),
+        // GraphQL arguments inside an escaped query (`resetPassword(token: \"…\", newPassword:
+        // \"…\")`): the argument's name decides.
+        (
+            "secret",
+            r#"\b([A-Za-z_][A-Za-z0-9_]{0,39})[ \t]*:[ \t]*\\+"([^"\\]{1,512})\\+""#,
+            2,
+            Check::KeyValue,
+            Arm::Literals(&["\\\""]),
         ),
         // Path segments named by the one before them: `/reset-password/<token>`,
         // `/sessions/<id>`, `/keys/<key>`. Only random-looking values are taken.

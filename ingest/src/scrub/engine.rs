@@ -56,7 +56,7 @@ impl Scrubber {
             return Self::flooded(text);
         };
         let bare = if b.len() >= 30 && digits >= 3 { bare_tokens(text) } else { Vec::new() };
-        if seen == 0
+        if seen.is_empty()
             && bare.is_empty()
             && numeric == 0
             && !self.custom
@@ -73,7 +73,7 @@ impl Scrubber {
         let mut numeric_index = 0;
         for (prio, d) in self.detectors.iter().enumerate() {
             let armed = match &d.gate {
-                Gate::Literals(l) => l.iter().any(|&t| seen & (1 << t) != 0),
+                Gate::Literals(l) => l.iter().any(|&t| seen.has(t)),
                 Gate::Pairs => pairs,
                 Gate::Quoted => quoted,
                 Gate::Markup => markup,
@@ -224,8 +224,16 @@ impl Scrubber {
                         if matches!(b[whole.1 - 1], b'{' | b'(' | b'[') && whole.1 - 1 > whole.0 {
                             pos = whole.1 - 1;
                         }
-                        // `key: [null, "…"]`: a list or an object opens here, not a value.
-                        if matches!(b[m.0], b'[' | b'{') {
+                        // `key: [null, "…"]`: a list or an object opens here, not a value. A
+                        // list of quoted strings (`'X-Api-Key': [ 'k-123' ]`, a header list in
+                        // a dumped event) has each element judged as the name's value.
+                        if b[m.0] == b'[' {
+                            for element in quoted_list(b, m.0) {
+                                self.kv_hit(text, name, element, prio, &mut hits);
+                            }
+                            continue;
+                        }
+                        if b[m.0] == b'{' {
                             continue;
                         }
                         if m.1 - m.0 >= 2 && matches!(b[m.0], b'\'' | b'"') && b[m.1 - 1] == b[m.0] {
@@ -613,4 +621,35 @@ fn certificate_spans(text: &str) -> Vec<(usize, usize)> {
 fn inside(spans: &[(usize, usize)], start: usize, end: usize) -> bool {
     let i = spans.partition_point(|&(s, _)| s <= start);
     i > 0 && end <= spans[i - 1].1
+}
+
+/// The spans of the elements of a list of quoted strings opening at `open` (`[ 'a', "b" ]`),
+/// quotes excluded; empty when it is not one. Elements hold no quote of their kind or backslash,
+/// and the list is read at most 4 KB far.
+fn quoted_list(b: &[u8], open: usize) -> Vec<(usize, usize)> {
+    let end = b.len().min(open + 4096);
+    let mut out = Vec::new();
+    let mut i = open + 1;
+    loop {
+        while i < end && b[i] == b' ' {
+            i += 1;
+        }
+        let Some(&q) = b.get(i).filter(|&&q| (q == b'\'' || q == b'"') && i < end) else { return out };
+        let start = i + 1;
+        let Some(len) = b[start..end].iter().position(|&c| c == q || c == b'\\' || c == b'\n') else {
+            return out;
+        };
+        if b[start + len] != q {
+            return out;
+        }
+        out.push((start, start + len));
+        i = start + len + 1;
+        while i < end && b[i] == b' ' {
+            i += 1;
+        }
+        match b.get(i) {
+            Some(b',') if i < end => i += 1,
+            _ => return out,
+        }
+    }
 }

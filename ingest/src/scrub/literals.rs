@@ -11,6 +11,41 @@
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind, packed};
 use std::cell::RefCell;
 
+/// Most trigger literals a scrubber can have.
+pub(super) const MAX_LITERALS: usize = 256;
+
+/// A set of trigger literals (bit i: literal i).
+#[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
+pub(super) struct Mask([u64; MAX_LITERALS / 64]);
+
+impl Mask {
+    pub fn set(&mut self, i: usize) {
+        self.0[i / 64] |= 1 << (i % 64);
+    }
+
+    pub fn has(&self, i: usize) -> bool {
+        self.0[i / 64] & (1 << (i % 64)) != 0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(|w| *w == 0)
+    }
+
+    /// The literals in the set, ascending.
+    fn iter(self) -> impl Iterator<Item = usize> {
+        (0..self.0.len()).flat_map(move |w| {
+            let mut bits = self.0[w];
+            std::iter::from_fn(move || {
+                (bits != 0).then(|| {
+                    let b = bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    w * 64 + b
+                })
+            })
+        })
+    }
+}
+
 /// The shortest literal the vector searcher takes (shorter ones would make it check nearly
 /// every byte).
 const PACKED_MIN_LEN: usize = 3;
@@ -38,7 +73,7 @@ struct Chunk {
     /// Per packed pattern: its literal.
     long: Vec<usize>,
     /// Per packed pattern: the literals that are prefixes of it, itself included.
-    prefixes: Vec<u128>,
+    prefixes: Vec<Mask>,
 }
 
 /// Most patterns one Teddy searcher is given.
@@ -50,7 +85,7 @@ thread_local! {
 
 impl Literals {
     pub(super) fn new(literals: &[String]) -> Result<Literals, String> {
-        assert!(literals.len() <= 128, "trigger literals fit the u128 mask");
+        assert!(literals.len() <= MAX_LITERALS, "trigger literals fit the mask");
         let lits: Vec<Vec<u8>> = literals.iter().map(|l| l.as_bytes().to_ascii_lowercase()).collect();
         let ac = AhoCorasickBuilder::new()
             .kind(Some(aho_corasick::AhoCorasickKind::DFA))
@@ -75,9 +110,13 @@ impl Literals {
                         prefixes: part
                             .iter()
                             .map(|&i| {
-                                (0..lits.len())
-                                    .filter(|&j| lits[i].starts_with(&lits[j]))
-                                    .fold(0u128, |m, j| m | 1 << j)
+                                (0..lits.len()).filter(|&j| lits[i].starts_with(&lits[j])).fold(
+                                    Mask::default(),
+                                    |mut m, j| {
+                                        m.set(j);
+                                        m
+                                    },
+                                )
                             })
                             .collect(),
                     })
@@ -105,9 +144,9 @@ impl Literals {
     ///
     /// `None` when the positions outside markers that start a literal of three bytes or more
     /// overrun `budget`: the text is a flood, and the search stops there.
-    pub(super) fn seen(&self, text: &str, markers: &[(usize, usize)], budget: Budget) -> Option<u128> {
-        let mut seen = 0u128;
-        let mut spend = Spend::<128>::new(budget);
+    pub(super) fn seen(&self, text: &str, markers: &[(usize, usize)], budget: Budget) -> Option<Mask> {
+        let mut seen = Mask::default();
+        let mut spend = Spend::<MAX_LITERALS>::new(budget);
         let outside = |lit: usize, start: usize| {
             !super::markers::overlaps(markers, start, start + self.lits[lit].len())
         };
@@ -122,7 +161,7 @@ impl Literals {
                     last = m.start();
                     spend.one(lit)?;
                 }
-                seen |= 1 << lit;
+                seen.set(lit);
             }
             return Some(seen);
         };
@@ -139,16 +178,13 @@ impl Literals {
                         break;
                     };
                     let longest = m.pattern().as_usize();
-                    let mut prefixes = chunk.prefixes[longest];
                     if outside(chunk.long[longest], m.start()) {
                         spend.one(chunk.long[longest])?;
                     }
-                    while prefixes != 0 {
-                        let lit = prefixes.trailing_zeros() as usize;
-                        prefixes &= prefixes - 1;
+                    for lit in chunk.prefixes[longest].iter() {
                         // Seen already (outside every marker): nothing more to learn here.
-                        if seen & (1 << lit) == 0 && outside(lit, m.start()) {
-                            seen |= 1 << lit;
+                        if !seen.has(lit) && outside(lit, m.start()) {
+                            seen.set(lit);
                         }
                     }
                     from = m.start() + 1;
@@ -156,11 +192,11 @@ impl Literals {
             }
             for (&lit, finder) in packed.short.iter().zip(&packed.short_finders) {
                 let mut from = 0;
-                while seen & (1 << lit) == 0
+                while !seen.has(lit)
                     && let Some(at) = finder.find(&hay[from..])
                 {
                     if outside(lit, from + at) {
-                        seen |= 1 << lit;
+                        seen.set(lit);
                     }
                     from += at + 1;
                 }

@@ -25,6 +25,13 @@ pub(crate) enum NameClass {
 /// (`authorizer.sessionId`, `authorizer.claims.phone_number`) is classified by its last
 /// component first: a custom access-log format names its fields after where they came from.
 pub(crate) fn classify_name(name: &str, extra: &[String]) -> NameClass {
+    // A name from escaped JSON in text (`\u5bc6\u7801`, 密码) is judged by its characters.
+    if name.contains("\\u") {
+        let decoded = decode_unicode_escapes(name);
+        if decoded != name {
+            return classify_name(&decoded, extra);
+        }
+    }
     if let Some((_, last)) = name.rsplit_once(['.', ':'])
         && !last.is_empty()
     {
@@ -34,6 +41,34 @@ pub(crate) fn classify_name(name: &str, extra: &[String]) -> NameClass {
         }
     }
     classify_whole_name(name, extra)
+}
+
+/// `name` with its `\uXXXX` escapes (behind any number of backslashes) replaced by their
+/// characters; anything else is kept as it is.
+fn decode_unicode_escapes(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut rest = name;
+    while let Some(at) = rest.find('\\') {
+        out.push_str(&rest[..at]);
+        let tail = rest[at..].trim_start_matches('\\');
+        let escape = tail
+            .strip_prefix('u')
+            .and_then(|h| h.get(..4))
+            .filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
+            .and_then(|h| char::from_u32(u32::from_str_radix(h, 16).ok()?));
+        match escape {
+            Some(c) => {
+                out.push(c);
+                rest = &tail[5..];
+            }
+            None => {
+                out.push_str(&rest[at..rest.len() - tail.len()]);
+                rest = tail;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// "Password" in scripts the ASCII normalisation below drops (Cyrillic, Japanese, Korean,
@@ -53,11 +88,35 @@ const PASSWORD_WORDS: &[&str] = &[
     "mật khẩu",
 ];
 
+/// "Date of birth" in scripts the ASCII normalisation drops (Japanese, Chinese, Korean,
+/// Russian) and in Turkish.
+const BIRTH_WORDS: &[&str] = &[
+    "生年月日",
+    "出生日期",
+    "出生年月日",
+    "생년월일",
+    "дата рождения",
+    "датарождения",
+    "doğum tarihi",
+    "doğumtarihi",
+];
+
+/// "Address" (of a home) in scripts the ASCII normalisation drops: Japanese, Chinese, Korean,
+/// Russian, Greek, Arabic, Hebrew.
+const ADDRESS_WORDS: &[&str] =
+    &["住所", "地址", "住址", "주소", "адрес", "адрес проживания", "διεύθυνση", "العنوان", "כתובת"];
+
 pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
     if !name.is_ascii() {
         let lower = name.to_lowercase();
         if PASSWORD_WORDS.iter().any(|w| lower.contains(w)) {
             return NameClass::Secret("password");
+        }
+        if BIRTH_WORDS.iter().any(|w| lower.contains(w)) {
+            return NameClass::Secret("date_of_birth");
+        }
+        if ADDRESS_WORDS.iter().any(|w| lower == *w || lower.ends_with(w)) {
+            return NameClass::Secret("address");
         }
     }
     // Normalised on the stack: this runs for every key of every JSON line.
@@ -88,7 +147,7 @@ pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
         }
         // `confirm` beside a password in a sign-up form is its repetition; `clave` (Spanish)
         // and `katasandi` (Indonesian) are passwords.
-        "pwd" | "pass" | "pin" | "passphrase" | "confirm" | "clave" | "katasandi" | "sifre" => {
+        "pwd" | "pass" | "pin" | "pincode" | "passphrase" | "confirm" | "clave" | "katasandi" | "sifre" => {
             return NameClass::Secret("password");
         }
         "xamzsignature" | "xamzcredential" | "xamzsecuritytoken" | "signature" => {
@@ -202,6 +261,44 @@ pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
     if n.ends_with("ssn") || n.contains("socialsecurity") || n == "tin" || n.ends_with("taxid") {
         return NameClass::Secret("ssn");
     }
+    // National identity and tax numbers by their own short names: Brazil's CPF, Spain's DNI,
+    // NIE and NIF, Mexico's CURP, Turkey's TCKN, Poland's PESEL, the Netherlands' BSN, Sweden's
+    // personnummer, Italy's codice fiscale, France's NIR, Russia's SNILS and INN, India's
+    // Aadhaar, Chile's RUT, Argentina's CUIL/CUIT, Singapore's NRIC, Indonesia's NIK, Canada's SIN.
+    const NATIONAL: &[&str] = &[
+        "cpf",
+        "dni",
+        "nie",
+        "nif",
+        "curp",
+        "tckn",
+        "tcno",
+        "tckimlikno",
+        "kimlikno",
+        "pesel",
+        "bsn",
+        "personnummer",
+        "codicefiscale",
+        "nir",
+        "snils",
+        "inn",
+        "aadhaar",
+        "aadhar",
+        "rut",
+        "cuil",
+        "cuit",
+        "nric",
+        "nik",
+        "sin",
+        "hkid",
+        "dninumber",
+        "cpfnumber",
+        "nienumber",
+        "nifnumber",
+    ];
+    if NATIONAL.contains(&n) {
+        return NameClass::Secret("national_id");
+    }
     if n.contains("passport")
         || n.ends_with("nino")
         || n.contains("nationalid")
@@ -231,6 +328,19 @@ pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
         "peer", "local", "bind", "listen", "contract", "node",
     ];
     // `address1`, `address_2` (shop checkouts); `line1`, `line2` (payment APIs' address objects).
+    // `Anschrift`, `Adresse`, `dirección`, `endereço`, `indirizzo`, `adres` (accents dropped).
+    const HOME: &[&str] = &[
+        "anschrift",
+        "adresse",
+        "wohnadresse",
+        "direccion",
+        "direccin",
+        "endereco",
+        "endereo",
+        "indirizzo",
+        "adres",
+        "domicilio",
+    ];
     let numbered_address =
         n.strip_prefix("address").is_some_and(|r| !r.is_empty() && r.bytes().all(|b| b.is_ascii_digit()))
             || matches!(n, "line1" | "line2" | "line3");
@@ -238,7 +348,8 @@ pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
         || numbered_address
         || n.contains("street")
         || n.starts_with("addressline")
-        || n.ends_with("addressline1"))
+        || n.ends_with("addressline1")
+        || HOME.iter().any(|w| n.ends_with(w)))
         && !NOT_POSTAL.iter().any(|w| n.contains(w))
     {
         return NameClass::Secret("address");
@@ -265,6 +376,7 @@ pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
         "parola",
         "lozinka",
         "geslo",
+        "pincode",
     ];
     if PASSWORD.iter().any(|w| n.contains(w)) {
         NameClass::Secret("password")

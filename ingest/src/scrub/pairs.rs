@@ -402,6 +402,21 @@ fn past_quote(t: &[u8], mut i: usize, e: usize) -> usize {
     }
 }
 
+/// Past a `\uXXXX` escape (any number of backslashes) of a character past ASCII at `i`,
+/// if one starts there: a name character of the quoted pair pattern.
+fn past_non_ascii_escape(t: &[u8], i: usize, e: usize) -> Option<usize> {
+    let mut j = i;
+    while j < e && t[j] == b'\\' {
+        j += 1;
+    }
+    if j == i || j + 5 > e || t[j] != b'u' {
+        return None;
+    }
+    let hex = std::str::from_utf8(&t[j + 1..j + 5]).ok()?;
+    let c = u32::from_str_radix(hex, 16).ok()?;
+    (hex.bytes().all(|b| b.is_ascii_hexdigit()) && c >= 0x80).then_some(j + 5)
+}
+
 /// Groups of a quoted pair match `(?:\\*"|\\u0022)(name)(?:\\*"|\\u0022)\s*:\s*(?:\\*"|\\u0022)(value*?)(?:\\*"|\\u0022)`
 /// in `t[s..e]`. The value ends where the closing quote starts: before a final `\u0022`, or
 /// before the run of backslashes ahead of the final `"` (the value holds no backslash pair, so
@@ -409,8 +424,14 @@ fn past_quote(t: &[u8], mut i: usize, e: usize) -> usize {
 pub(super) fn quoted_pair_groups(t: &[u8], s: usize, e: usize) -> ((usize, usize), (usize, usize)) {
     let mut i = past_quote(t, s, e);
     let ns = i;
-    while i < e && is_name_byte(t[i]) {
-        i += 1;
+    loop {
+        if i < e && (is_name_byte(t[i]) || t[i] >= 0x80) {
+            i += 1;
+        } else if let Some(next) = past_non_ascii_escape(t, i, e) {
+            i = next;
+        } else {
+            break;
+        }
     }
     let ne = i;
     i = past_quote(t, i, e);

@@ -540,17 +540,17 @@ fn builtin_literals() -> Vec<String> {
 }
 
 /// Literal i occurs, ASCII case-insensitively, somewhere it overlaps no marker.
-fn literals_by_hand(lits: &[String], text: &str) -> u128 {
+fn literals_by_hand(lits: &[String], text: &str) -> literals::Mask {
     let markers = marker_spans(text);
     let t = text.as_bytes();
-    let mut seen = 0u128;
+    let mut seen = literals::Mask::default();
     for (i, l) in lits.iter().enumerate() {
         let l = l.as_bytes();
         for p in 0..t.len().saturating_sub(l.len() - 1) {
             if t[p..p + l.len()].eq_ignore_ascii_case(l)
                 && !markers.iter().any(|&(a, b)| p < b && a < p + l.len())
             {
-                seen |= 1 << i;
+                seen.set(i);
             }
         }
     }
@@ -977,6 +977,7 @@ fn pair_groups_by_hand_match_the_captures_on_examples() {
         r#"config: {:password => 'hunter2', "api_key": "k-123", token: abc;def}"#,
         "password :\t\"two words\" (secret=>x) [pwd: y]",
         r#""a":"\u00e9\u0021" "b" : "c""#,
+        r#"{\"\\u751f\\u5e74\":\"x\\u00df\",\"密码\":\"y\",\"\u0022k\": \"v\"}"#,
     ] {
         pair_groups_agree(text);
     }
@@ -1345,4 +1346,94 @@ fn json_after_a_prefix_and_lists_under_key_names() {
     assert!(serde_json::from_str::<serde_json::Value>(json).is_ok(), "{out}");
     // In text, `name: [` opens a list: nothing is redacted for it.
     assert_eq!(s.scrub_line("retrying token: [null] later"), "retrying token: [null] later");
+}
+
+/// One-time codes in the text of a message, in several languages and escapes; status, error
+/// and exit codes, years and ports are not codes.
+#[test]
+fn one_time_codes_in_message_text() {
+    let s = scrubber();
+    for (line, code) in [
+        ("Endpoint request body after transformations: To=%2B15550100&Body=Code+780702&NumMedia=0", "780702"),
+        (r#"{"to":"+15550100","message":"Ihr Bestätigungscode lautet 167966"}"#, "167966"),
+        (r#"body: {\"message\":\"Su código de verificación es 112419\"}"#, "112419"),
+        (r#"{"text":"c\\u00f3digo: 869650"}"#, "869650"),
+        (r#"{"data":{"text":"\\u30b3\\u30fc\\u30c9 552178"}}"#, "552178"),
+        ("INFO\tsending OTP 889107 to +447700900123", "889107"),
+        ("Sending SMS via SNS: Your verification code is 949040", "949040"),
+        ("047426 is your login code; Seu código de acesso é 664212", "664212"),
+    ] {
+        gone(&s.scrub_line(line), code);
+    }
+    for line in [
+        "upstream answered status code 200 after 3 retries",
+        "mysql error code 1045: access denied",
+        "container exited with code 137 at 2024-05-01",
+        "Lambda.Unknown error code: 5001234-abc in region",
+        "postal code 10115 Berlin",
+        "promo code SPRING2024 applied",
+    ] {
+        assert_eq!(s.scrub_line(line), line);
+    }
+}
+
+/// A multipart form field's value is judged by the field's name, at any escaping.
+#[test]
+fn multipart_form_fields_by_name() {
+    let s = scrubber();
+    let line = r#"Method request body before transformations: ------WebKitFormBoundaryX\r\nContent-Disposition: form-data; name=\"passport\"\r\n\r\nF69605867\r\n------WebKitFormBoundaryX\r\nContent-Disposition: form-data; name=\"cpf\"\r\n\r\n42471668952\r\n------WebKitFormBoundaryX\r\nContent-Disposition: form-data; name=\"comment\"\r\n\r\nplease call back\r\n"#;
+    let out = s.scrub_line(line);
+    gone(&out, "F69605867");
+    gone(&out, "42471668952");
+    assert!(out.contains("please call back"), "{out}");
+}
+
+/// Names in other scripts, also `\u`-escaped inside escaped JSON; header lists and GraphQL
+/// arguments in dumped events; name/value pair objects; values cut by `[TRUNCATED]`.
+#[test]
+fn names_in_escaped_json_lists_and_cut_values() {
+    let s = scrubber();
+    let cases = [
+        (r#"body: '{\"username\":\"jane\",\"密码\":\"senhaforte687#\"}'"#, "senhaforte687#"),
+        (
+            r#"body: "{\"\\u751f\\u5e74\\u6708\\u65e5\":\"19/11/2000\",\"\\u4f4f\\u6240\":\"Hauptstra\\u00dfe 19\"}""#,
+            "19/11/2000",
+        ),
+        (
+            r#"body: "{\"\\u751f\\u5e74\\u6708\\u65e5\":\"19/11/2000\",\"\\u4f4f\\u6240\":\"Hauptstra\\u00dfe 19\"}""#,
+            "Hauptstra",
+        ),
+        (
+            r#"{ headers: { 'DD-API-KEY': [ '85b1437a9a03af5cddf8e131048c5c6b' ], Accept: [ '*/*' ] } }"#,
+            "85b1437a9a03af5cddf8e131048c5c6b",
+        ),
+        (
+            r#"body: '{"query":"mutation { resetPassword(token: \\"tcSTNaHzwO2T5q\\", newPassword: \\"falcon@Winter25\\") { ok } }"}'"#,
+            "falcon@Winter25",
+        ),
+        (
+            r#"body: '{"query":"mutation { resetPassword(token: \\"tcSTNaHzwO2T5q\\", newPassword: \\"falcon@Winter25\\") { ok } }"}'"#,
+            "tcSTNaHzwO2T5q",
+        ),
+        (
+            r#"\"env\": [{\"name\": \"postmarkServerToken\", \"value\": \"cb8665e6-f65c-4e67-a180-dcd18c767a1b\"}]"#,
+            "cb8665e6-f65c-4e67-a180-dcd18c767a1b",
+        ),
+        (
+            r#"(1) Endpoint response body before transformations: {"access_token":"x","refresh_token":"def502009bdef2f12e3546f79accff5b106ed9 [TRUNCATED]"#,
+            "def502009bdef2f12e3546f79accff5b106ed9",
+        ),
+        (
+            "HTTP Method: GET, Resource Path: /production/invite/0ae16697fc934ee5961c482881588a41/accept",
+            "0ae16697fc934ee5961c482881588a41",
+        ),
+    ];
+    for (line, secret) in cases {
+        gone(&s.scrub_line(line), secret);
+    }
+    let kept =
+        r#"{ headers: { Accept: [ 'application/json', 'text/plain' ], Host: [ 'api.example.com' ] } }"#;
+    assert_eq!(s.scrub_line(kept), kept);
+    let kept = r#"query: \"{ user(id: \\\"42\\\") { name } }\""#;
+    assert_eq!(s.scrub_line(kept), kept);
 }
