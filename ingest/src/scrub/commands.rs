@@ -211,7 +211,7 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
             concat!(
                 r"(?i)(?:\b(?:otp|passcode|one[- ]time (?:code|password|pin)|(?:verification|security|confirmation|login|sign[- ]?in|access|authentication|auth|2fa|mfa|sms|otp) code)",
                 r"|(?:best(?:ä|ae|\\+u00e4)tigungs|sicherheits|verifizierungs|einmal|zugangs|anmelde)code",
-                r"|\bc(?:ó|o|\\+u00f3)digo|\bcodice|\bkod(?:e|u|unuz)?\b|\bкод|コード|\\+u30b3\\+u30fc\\+u30c9|验证码|驗證碼|인증 ?번호|인증 ?코드)",
+                r"|\bc(?:ó|o|\\+u00f3)digo|\bcodice|\bkod(?:e|u|unuz)?\b|код|コード|\\+u30b3\\+u30fc\\+u30c9|验证码|驗證碼|인증 ?번호|인증 ?코드)",
                 r"(?:[ \t+]+(?:[^\s\d+:,.;'\x22\\<>=&]|\\+u[0-9a-fA-F]{4}){1,14}){0,3}",
                 r"[ \t+]*[:：#]?[ \t+]*(\d{4,8})(?:$|[^\w.,:/-]|[.,:](?:$|\s))"
             ),

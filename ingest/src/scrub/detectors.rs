@@ -462,16 +462,7 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
             r#"(?i)\\*"(?:name|key|header|field|parameterkey)\\*"\s*:\s*\\*"([A-Za-z][A-Za-z0-9_.-]{0,63})\\*"\s*,\s*\\*"(?:values?|parametervalue)\\*"\s*:\s*\\*"([^"\\]{1,512})\\*""#,
             2,
             Check::KeyValue,
-            Arm::Literals(&["value"]),
-        ),
-        // GraphQL arguments inside an escaped query (`resetPassword(token: \"…\", newPassword:
-        // \"…\")`): the argument's name decides.
-        (
-            "secret",
-            r#"\b([A-Za-z_][A-Za-z0-9_]{0,39})[ \t]*:[ \t]*\\+"([^"\\]{1,512})\\+""#,
-            2,
-            Check::KeyValue,
-            Arm::Literals(&["\\\""]),
+            Arm::Literals(&["value\"", "value\\"]),
         ),
         // Path segments named by the one before them: `/reset-password/<token>`,
         // `/sessions/<id>`, `/keys/<key>`. Only random-looking values are taken.

@@ -236,10 +236,20 @@ impl Scrubber {
                         if b[m.0] == b'{' {
                             continue;
                         }
+                        // `token: \"…\"` (GraphQL arguments inside an escaped query): the value
+                        // is between the escaped quotes.
+                        if let Some(value) = escaped_quoted(b, m.0) {
+                            self.kv_hit(text, name, value, prio, &mut hits);
+                            continue;
+                        }
                         if m.1 - m.0 >= 2 && matches!(b[m.0], b'\'' | b'"') && b[m.1 - 1] == b[m.0] {
                             m = (m.0 + 1, m.1 - 1);
                         }
-                        self.kv_hit(text, name, m, prio, &mut hits);
+                        if !self.kv_hit(text, name, m, prio, &mut hits) && m.0 > whole.0 {
+                            // Not a secret name: its value may hold pairs of its own
+                            // (`query: "mutation { reset(newPassword: \"…\") }"`).
+                            pos = pos.min(m.0);
+                        }
                         continue;
                     }
                     Check::Cookie => {
@@ -652,4 +662,21 @@ fn quoted_list(b: &[u8], open: usize) -> Vec<(usize, usize)> {
             _ => return out,
         }
     }
+}
+
+/// The span inside an escaped quoted string opening at `at` (`\"…\"`, any number of
+/// backslashes), quotes excluded; `None` when none opens there. The value holds no quote or
+/// backslash and is read at most 512 bytes far.
+fn escaped_quoted(b: &[u8], at: usize) -> Option<(usize, usize)> {
+    let mut i = at;
+    while i < b.len() && b[i] == b'\\' {
+        i += 1;
+    }
+    if i == at || b.get(i) != Some(&b'"') {
+        return None;
+    }
+    let start = i + 1;
+    let end = b.len().min(start + 512);
+    let len = b[start..end].iter().position(|&c| c == b'"' || c == b'\\' || c == b'\n')?;
+    (b[start + len] == b'\\' && len > 0).then_some((start, start + len))
 }
