@@ -24,8 +24,8 @@ pub fn init(kind: &'static str) {
     for r in crate::dead::DeadReason::LABELS {
         metrics::counter!("gatewatch_dead_letters_total", "reason" => r).absolute(0);
     }
-    for k in crate::scrub::KINDS {
-        metrics::counter!("gatewatch_scrub_hits_total", "kind" => *k).absolute(0);
+    for k in crate::scrub::Kind::BUILTIN {
+        metrics::counter!("gatewatch_scrub_hits_total", "kind" => k.as_str()).absolute(0);
     }
 }
 

@@ -15,6 +15,7 @@
 //! non-empty group; every group for Nosey Parker rules; the whole match when a pattern has no
 //! group). gitleaks' per-rule entropy floors, stop words and secret allowlists apply.
 
+use super::Kind;
 use super::literals::{Budget, Spend};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::Regex;
@@ -65,6 +66,8 @@ pub(crate) struct RuleSpec {
 
 pub(crate) struct Rule {
     pub spec: RuleSpec,
+    /// `spec.kind` as a marker kind.
+    pub kind: Kind,
     re: OnceLock<Option<Regex>>,
     allow: OnceLock<Vec<Regex>>,
 }
@@ -203,7 +206,12 @@ impl Catalogue {
             .expect("keyword automaton");
         let rules = specs
             .into_iter()
-            .map(|spec| Rule { spec, re: OnceLock::new(), allow: OnceLock::new() })
+            .map(|spec| Rule {
+                kind: Kind::named(&spec.kind),
+                spec,
+                re: OnceLock::new(),
+                allow: OnceLock::new(),
+            })
             .collect();
         Catalogue { rules, keywords, arms, always, words }
     }

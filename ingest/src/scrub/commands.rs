@@ -8,6 +8,7 @@
 //! Each is the documented shape of a tool's own output, so each is tied to the tool's name (its
 //! trigger literal) and takes one argument, never the rest of the line.
 
+use super::Kind;
 use super::detectors::{Arm, Check};
 
 /// One command-line argument, perhaps quoted: what a password flag takes (the one group).
@@ -25,12 +26,12 @@ macro_rules! sep {
     };
 }
 
-pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> {
+pub(super) fn builtin() -> Vec<(Kind, &'static str, usize, Check, Arm)> {
     vec![
         // MySQL and MariaDB clients take the password glued to `-p` (`-pS3cret`; `-P` is the
         // port); up to eight arguments may come before it.
         (
-            "password",
+            Kind::Password,
             concat!(
                 r"(?i:\b(?:mysql|mysqladmin|mysqldump|mariadb|mariadb-dump|mysqlimport|mysqlcheck))",
                 sep!(),
@@ -44,7 +45,7 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         ),
         // `redis-cli -a PASSWORD`, `--pass PASSWORD`.
         (
-            "password",
+            Kind::Password,
             concat!(r"\bredis-cli", sep!(), r"(?:[^\s&]+", sep!(), r"){0,8}?(?:-a|--pass)", sep!(), arg!()),
             1,
             Check::None,
@@ -53,7 +54,7 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         // Registry logins: `docker login -u ci -p PASSWORD registry`, also podman, nerdctl,
         // buildah, skopeo, helm and oras.
         (
-            "password",
+            Kind::Password,
             concat!(
                 r"\b(?:docker|podman|nerdctl|buildah|skopeo|helm|oras)(?:[ \t]+registry)?[ \t]+login\b(?:[ \t]+[^\s]+){0,6}?[ \t]+(?:-p|--password)(?:[ \t]+|=)",
                 arg!()
@@ -64,7 +65,7 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         ),
         // SQL Server's command-line client: `sqlcmd -S host -U sa -P PASSWORD`.
         (
-            "password",
+            Kind::Password,
             concat!(r"(?i:sqlcmd)\b(?:[ \t]+[^\s]+){0,10}?[ \t]+-P[ \t]*", arg!()),
             1,
             Check::None,
@@ -72,7 +73,7 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         ),
         // `sshpass -p PASSWORD ssh …`.
         (
-            "password",
+            Kind::Password,
             concat!(r"\bsshpass[ \t]+-p[ \t]*", arg!()),
             1,
             Check::None,
@@ -80,7 +81,7 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         ),
         // PowerShell: `ConvertTo-SecureString 'PASSWORD' -AsPlainText`.
         (
-            "password",
+            Kind::Password,
             r#"(?i)ConvertTo-SecureString[ \t]+(?:-String[ \t]+)?['"]?([^\s'"\\-][^\s'"\\]{2,127})['"]?[ \t]+-AsPlainText"#,
             1,
             Check::None,
@@ -88,14 +89,14 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         ),
         // Windows: `net user NAME PASSWORD /add`, `schtasks /create … /rp PASSWORD`.
         (
-            "password",
+            Kind::Password,
             r"(?i)(?:\b|\\[nrt])net[ \t]+user[ \t]+[^\s/]+[ \t]+([^\s/*][^\s]{2,127})[ \t]+/(?:add|domain|active)",
             1,
             Check::None,
             Arm::Literals(&["net user"]),
         ),
         (
-            "password",
+            Kind::Password,
             r#"(?i)\bschtasks\b[^\n"]{0,300}?[ \t]/rp[ \t]+([^\s/'"\\][^\s'"\\]{2,127})"#,
             1,
             Check::None,
@@ -105,7 +106,7 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         // `PDO->__construct('mysql:host=…', 'user', 'PASSWORD', …)`, `new PDO(…)`,
         // `mysqli_connect('host', 'user', 'PASSWORD')`, `mysqli->real_connect(…)`.
         (
-            "password",
+            Kind::Password,
             r"(?i)(?:\bPDO->__construct|\bnew PDO|\bmysqli->real_connect|\bmysqli_connect|\bmysqli_real_connect|\bpg_connect)\('[^'\n]{0,256}', '[^'\n]{0,128}', '([^'\n]{1,128})'",
             1,
             Check::None,
@@ -114,7 +115,7 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         // What a web application firewall matched in a password field: ModSecurity's
         // `Matched Data: PASSWORD found within ARGS:password`.
         (
-            "password",
+            Kind::Password,
             r"(?i)Matched Data: (.{1,256}?) found within (?:ARGS|ARGS_POST|ARGS_GET|REQUEST_COOKIES|REQUEST_HEADERS|REQUEST_BODY|JSON):[A-Za-z0-9_.\[\]-]{0,40}(?:passw|pwd|secret|token|key|session)",
             1,
             Check::None,
@@ -122,7 +123,7 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         ),
         // FreeRADIUS with `auth_badpass`: `Login incorrect (…): [user/PASSWORD]`.
         (
-            "password",
+            Kind::Password,
             r"Login (?:incorrect|OK)[^\[\n]{0,160}\[[^/\]\s]{1,64}/([^\]\s]{1,128})\]",
             1,
             Check::None,
@@ -131,21 +132,21 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         // A password typed as the user name of a failed login (sshd, SQL Server, FortiGate):
         // redacted when it looks like a password rather than an account name.
         (
-            "password",
+            Kind::Password,
             r#"\binvalid user ([^\s'"\\]{8,128}) from\b"#,
             1,
             Check::PasswordLike,
             Arm::Literals(&["passw"]),
         ),
         (
-            "password",
+            Kind::Password,
             r"\bLogin failed for user '([^'\\\n]{8,128})'",
             1,
             Check::PasswordLike,
             Arm::Literals(&["login"]),
         ),
         (
-            "password",
+            Kind::Password,
             r#"\blogin failed"[^\n]{0,200}?\buser="([^"\\\n]{8,128})""#,
             1,
             Check::PasswordLike,
@@ -155,7 +156,7 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         // word not inside another (`ResetPasswort`):
         // `Mein Passwort ist X`, `mot de passe est X`, `Мой пароль: X`, `Şifrem X`, `Senha: X`.
         (
-            "password",
+            Kind::Password,
             concat!(
                 r"(?i)(?:^|[\s.,;:!?(\[{\x22'>/=+*-])(passwort|kennwort|contrase(?:ñ|n|%C3%B1|\\+u00f1)a|senha|mot de passe|wachtwoord|passord|пароль|şifre[a-zçğıöşü]{0,4}|kata ?sandi|パスワード|비밀번호|密[码碼])",
                 r"(?:[ \t]*[:：][ \t]*|(?:[ \t]+[^\s\d:'\x22\\]{1,5}){0,3}[ \t]+|\+(?:[^\s\d:+'\x22\\]{1,5}\+){0,3}|%3A\+?)",
@@ -182,7 +183,7 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         // A date of birth named in prose in several languages (`fecha de nacimiento 15/04/1983`,
         // `Doğum tarihim 17.09.1984`, `дата рождения 13.09.1975`, `my date of birth is 1972-11-11`).
         (
-            "date_of_birth",
+            Kind::DateOfBirth,
             r"(?i)(?:date of birth|birth ?date|fecha de nacimiento|data de nascimento|nasci em|data di nascita|n[ée]e? le|geburtsdatum|geboren am|geboortedatum|do[gğ]um tarih[a-zı]{0,3}|дата рождения|tanggal lahir|生年月日は?)(?:[ \t]*[:=：][ \t]*|[ \t]+(?:is|ist|es|é|est|era)[ \t]+|[ \t]+)?[\x22']?(\d{4}-\d{2}-\d{2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}年\d{1,2}月\d{1,2}日)",
             1,
             Check::None,
@@ -207,7 +208,7 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         // words between (`Ihr Bestätigungscode lautet 167966`, `Su código de verificación es
         // 112419`, `sending OTP 889107`, `コード 769925`, also `\u`-escaped).
         (
-            "token",
+            Kind::Token,
             concat!(
                 r"(?i)(?:\b(?:otp|passcode|one[- ]time (?:code|password|pin)|(?:verification|security|confirmation|login|sign[- ]?in|access|authentication|auth|2fa|mfa|sms|otp) code)",
                 r"|(?:best(?:ä|ae|\\+u00e4)tigungs|sicherheits|verifizierungs|einmal|zugangs|anmelde)code",
@@ -236,7 +237,7 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         // A bare `code` with six to eight digits (`Body=Code+780702`, `your code is 123456`):
         // longer than status and error codes.
         (
-            "token",
+            Kind::Token,
             r"(?i)\bcode(?:[ \t+]+(?:is|was|ist|est|es|é))?[ \t+]*[:：=]?[ \t+]*(\d{6,8})(?:$|[^\w.,:/-]|[.,:](?:$|\s))",
             1,
             Check::None,
@@ -246,7 +247,7 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         // a blank line, the value), as an execution log prints the request body: the field's
         // name decides, as for `name=value`.
         (
-            "secret",
+            Kind::Secret,
             r#"(?i)content-disposition:[ \t]*form-data;[ \t]*name=\\*"([^"\\\r\n]{1,64})\\*"(?:;[^\r\n\\]{0,256})?(?:(?:\\+r)?\\+n|\r?\n)(?:(?:\\+r)?\\+n|\r?\n)([^\r\n\\]{1,256})"#,
             2,
             Check::KeyValue,
@@ -255,14 +256,14 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         // Push notification addresses: a Firebase Cloud Messaging registration token
         // (`<instance id>:APA91b…`) and an APNs device token (64 hex digits after `device`).
         (
-            "push_token",
+            Kind::PushToken,
             r"[A-Za-z0-9_-]{11,64}:APA91b[A-Za-z0-9_-]{60,400}",
             0,
             Check::None,
             Arm::Literals(&["apa91b"]),
         ),
         (
-            "push_token",
+            Kind::PushToken,
             r"(?i)\bdevice(?:[ _-]?token)?[\x22']?[ \t]*[:=]?[ \t]*[\x22']?([0-9a-f]{64})\b",
             1,
             Check::None,
@@ -271,7 +272,7 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         // The token of an emailed link: `/reset-password/<token>`, `/invite/accept/<token>`,
         // `/verify-email/<token>`, `/magic-link/<token>` (a generated value, not a slug).
         (
-            "token",
+            Kind::Token,
             r"(?i)/(?:(?:reset[-_]?password|password[-_]?reset|reset|verify[-_]?email|email[-_]?verification|verify|confirm(?:ation)?|activate|activation|invite/accept|invitations?/accept|magic[-_]?link|login[-_]?link|unsubscribe)/([A-Za-z0-9_-]{16,256})(?:[/?#\s\x22']|$))",
             1,
             Check::LinkToken,
@@ -290,7 +291,7 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         ),
         // The same with the token before the action: `/invite/<token>/accept`.
         (
-            "token",
+            Kind::Token,
             r"(?i)/(?:invite|invitations?)/([A-Za-z0-9_-]{16,256})/(?:accept|join|claim|redeem)\b",
             1,
             Check::LinkToken,

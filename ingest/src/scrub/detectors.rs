@@ -47,7 +47,7 @@ pub(super) enum Check {
 }
 
 pub(super) struct Detector {
-    pub(super) kind: String,
+    pub(super) kind: Kind,
     pub(super) re: Regex,
     /// Capture group to redact (0: the whole match).
     pub(super) group: usize,
@@ -59,7 +59,7 @@ pub(super) struct Detector {
 }
 
 impl Detector {
-    pub(super) fn new(kind: String, re: Regex, group: usize, check: Check, gate: Gate) -> Detector {
+    pub(super) fn new(kind: Kind, re: Regex, group: usize, check: Check, gate: Gate) -> Detector {
         let tail_group = group != 0 && ends_with_group(re.as_str(), group);
         Detector { kind, re, group, check, gate, tail_group }
     }
@@ -104,53 +104,12 @@ pub(super) enum Arm {
     Markup,
 }
 
-/// Every built-in kind, for `disabled_kinds` validation and documentation.
 /// The four hex digits of a `\uXXXX` escape of a character past ASCII (U+0080 and up).
 macro_rules! non_ascii_escape {
     () => {
         r"(?:[1-9a-fA-F][0-9a-fA-F]{3}|0[1-9a-fA-F][0-9a-fA-F]{2}|00[89a-fA-F][0-9a-fA-F])"
     };
 }
-
-pub const KINDS: &[&str] = &[
-    "jwt",
-    "bearer",
-    "basic_auth",
-    "authorization",
-    "aws_access_key",
-    "aws_secret_key",
-    "aws_sigv4",
-    "aws_session_token",
-    "github_token",
-    "gitlab_token",
-    "slack_token",
-    "discord_webhook",
-    "stripe_key",
-    "google_api_key",
-    "sendgrid_key",
-    "npm_token",
-    "openai_key",
-    "private_key",
-    "password",
-    "secret",
-    "token",
-    "cookie",
-    "api_key",
-    "email",
-    "phone",
-    "card",
-    "ssn",
-    "national_id",
-    "date_of_birth",
-    "push_token",
-    "address",
-    "telegram_bot_token",
-    "flood",
-    "iban",
-    "ip",
-    "mailgun_key",
-    "heroku_key",
-];
 
 /// Every literal that arms a detector or a vendor rule, plus the bytes that arm the structural
 /// ones (`=`, `%3D`, quotes, escapes, digits in the numeric shapes): what an attacker would
@@ -213,7 +172,7 @@ pub fn trigger_literals() -> Vec<String> {
 /// upstream rule ids of a vendor kind), sorted by kind.
 pub fn all_kinds() -> Vec<(String, String)> {
     let mut out: std::collections::BTreeMap<String, Vec<String>> =
-        KINDS.iter().map(|k| (k.to_string(), vec!["built-in".to_string()])).collect();
+        Kind::BUILTIN.iter().map(|k| (k.to_string(), vec!["built-in".to_string()])).collect();
     for r in &catalogue::get().rules {
         out.entry(r.spec.kind.clone()).or_default().push(r.spec.id.clone());
     }
@@ -221,53 +180,53 @@ pub fn all_kinds() -> Vec<(String, String)> {
 }
 
 /// (kind, regex, group, check, what arms it). Order is priority for identical ranges.
-pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> {
+pub(super) fn builtin() -> Vec<(Kind, &'static str, usize, Check, Arm)> {
     let mut all = vec![
         (
-            "private_key",
+            Kind::PrivateKey,
             r"-----BEGIN[A-Z ]*PRIVATE KEY-----(?s:.*?)(?:-----END[A-Z ]*PRIVATE KEY-----|$)",
             0,
             Check::None,
             Arm::Literals(&["-----begin"]),
         ),
         (
-            "jwt",
+            Kind::Jwt,
             r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+){0,2}",
             0,
             Check::Jwt,
             Arm::Literals(&["eyj"]),
         ),
         (
-            "aws_sigv4",
+            Kind::AwsSigv4,
             r"(?i)(?:^|[?&;,\s]|%26|%3F)X-Amz-(?:Signature|Credential|Security-Token)(?:=|%3D)([^&\s,;}'\x22]+)",
             1,
             Check::None,
             Arm::Literals(&["x-amz-"]),
         ),
-        ("aws_sigv4", r"(?i)\bSignature=([0-9a-f]{64})\b", 1, Check::None, Arm::Literals(&["signature="])),
+        (Kind::AwsSigv4, r"(?i)\bSignature=([0-9a-f]{64})\b", 1, Check::None, Arm::Literals(&["signature="])),
         (
-            "aws_sigv4",
+            Kind::AwsSigv4,
             r"\bCredential=((?:AKIA|ASIA)[A-Z0-9]{16}/[^,&\s\x22]+)",
             1,
             Check::None,
             Arm::Literals(&["credential="]),
         ),
         (
-            "aws_access_key",
+            Kind::AwsAccessKey,
             r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b",
             0,
             Check::None,
             Arm::Literals(&["akia", "asia"]),
         ),
         (
-            "aws_secret_key",
+            Kind::AwsSecretKey,
             r#"(?i)(?:aws_?secret_?access_?key|secret_?access_?key|secret_?key)\\?["']?\s*[:=]\s*\\?["']?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)"#,
             1,
             Check::None,
             Arm::Literals(&["secret"]),
         ),
         (
-            "github_token",
+            Kind::GithubToken,
             r"\b(?:gh[pousr]_[A-Za-z0-9]{30,255}|github_pat_[A-Za-z0-9_]{22,255})",
             0,
             Check::None,
@@ -275,17 +234,17 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         ),
         // STS session tokens: the base64 of their fixed binary header.
         (
-            "aws_session_token",
+            Kind::AwsSessionToken,
             r"(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE|FQoGZXIvYXdzE)[A-Za-z0-9/+=%]{40,}",
             0,
             Check::None,
             Arm::Literals(&["iqojb3jpz2lux2vj", "fwogzxivyxdze", "fqogzxivyxdze"]),
         ),
-        ("gitlab_token", r"\bglpat-[A-Za-z0-9_-]{20,}", 0, Check::None, Arm::Literals(&["glpat-"])),
-        ("mailgun_key", r"\bkey-[0-9a-f]{32}\b", 0, Check::None, Arm::Literals(&["key-"])),
-        ("heroku_key", r"\bHRKU-[A-Za-z0-9_-]{20,}", 0, Check::None, Arm::Literals(&["hrku-"])),
+        (Kind::GitlabToken, r"\bglpat-[A-Za-z0-9_-]{20,}", 0, Check::None, Arm::Literals(&["glpat-"])),
+        (Kind::MailgunKey, r"\bkey-[0-9a-f]{32}\b", 0, Check::None, Arm::Literals(&["key-"])),
+        (Kind::HerokuKey, r"\bHRKU-[A-Za-z0-9_-]{20,}", 0, Check::None, Arm::Literals(&["hrku-"])),
         (
-            "discord_webhook",
+            Kind::DiscordWebhook,
             r"discord(?:app)?\.com/api/webhooks/\d+/([A-Za-z0-9_-]{20,})",
             1,
             Check::None,
@@ -293,15 +252,15 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         ),
         // A Slack incoming webhook's path anywhere (relayed through another service's URL).
         (
-            "slack_token",
+            Kind::SlackToken,
             r"\bT[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/([A-Za-z0-9]{20,32})\b",
             1,
             Check::None,
             Arm::Literals(&["/b"]),
         ),
-        ("slack_token", r"\bxox[abposr]-[A-Za-z0-9-]{10,}", 0, Check::None, Arm::Literals(&["xox"])),
+        (Kind::SlackToken, r"\bxox[abposr]-[A-Za-z0-9-]{10,}", 0, Check::None, Arm::Literals(&["xox"])),
         (
-            "slack_token",
+            Kind::SlackToken,
             r"hooks\.slack\.com/services/([A-Za-z0-9/_-]+)",
             1,
             Check::None,
@@ -310,7 +269,7 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         // Discord webhooks by path, whatever the host (a proxy, a stage prefix):
         // `/api/webhooks/<snowflake id>/<token>`.
         (
-            "discord_webhook",
+            Kind::DiscordWebhook,
             r"/webhooks/[0-9]{17,20}/([A-Za-z0-9_-]{60,72})\b",
             1,
             Check::None,
@@ -319,7 +278,7 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         // A failed login quoting both halves: `could not login alice / Winter1441!: account
         // locked`, `login failed for bob/hunter2`.
         (
-            "password",
+            Kind::Password,
             r#"(?i)\b(?:login|authenticate)\s+(?:failed\s+)?(?:as\s+|for\s+|user\s+)?[^\s/:'"\\]{1,64}\s?/\s?([^\s'"\\]{4,64}?)[:,;.]?(?:\s|$|'|"|\\)"#,
             1,
             Check::None,
@@ -328,7 +287,7 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         // A password in a URL's user information: `postgresql+psycopg2://svc:Staple1996%26OwY@db/`,
         // `redis://:hunter2@10.0.0.1:6379/0`.
         (
-            "password",
+            Kind::Password,
             // (A masked password, `app:***@db`, is not one.)
             r#"(?i)\b[a-z][a-z0-9+.-]{1,24}://[^\s:/@'"<>\\]{0,64}:([^\s/@'"<>\\*][^\s/@'"<>\\]{0,127})@[A-Za-z0-9\[]"#,
             1,
@@ -337,7 +296,7 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         ),
         // Microsoft Teams incoming webhooks: the path after `webhookb2/` is the credential.
         (
-            "teams_webhook",
+            Kind::TeamsWebhook,
             r"(?i)\.webhook\.office\.com/webhookb2/([A-Za-z0-9@/_-]+)",
             1,
             Check::None,
@@ -347,7 +306,7 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         // value: `'<token>' not a valid key=value pair (missing equal-sign) in Authorization
         // header`.
         (
-            "authorization",
+            Kind::Authorization,
             r"'([^'\s]{8,4096})' not a valid key=value pair",
             1,
             Check::None,
@@ -356,7 +315,7 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         // `<password>…</password>`, `<wsse:Password Type="…">…</wsse:Password>`: XML elements
         // are pairs too, and the element's name decides as a field name does.
         (
-            "secret",
+            Kind::Secret,
             // Documents the shape; matched by the hand-written `xml_pairs` scanner (the regex
             // crate has no back-references to match the closing tag).
             r"<([A-Za-z_][A-Za-z0-9_.:-]{0,63})(?:\s[^<>]{0,256})?>([^<]{1,4096})</",
@@ -365,31 +324,31 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
             Arm::Markup,
         ),
         (
-            "stripe_key",
+            Kind::StripeKey,
             r"\b(?:[sr]k_(?:live|test)_[A-Za-z0-9]{16,}|whsec_[A-Za-z0-9]{24,})",
             0,
             Check::None,
             Arm::Literals(&["k_live_", "k_test_", "whsec_"]),
         ),
-        ("google_api_key", r"\bAIza[0-9A-Za-z_-]{35}", 0, Check::None, Arm::Literals(&["aiza"])),
+        (Kind::GoogleApiKey, r"\bAIza[0-9A-Za-z_-]{35}", 0, Check::None, Arm::Literals(&["aiza"])),
         (
-            "sendgrid_key",
+            Kind::SendgridKey,
             r"\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}",
             0,
             Check::None,
             Arm::Literals(&["sg."]),
         ),
-        ("npm_token", r"\bnpm_[A-Za-z0-9]{36}\b", 0, Check::None, Arm::Literals(&["npm_"])),
-        ("openai_key", r"\bsk-(?:proj-)?[A-Za-z0-9_-]{32,}", 0, Check::None, Arm::Literals(&["sk-"])),
+        (Kind::NpmToken, r"\bnpm_[A-Za-z0-9]{36}\b", 0, Check::None, Arm::Literals(&["npm_"])),
+        (Kind::OpenaiKey, r"\bsk-(?:proj-)?[A-Za-z0-9_-]{32,}", 0, Check::None, Arm::Literals(&["sk-"])),
         (
-            "bearer",
+            Kind::Bearer,
             r"(?i)\bbearer(?:\s+|%20|\+)([A-Za-z0-9._~+/-]+=*)",
             1,
             Check::Bearer,
             Arm::Literals(&["bearer"]),
         ),
         (
-            "basic_auth",
+            Kind::BasicAuth,
             r"(?i)\bbasic(?:\s+|%20|\+)([A-Za-z0-9+/]+=*)",
             1,
             Check::Basic,
@@ -399,14 +358,14 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         // maps (`Authorization=…`) and header lines (`Authorization: …`): the credential goes,
         // the scheme stays. Bearer and Basic have their own detectors above and win ties.
         (
-            "authorization",
+            Kind::Authorization,
             r#"(?i)\bauthorization\\?["']?[ \t]*[:=][ \t]*\\?["']?(?:[A-Za-z][A-Za-z0-9_-]{1,30}[ \t]+)?([A-Za-z0-9._~+/=-]{16,})"#,
             1,
             Check::Authorization,
             Arm::Literals(&["authorization"]),
         ),
         (
-            "cookie",
+            Kind::Cookie,
             r#"(?i)(?:^|[^a-z0-9-])(?:set-)?cookie\\?["']?\s*(?:=|:)\s*\\?["']?([^,}\n\x22\\]+)"#,
             1,
             Check::Cookie,
@@ -416,7 +375,7 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         // Armed by any `=`: the name decides, compared as in JSON (case, `-`, `_`, `.` ignored),
         // so `pa.ss_word=` and configured `sensitive_fields` count as they do as JSON keys.
         (
-            "secret",
+            Kind::Secret,
             // Documents the shape; matched by the hand-written `kv_pairs` scanner (one pass, no
             // captures per pair), which execution-log header maps make the hot path.
             // A value ends at `&`, `%26`, white space, `,;}'"<>\`, or a `=` (`%3D`) that is
@@ -429,7 +388,7 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         // "name": "value" (JSON inside text), also backslash-escaped and \u0022-escaped JSON.
         // Armed by any quote; the name decides, as above.
         (
-            "secret",
+            Kind::Secret,
             // A name may be in any script, also `\u`-escaped (`"\u5bc6\u7801"`, 密码): escapes of
             // characters past ASCII only, so `\u0022` stays a quote.
             concat!(
@@ -448,7 +407,7 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         // A JSON string cut by API Gateway's execution log (`"refresh_token":"def502… [TRUNCATED]`
         // at the end of a body over its size limit): the value runs to the marker.
         (
-            "secret",
+            Kind::Secret,
             r#"\\*"([A-Za-z][A-Za-z0-9_.-]{0,39})\\*"\s*:\s*\\*"([^"\\\s]{1,4096}) \[TRUNCATED\]"#,
             2,
             Check::KeyValue,
@@ -458,7 +417,7 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         // container environments, header lists, stack parameters): the `name` member's value
         // names the `value` member's.
         (
-            "secret",
+            Kind::Secret,
             r#"(?i)\\*"(?:name|key|header|field|parameterkey)\\*"\s*:\s*\\*"([A-Za-z][A-Za-z0-9_.-]{0,63})\\*"\s*,\s*\\*"(?:values?|parametervalue)\\*"\s*:\s*\\*"([^"\\]{1,512})\\*""#,
             2,
             Check::KeyValue,
@@ -467,7 +426,7 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         // Path segments named by the one before them: `/reset-password/<token>`,
         // `/sessions/<id>`, `/keys/<key>`. Only random-looking values are taken.
         (
-            "secret",
+            Kind::Secret,
             // Documents the shape; matched by the hand-written `path_pairs` scanner.
             r"/([A-Za-z][A-Za-z0-9_-]{1,40})/([^/?#&\s,;<>'\x22\\]+)",
             2,
@@ -477,7 +436,7 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         // `name => value`, `name: 'value'`, `'name': 'value'` (Ruby and Python structures,
         // YAML-ish dumps printed into log lines): the name decides, as for `name=value`.
         (
-            "secret",
+            Kind::Secret,
             // An unquoted value ends at a literal `\n`, `\r` or `\t` (a multi-line dump logged
             // as one line).
             r#"(?:^|[\s{,(\[])['"]?([A-Za-z_][A-Za-z0-9_.-]*)['"]?[ \t]*(?:=>|:)[ \t]*('[^'\n]+'|"[^"\n]+"|(?:[^\s,;}'"\\]|\\[^nrt])+)"#,
@@ -487,7 +446,7 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         ),
         // Header style: `X-Api-Key: value`.
         (
-            "secret",
+            Kind::Secret,
             r"(?i)\b(x-api-key|api-key|x-auth-token|x-amz-security-token)\s*:\s*([^\s,;}\x22]+)",
             2,
             Check::KeyValue,
@@ -497,7 +456,7 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         // associated`, `session c4f…`, `SSN 504701533`. The word decides the kind; the value
         // must look like a credential (see [`context_value`]), so `token expired` stays.
         (
-            "secret",
+            Kind::Secret,
             // The word and its value are separated by white space or a colon (`name=value` is
             // the pairs rule's); the value runs to white space, a quote or a backslash
             // (passwords hold any other character), and does not start like a query or a path.
@@ -520,7 +479,7 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         ),
         // Telegram bot tokens, also right after `/bot` in a Bot API URL.
         (
-            "telegram_bot_token",
+            Kind::TelegramBotToken,
             r"(?:\bbot|\b)(\d{6,12}:AA[A-Za-z0-9_-]{30,40})\b",
             1,
             Check::None,
@@ -528,7 +487,7 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         ),
         // An SSN written with spaces or none, after the word (`ssn 120 94 2118`).
         (
-            "ssn",
+            Kind::Ssn,
             r"(?i)\b(?:ssn|social security(?: number)?)[ \t]*[:#=]?[ \t]*(\d{3}[ -]?\d{2}[ -]?\d{4})\b",
             1,
             Check::Ssn,
@@ -536,14 +495,14 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         ),
         // A date of birth named in free text (`DOB: 1987-02-05`, `born 05/02/1987`).
         (
-            "date_of_birth",
+            Kind::DateOfBirth,
             r"(?i)\b(?:dob|date of birth|birth ?date|born(?: on)?)\b[ \t]*[:=]?[ \t]*[\x22']?(\d{4}-\d{2}-\d{2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})\b",
             1,
             Check::None,
             Arm::Literals(&["dob", "birth", "born"]),
         ),
         (
-            "email",
+            Kind::Email,
             // Internationalised addresses (`zoë@exämple.fr`) and percent-encoded UTF-8 in them
             // (`fran%C3%A7ois%40…`) too.
             r"(?:[A-Za-z0-9._+%-]|[^\x00-\x7F])+(?:@|%40)(?:[A-Za-z0-9%-]|[^\x00-\x7F])+(?:\.(?:[A-Za-z0-9%-]|[^\x00-\x7F])+)*\.[A-Za-z]{2,}\b",
@@ -553,46 +512,52 @@ pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> 
         ),
         // Cards as printed: bare, or in the issuers' groupings (4-4-4-4…, Amex 4-6-5), one separator.
         (
-            "card",
+            Kind::Card,
             r"\b(?:[2-6]\d{12,18}|[2-6]\d{3} \d{4} \d{4} \d{1,7}|[2-6]\d{3}-\d{4}-\d{4}-\d{1,7}|3\d{3} \d{6} \d{5}|3\d{3}-\d{6}-\d{5})\b",
             0,
             Check::Card,
             Arm::Numeric(shape::CARD),
         ),
         (
-            "iban",
+            Kind::Iban,
             r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b",
             0,
             Check::Iban,
             Arm::Numeric(shape::IBAN),
         ),
         // UK National Insurance numbers (`HM863843C`), gated like an IBAN (two letters, digits).
-        ("national_id", r"\b[A-Z]{2}\d{6}[A-D]\b", 0, Check::Nino, Arm::Numeric(shape::IBAN)),
+        (Kind::NationalId, r"\b[A-Z]{2}\d{6}[A-D]\b", 0, Check::Nino, Arm::Numeric(shape::IBAN)),
         // The same as HMRC prints it, in pairs: `QQ 12 34 56 C`.
         (
-            "national_id",
+            Kind::NationalId,
             r"\b[A-Z]{2} \d{2} \d{2} \d{2} [A-D]\b",
             0,
             Check::Nino,
             Arm::Numeric(shape::NINO_SPACED),
         ),
-        ("ssn", r"\b\d{3}-\d{2}-\d{4}\b", 0, Check::Ssn, Arm::Numeric(shape::SSN)),
+        (Kind::Ssn, r"\b\d{3}-\d{2}-\d{4}\b", 0, Check::Ssn, Arm::Numeric(shape::SSN)),
         (
-            "phone",
+            Kind::Phone,
             r"(?:\+|%2B)[1-9]\d{0,3}(?:[ .-]|%20)?(?:\(0\)[ .-]?)?\(?\d{1,4}\)?(?:(?:[ .-]|%20)?\d{2,4}){1,4}\b",
             0,
             Check::Phone,
             Arm::Numeric(shape::PHONE_INTL),
         ),
-        ("phone", r"\(\d{3}\) ?\d{3}[-. ]\d{4}\b", 0, Check::Phone, Arm::Numeric(shape::PHONE_PAREN)),
-        ("phone", r"\b\d{3}[-.]\d{3}[-.]\d{4}\b", 0, Check::Phone, Arm::Numeric(shape::PHONE_DOTTED)),
-        ("phone", r"\b0\d{1,4} \d{3,4} \d{3,4}\b", 0, Check::Phone, Arm::Numeric(shape::PHONE_SPACED)),
-        ("phone", r"\b0[1-9](?:[ .]\d{2}){4}\b", 0, Check::Phone, Arm::Numeric(shape::PHONE_GROUPS2)),
+        (Kind::Phone, r"\(\d{3}\) ?\d{3}[-. ]\d{4}\b", 0, Check::Phone, Arm::Numeric(shape::PHONE_PAREN)),
+        (Kind::Phone, r"\b\d{3}[-.]\d{3}[-.]\d{4}\b", 0, Check::Phone, Arm::Numeric(shape::PHONE_DOTTED)),
+        (Kind::Phone, r"\b0\d{1,4} \d{3,4} \d{3,4}\b", 0, Check::Phone, Arm::Numeric(shape::PHONE_SPACED)),
+        (Kind::Phone, r"\b0[1-9](?:[ .]\d{2}){4}\b", 0, Check::Phone, Arm::Numeric(shape::PHONE_GROUPS2)),
         // National numbers with a trunk 0: `030 69577728`, `07700 900421`, `090-8160-2465`.
-        ("phone", r"\b0\d{1,4}[ -]\d{6,8}\b", 0, Check::Phone, Arm::Numeric(shape::PHONE_TRUNK)),
+        (Kind::Phone, r"\b0\d{1,4}[ -]\d{6,8}\b", 0, Check::Phone, Arm::Numeric(shape::PHONE_TRUNK)),
         // Area codes in parentheses: `(02) 9296 8270`, `(11) 90268-2298`.
-        ("phone", r"\(0?\d{1,3}\) ?\d{4,5}[- ]?\d{4}\b", 0, Check::Phone, Arm::Numeric(shape::PHONE_PAREN2)),
-        ("phone", r"\b0\d{1,3}-\d{3,4}-\d{4}\b", 0, Check::Phone, Arm::Numeric(shape::PHONE_TRUNK3)),
+        (
+            Kind::Phone,
+            r"\(0?\d{1,3}\) ?\d{4,5}[- ]?\d{4}\b",
+            0,
+            Check::Phone,
+            Arm::Numeric(shape::PHONE_PAREN2),
+        ),
+        (Kind::Phone, r"\b0\d{1,3}-\d{3,4}-\d{4}\b", 0, Check::Phone, Arm::Numeric(shape::PHONE_TRUNK3)),
     ];
     all.extend(super::commands::builtin());
     all.extend(super::national::builtin());

@@ -11,7 +11,7 @@ impl Scrubber {
         if only_markers(text) {
             return Vec::new();
         }
-        vec![Hit { start: 0, end: text.len(), kind: Cow::Borrowed("flood"), prio: 0 }]
+        vec![Hit { start: 0, end: text.len(), kind: Kind::Flood, prio: 0 }]
     }
 
     pub(super) fn find_inner(&self, text: &str, decode_levels: u8) -> Vec<Hit> {
@@ -120,7 +120,7 @@ impl Scrubber {
                                 .iter()
                                 .any(|w| name.to_ascii_lowercase().contains(w)) =>
                         {
-                            NameClass::Secret("token")
+                            NameClass::Secret(Kind::Token)
                         }
                         c => c,
                     };
@@ -128,19 +128,19 @@ impl Scrubber {
                     // (`/invite/1RC7H0UeXt30BPYXedQ48nduFYERgrEH`) is one.
                     let (kind, plain) = match class {
                         NameClass::Secret(k) | NameClass::IfRandom(k) => (k, false),
-                        NameClass::Plain => ("token", true),
+                        NameClass::Plain => (Kind::Token, true),
                         _ => continue,
                     };
                     let v = percent_decoded(&percent_decoded(&text[value.0..value.1])).into_owned();
                     // Random-looking, or a long hex token; not a UUID (an identifier). Personal
                     // numbers (`/ssn/277 40 2759`, `/phone/…`) need only their digits.
-                    let pii = matches!(kind, "ssn" | "phone" | "card" | "national_id")
+                    let pii = matches!(kind, Kind::Ssn | Kind::Phone | Kind::Card | Kind::NationalId)
                         && v.bytes().filter(u8::is_ascii_digit).count() >= 7;
                     if pii
                         || random_token(&v)
                         || (!plain && v.len() >= 32 && v.bytes().all(|b| b.is_ascii_hexdigit()))
                     {
-                        hits.push(Hit { start: value.0, end: value.1, kind: Cow::Borrowed(kind), prio });
+                        hits.push(Hit { start: value.0, end: value.1, kind, prio });
                     }
                 }
                 continue;
@@ -206,7 +206,7 @@ impl Scrubber {
                     continue;
                 }
                 let s = &text[m.0..m.1];
-                let kind: Cow<'static, str> = match d.check {
+                let kind = match d.check {
                     Check::KeyValue | Check::KeyValueScan => {
                         let name = name.map_or("", |n| &text[n.0..n.1]);
                         if !self.kv_hit(text, name, m, prio, &mut hits) {
@@ -267,7 +267,7 @@ impl Scrubber {
                                 .find(|&k| s.as_bytes()[k] == b' ' && validate::iban(&s[..k]))
                         {
                             m.1 = m.0 + k;
-                            hits.push(Hit { start: m.0, end: m.1, kind: Cow::Owned(d.kind.clone()), prio });
+                            hits.push(Hit { start: m.0, end: m.1, kind: d.kind, prio });
                             pos = m.1;
                             continue;
                         }
@@ -297,9 +297,9 @@ impl Scrubber {
                             m.1 = m.0 + value.len();
                             // `ssn 123-45-6789`-shaped values only after `ssn` words.
                             let Some(kind) = context_kind(word, value) else { continue };
-                            Cow::Borrowed(kind)
+                            kind
                         } else {
-                            Cow::Owned(d.kind.clone())
+                            d.kind
                         }
                     }
                 };
@@ -309,21 +309,16 @@ impl Scrubber {
         let base = self.detectors.len();
         for i in vendor {
             let rule = &self.catalogue.rules[i as usize];
-            let kind: &'static str = &rule.spec.kind;
+            let kind = rule.kind;
             let stopped = rule.find(text, MAX_DETECTOR_HITS, |start, end| {
-                hits.push(Hit { start, end, kind: Cow::Borrowed(kind), prio: base + i as usize });
+                hits.push(Hit { start, end, kind, prio: base + i as usize });
             });
             if let Some(pos) = stopped {
                 flood_from = Some(flood_from.map_or(pos, |f: usize| f.min(pos)));
             }
         }
         let last = base + self.catalogue.rules.len();
-        hits.extend(bare.into_iter().map(|(start, end)| Hit {
-            start,
-            end,
-            kind: Cow::Borrowed("token"),
-            prio: last,
-        }));
+        hits.extend(bare.into_iter().map(|(start, end)| Hit { start, end, kind: Kind::Token, prio: last }));
         // URL-encoded text (`token%3D…`, `%2B44%2020…`, `jane%40…`): detect on a decoded copy
         // and map the hits back onto the encoded bytes.
         if has_pct {
@@ -341,7 +336,7 @@ impl Scrubber {
             let from = floor_char(text, from.min(text.len()));
             // Nothing but markers (a flood marker already) from there on: nothing to hide.
             if !only_markers(&text[from..]) {
-                hits.push(Hit { start: from, end: text.len(), kind: Cow::Borrowed("flood"), prio: 0 });
+                hits.push(Hit { start: from, end: text.len(), kind: Kind::Flood, prio: 0 });
             }
         }
         if hits.is_empty() {
@@ -393,7 +388,7 @@ impl Scrubber {
                 {
                     return true;
                 }
-                if validate::jwt(decoded) { "jwt" } else { k }
+                if validate::jwt(decoded) { Kind::Jwt } else { k }
             }
             NameClass::IfRandom(k) => {
                 if !validate::high_entropy(&percent_decoded(decoded)) {
@@ -406,11 +401,11 @@ impl Scrubber {
                 return true;
             }
             // Any parameter whose value looks like a generated credential (`t=…`, `state=…`).
-            NameClass::Plain if random_token(&percent_decoded(decoded)) => "token",
+            NameClass::Plain if random_token(&percent_decoded(decoded)) => Kind::Token,
             _ => return false,
         };
         if !s.is_empty() {
-            hits.push(Hit { start: value.0, end: value.1, kind: Cow::Borrowed(kind), prio });
+            hits.push(Hit { start: value.0, end: value.1, kind, prio });
         }
         true
     }
@@ -423,7 +418,7 @@ impl Scrubber {
             if hits.len() - first >= MAX_DETECTOR_HITS {
                 let from = floor_char(text, base + off);
                 if !only_markers(&text[from..]) {
-                    hits.push(Hit { start: from, end: text.len(), kind: Cow::Borrowed("flood"), prio: 0 });
+                    hits.push(Hit { start: from, end: text.len(), kind: Kind::Flood, prio: 0 });
                 }
                 return;
             }
@@ -434,7 +429,7 @@ impl Scrubber {
                 let v_trim = v.trim();
                 if !is_cookie_attribute(name) && !v_trim.is_empty() && !self.plain_cookie(name, v_trim) {
                     let start = base + off + eq + 1 + lead;
-                    hits.push(Hit { start, end: start + v_trim.len(), kind: Cow::Borrowed("cookie"), prio });
+                    hits.push(Hit { start, end: start + v_trim.len(), kind: Kind::Cookie, prio });
                 }
             }
             off += part.len() + 1;
@@ -464,8 +459,8 @@ impl Scrubber {
         let certificates = certificate_spans(text);
         hits.retain(|h| {
             let span = &text[h.start..h.end];
-            !self.disabled.iter().any(|d| *d == h.kind)
-                && (h.kind == "flood"
+            !self.disabled.contains(&h.kind)
+                && (h.kind == Kind::Flood
                     || (!overlaps(&markers, h.start, h.end)
                         && !validate::placeholder(span)
                         && !inside(&certificates, h.start, h.end)))

@@ -10,7 +10,7 @@
 //! `1` for a value of `password` and scrub differently on a second pass, so scrubbing would not
 //! be idempotent.
 
-use super::{NameClass, Scrubber};
+use super::{Kind, NameClass, Scrubber};
 use std::borrow::Cow;
 
 /// Shorter plain values are not scanned (values under sensitive keys are redacted regardless).
@@ -230,7 +230,7 @@ pub(super) fn scrub_json<'a>(s: &Scrubber, text: &'a str, depth: u8) -> Option<C
                     // HTTP API v2 events list cookies one `name=value` string each: each is
                     // judged as a cookie (preferences stay).
                     NameClass::Cookie if b[i] == b'[' => value_class,
-                    NameClass::Authorization | NameClass::Cookie => NameClass::Secret("secret"),
+                    NameClass::Authorization | NameClass::Cookie => NameClass::Secret(Kind::Secret),
                     _ => NameClass::Plain,
                 };
                 stack.push(Frame {

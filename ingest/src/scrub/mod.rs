@@ -40,6 +40,7 @@ mod detectors;
 mod engine;
 mod json;
 mod keyfile;
+mod kind;
 mod literals;
 mod markers;
 mod names;
@@ -50,10 +51,11 @@ mod shapes;
 pub mod validate;
 
 use detectors::*;
-pub use detectors::{KINDS, all_kinds, trigger_literals};
+pub use detectors::{all_kinds, trigger_literals};
 use engine::*;
 pub use keyfile::ephemeral_key;
 use keyfile::*;
+pub use kind::Kind;
 pub(crate) use markers::marker_at;
 use markers::*;
 use names::*;
@@ -117,7 +119,7 @@ pub struct Scrubber {
     /// Custom rules exist (they run on every text).
     custom: bool,
     /// Kinds left alone (`scrub.disabled_kinds`); also filters kinds found by field name.
-    disabled: Vec<String>,
+    disabled: Vec<Kind>,
     /// The vendor token formats ([`catalogue`]), shared by every scrubber.
     catalogue: &'static catalogue::Catalogue,
 }
@@ -134,7 +136,7 @@ impl std::fmt::Debug for Scrubber {
 struct Hit {
     start: usize,
     end: usize,
-    kind: Cow<'static, str>,
+    kind: Kind,
     prio: usize,
 }
 
@@ -153,16 +155,19 @@ impl Scrubber {
     /// Builds the scrubber with an explicit key (tests, benchmarks).
     pub fn with_key(cfg: &ScrubConfig, key: Vec<u8>) -> Result<Scrubber, String> {
         let catalogue = catalogue::get();
+        let mut disabled = Vec::with_capacity(cfg.disabled_kinds.len());
         for k in &cfg.disabled_kinds {
-            if !KINDS.contains(&k.as_str()) && !catalogue.kinds().any(|c| c == k) {
+            let known = Kind::builtin(k).is_some() || catalogue.kinds().any(|c| c == k);
+            if !known {
+                let builtin: Vec<&str> = Kind::BUILTIN.iter().map(|k| k.as_str()).collect();
                 return Err(format!(
                     "`scrub.disabled_kinds`: unknown kind `{k}`; expected one of {} or a vendor kind \
                      (`gatewatch scrub --kinds` lists them)",
-                    KINDS.join(", ")
+                    builtin.join(", ")
                 ));
             }
+            disabled.push(Kind::named(k));
         }
-        let disabled = |k: &str| cfg.disabled_kinds.iter().any(|d| d == k);
         let mut literals: Vec<String> = Vec::new();
         let mut lit_index = |l: &str| -> usize {
             match literals.iter().position(|x| x == l) {
@@ -175,7 +180,7 @@ impl Scrubber {
         };
         let mut detectors = Vec::new();
         for (kind, pat, group, check, arm) in builtin() {
-            if disabled(kind) && !matches!(check, Check::KeyValue | Check::KeyValueScan) {
+            if disabled.contains(&kind) && !matches!(check, Check::KeyValue | Check::KeyValueScan) {
                 continue;
             }
             let gate = match arm {
@@ -186,11 +191,11 @@ impl Scrubber {
                 Arm::Numeric(shape) => Gate::Numeric(shape),
             };
             let re = Regex::new(&ascii_classes(pat)).expect("built-in pattern compiles");
-            detectors.push(Detector::new(kind.to_string(), re, group, check, gate));
+            detectors.push(Detector::new(kind, re, group, check, gate));
         }
         if cfg.ip_in_text != IpPolicy::Keep {
             let re = Regex::new(r"\b(?:\d{1,3}\.){3}\d{1,3}\b").expect("ip pattern");
-            detectors.push(Detector::new("ip".into(), re, 0, Check::Ipv4, Gate::Numeric(shape::IP)));
+            detectors.push(Detector::new(Kind::Ip, re, 0, Check::Ipv4, Gate::Numeric(shape::IP)));
         }
         for (i, rule) in cfg.rules.iter().enumerate() {
             let field = format!("scrub.rules[{i}]");
@@ -211,7 +216,7 @@ impl Scrubber {
                 }
             };
             let group = usize::from(re.captures_len() > 1);
-            detectors.push(Detector::new(rule.kind.clone(), re, group, check, Gate::Always));
+            detectors.push(Detector::new(Kind::named(&rule.kind), re, group, check, Gate::Always));
         }
         let allow = cfg
             .allow
@@ -242,7 +247,7 @@ impl Scrubber {
             numeric,
             numeric_set,
             custom,
-            disabled: cfg.disabled_kinds.clone(),
+            disabled,
             catalogue,
         })
     }
@@ -265,16 +270,16 @@ impl Scrubber {
         }
     }
 
-    fn marker(&self, kind: &str, secret: &str) -> String {
-        let mut s = String::with_capacity(MARKER.len() + kind.len() + 10);
+    fn marker(&self, kind: Kind, secret: &str) -> String {
+        let mut s = String::with_capacity(MARKER.len() + kind.as_str().len() + 10);
         self.push_marker(&mut s, kind, secret);
         s
     }
 
     /// Appends `[REDACTED:<kind>:<fingerprint>]` to `out`.
-    fn push_marker(&self, out: &mut String, kind: &str, secret: &str) {
+    fn push_marker(&self, out: &mut String, kind: Kind, secret: &str) {
         out.push_str(MARKER);
-        out.push_str(kind);
+        out.push_str(kind.as_str());
         out.push(':');
         self.push_fingerprint(out, secret);
         out.push(']');
@@ -382,20 +387,20 @@ impl Scrubber {
         for h in hits.into_iter().take(MAX_HITS) {
             out.push_str(&text[last..h.start]);
             let secret = &text[h.start..h.end];
-            if h.kind == "ip" && self.ip_policy == IpPolicy::Truncate {
+            if h.kind == Kind::Ip && self.ip_policy == IpPolicy::Truncate {
                 let mut parts = secret.rsplitn(2, '.');
                 let _ = parts.next();
                 out.push_str(parts.next().unwrap_or(secret));
                 out.push_str(".0/24");
             } else {
-                self.push_marker(&mut out, &h.kind, secret);
+                self.push_marker(&mut out, h.kind, secret);
             }
             last = h.end;
         }
         match flood_at {
             Some(at) => {
                 out.push_str(&text[last..at]);
-                self.push_marker(&mut out, "flood", &text[at..]);
+                self.push_marker(&mut out, Kind::Flood, &text[at..]);
             }
             None => out.push_str(&text[last..]),
         }
@@ -422,7 +427,7 @@ impl Scrubber {
                 if names::benign_value(kind, v) {
                     return None;
                 }
-                let kind = if validate::jwt(v) { "jwt" } else { kind };
+                let kind = if validate::jwt(v) { Kind::Jwt } else { kind };
                 Some(self.marker(kind, value))
             }
             NameClass::IfRandom(kind) => {
@@ -438,10 +443,10 @@ impl Scrubber {
                             return None;
                         }
                         let kind = match scheme.to_ascii_lowercase().as_str() {
-                            _ if validate::jwt(cred) => "jwt",
-                            "bearer" => "bearer",
-                            "basic" => "basic_auth",
-                            _ => "authorization",
+                            _ if validate::jwt(cred) => Kind::Jwt,
+                            "bearer" => Kind::Bearer,
+                            "basic" => Kind::BasicAuth,
+                            _ => Kind::Authorization,
                         };
                         if scheme.eq_ignore_ascii_case("AWS4-HMAC-SHA256") {
                             Some(self.scrub_text(value).into_owned()).filter(|s| s != value)
@@ -449,7 +454,9 @@ impl Scrubber {
                             Some(format!("{scheme} {}", self.marker(kind, cred)))
                         }
                     }
-                    _ => Some(self.marker(if validate::jwt(v) { "jwt" } else { "authorization" }, value)),
+                    _ => Some(
+                        self.marker(if validate::jwt(v) { Kind::Jwt } else { Kind::Authorization }, value),
+                    ),
                 }
             }
             NameClass::Cookie => Some(self.scrub_cookie(value)),
@@ -473,7 +480,7 @@ impl Scrubber {
                 {
                     out.push_str(name);
                     out.push('=');
-                    out.push_str(&self.marker("cookie", v.trim()));
+                    out.push_str(&self.marker(Kind::Cookie, v.trim()));
                 }
                 _ => out.push_str(part),
             }

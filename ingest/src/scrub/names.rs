@@ -6,9 +6,9 @@ use super::*;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum NameClass {
     /// Always secret, reported under this kind.
-    Secret(&'static str),
+    Secret(Kind),
     /// Secret only if the value looks random (`key=…`, `auth=…`).
-    IfRandom(&'static str),
+    IfRandom(Kind),
     /// `authorization`: scheme-aware.
     Authorization,
     /// `cookie` / `set-cookie`.
@@ -110,13 +110,13 @@ pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
     if !name.is_ascii() {
         let lower = name.to_lowercase();
         if PASSWORD_WORDS.iter().any(|w| lower.contains(w)) {
-            return NameClass::Secret("password");
+            return NameClass::Secret(Kind::Password);
         }
         if BIRTH_WORDS.iter().any(|w| lower.contains(w)) {
-            return NameClass::Secret("date_of_birth");
+            return NameClass::Secret(Kind::DateOfBirth);
         }
         if ADDRESS_WORDS.iter().any(|w| lower == *w || lower.ends_with(w)) {
-            return NameClass::Secret("address");
+            return NameClass::Secret(Kind::Address);
         }
     }
     // Normalised on the stack: this runs for every key of every JSON line.
@@ -133,7 +133,7 @@ pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
     }
     let n = std::str::from_utf8(&buf[..len]).expect("ASCII");
     if !extra.is_empty() && extra.iter().any(|e| e == n) {
-        return NameClass::Secret("secret");
+        return NameClass::Secret(Kind::Secret);
     }
     match n {
         "ip" | "sourceip" | "clientip" | "remoteaddr" => return NameClass::Exempt,
@@ -141,35 +141,37 @@ pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
         "secwebsocketkey" | "secwebsocketaccept" => return NameClass::Plain,
         "authorization" | "proxyauthorization" => return NameClass::Authorization,
         "cookie" | "setcookie" | "cookies" => return NameClass::Cookie,
-        "ssn" | "socialsecuritynumber" => return NameClass::Secret("ssn"),
+        "ssn" | "socialsecuritynumber" => return NameClass::Secret(Kind::Ssn),
         "cardnumber" | "ccnumber" | "creditcard" | "creditcardnumber" | "pan" | "cvv" | "cvc" => {
-            return NameClass::Secret("card");
+            return NameClass::Secret(Kind::Card);
         }
         // `confirm` beside a password in a sign-up form is its repetition; `clave` (Spanish)
         // and `katasandi` (Indonesian) are passwords.
         "pwd" | "pass" | "pin" | "pincode" | "passphrase" | "confirm" | "clave" | "katasandi" | "sifre" => {
-            return NameClass::Secret("password");
+            return NameClass::Secret(Kind::Password);
         }
         "xamzsignature" | "xamzcredential" | "xamzsecuritytoken" | "signature" => {
-            return NameClass::Secret("aws_sigv4");
+            return NameClass::Secret(Kind::AwsSigv4);
         }
-        "sid" | "sessionid" | "session" | "jsessionid" | "phpsessid" => return NameClass::Secret("token"),
+        "sid" | "sessionid" | "session" | "jsessionid" | "phpsessid" => {
+            return NameClass::Secret(Kind::Token);
+        }
         // OAuth authorization codes: secret when they look random.
-        "code" | "authcode" | "authorizationcode" => return NameClass::IfRandom("token"),
+        "code" | "authcode" | "authorizationcode" => return NameClass::IfRandom(Kind::Token),
         // One-time codes are short numbers: the name is all there is to go on.
         "otp" | "totp" | "otpcode" | "mfacode" | "verificationcode" | "smscode" | "onetimecode"
-        | "onetimepassword" | "passcode" => return NameClass::Secret("token"),
+        | "onetimepassword" | "passcode" => return NameClass::Secret(Kind::Token),
         // A SAML response is a signed bearer assertion.
-        "samlresponse" | "samlassertion" => return NameClass::Secret("token"),
+        "samlresponse" | "samlassertion" => return NameClass::Secret(Kind::Token),
         _ => {}
     }
     // National identity numbers (the UK's National Insurance number, passports, tax ids).
     if n.contains("nationalinsurance") || n == "nino" || n.contains("passportnumber") || n == "taxid" {
-        return NameClass::Secret("national_id");
+        return NameClass::Secret(Kind::NationalId);
     }
     // Personal access tokens (`pat`, `AZURE_DEVOPS_EXT_PAT`): secret when they look random.
     if n.ends_with("pat") {
-        return NameClass::IfRandom("token");
+        return NameClass::IfRandom(Kind::Token);
     }
     // Session cookies and ids by any prefix (`_app_session`, `__Host-session`, `connect.sid`).
     if n.ends_with("session")
@@ -177,13 +179,13 @@ pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
         || n.ends_with("sessionid")
         || n.ends_with("sessiontoken")
     {
-        return NameClass::Secret("token");
+        return NameClass::Secret(Kind::Token);
     }
     match n {
-        "privatekeyid" => return NameClass::Secret("secret"),
+        "privatekeyid" => return NameClass::Secret(Kind::Secret),
         "phone" | "phonenumber" | "mobile" | "mobilenumber" | "msisdn" | "tel" | "telephone" | "cell"
         | "cellphone" => {
-            return NameClass::Secret("phone");
+            return NameClass::Secret(Kind::Phone);
         }
         _ => {}
     }
@@ -255,11 +257,11 @@ pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
         || n.contains("telefon")
         || n.contains("tlphone")
     {
-        return NameClass::Secret("phone");
+        return NameClass::Secret(Kind::Phone);
     }
     // Personal data that no pattern recognises but the field name does.
     if n.ends_with("ssn") || n.contains("socialsecurity") || n == "tin" || n.ends_with("taxid") {
-        return NameClass::Secret("ssn");
+        return NameClass::Secret(Kind::Ssn);
     }
     // National identity and tax numbers by their own short names: Brazil's CPF, Spain's DNI,
     // NIE and NIF, Mexico's CURP, Turkey's TCKN, Poland's PESEL, the Netherlands' BSN, Sweden's
@@ -297,7 +299,7 @@ pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
         "nifnumber",
     ];
     if NATIONAL.contains(&n) {
-        return NameClass::Secret("national_id");
+        return NameClass::Secret(Kind::NationalId);
     }
     if n.contains("passport")
         || n.ends_with("nino")
@@ -305,7 +307,7 @@ pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
         || n.contains("idnumber")
         || n.contains("documentnumber")
     {
-        return NameClass::Secret("national_id");
+        return NameClass::Secret(Kind::NationalId);
     }
     // Dates of birth, also as Spanish, German, French, Portuguese and Italian field names.
     const BIRTH: &[&str] = &[
@@ -321,7 +323,7 @@ pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
         "datadinascita",
     ];
     if n == "dob" || n.ends_with("dob") || BIRTH.iter().any(|w| n.contains(w)) {
-        return NameClass::Secret("date_of_birth");
+        return NameClass::Secret(Kind::DateOfBirth);
     }
     const NOT_POSTAL: &[&str] = &[
         "ip", "mail", "mac", "remote", "source", "client", "host", "server", "wallet", "url", "web", "net",
@@ -352,7 +354,7 @@ pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
         || HOME.iter().any(|w| n.ends_with(w)))
         && !NOT_POSTAL.iter().any(|w| n.contains(w))
     {
-        return NameClass::Secret("address");
+        return NameClass::Secret(Kind::Address);
     }
     // Password in other languages (accented letters are dropped by the normalisation:
     // `contraseña` is `contrasea`, `lösenord` is `lsenord`).
@@ -379,19 +381,19 @@ pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
         "pincode",
     ];
     if PASSWORD.iter().any(|w| n.contains(w)) {
-        NameClass::Secret("password")
+        NameClass::Secret(Kind::Password)
     } else if n.contains("secret") || n.contains("credential") || n.contains("privatekey") {
-        NameClass::Secret("secret")
+        NameClass::Secret(Kind::Secret)
     } else if n.contains("apikey") || n == "xapikey" || n.contains("accesskey") {
-        NameClass::Secret("api_key")
+        NameClass::Secret(Kind::ApiKey)
     } else if n.contains("token") {
-        NameClass::Secret("token")
+        NameClass::Secret(Kind::Token)
     } else if n == "key"
         || n.ends_with("key")
         || n.replace("authorizer", "").contains("auth")
         || n.ends_with("sig")
     {
-        NameClass::IfRandom("api_key")
+        NameClass::IfRandom(Kind::ApiKey)
     } else {
         NameClass::Plain
     }
@@ -469,12 +471,12 @@ pub(super) fn aws_unique_id(s: &str) -> bool {
 
 /// The kind a context word gives its value; `None` when the two do not go together (nine
 /// digits are an SSN only after `ssn`, and `ssn` names nothing else).
-pub(super) fn context_kind(word: &str, value: &str) -> Option<&'static str> {
+pub(super) fn context_kind(word: &str, value: &str) -> Option<Kind> {
     let w = word.to_ascii_lowercase();
     let ssn_word = w == "ssn" || w.starts_with("social");
     let ssn_value = value.bytes().all(|b| b.is_ascii_digit() || b == b'-');
     if ssn_word || ssn_value {
-        return (ssn_word && ssn_value).then_some("ssn");
+        return (ssn_word && ssn_value).then_some(Kind::Ssn);
     }
     // The password words of other languages (the prose rule in `commands.rs`).
     let foreign = !w.is_ascii()
@@ -482,13 +484,13 @@ pub(super) fn context_kind(word: &str, value: &str) -> Option<&'static str> {
             .iter()
             .any(|p| w.contains(p));
     Some(if w.starts_with("pass") || w == "pwd" || foreign {
-        "password"
+        Kind::Password
     } else if w.contains("key") {
-        "api_key"
+        Kind::ApiKey
     } else if w.contains("token") || w.starts_with("session") {
-        "token"
+        Kind::Token
     } else {
-        "secret"
+        Kind::Secret
     })
 }
 
@@ -496,13 +498,13 @@ pub(super) fn context_kind(word: &str, value: &str) -> Option<&'static str> {
 /// (`"confirm":"true"`), a mask or reference ([`validate::placeholder`]), or, under an address
 /// name, a socket or host (`peer.address: 10.1.2.3:5443`, `server.address: api.example.com`)
 /// rather than a street.
-pub(super) fn benign_value(kind: &str, v: &str) -> bool {
+pub(super) fn benign_value(kind: Kind, v: &str) -> bool {
     const NONE: &[&str] =
         &["-", "null", "nil", "none", "undefined", "true", "false", "yes", "no", "on", "off"];
     v.is_empty()
         || NONE.iter().any(|w| v.eq_ignore_ascii_case(w))
         || validate::placeholder(v)
-        || (kind == "address" && (is_address(v) || host_name(v)))
+        || (kind == Kind::Address && (is_address(v) || host_name(v)))
 }
 
 /// An address, or a list of them (`X-Forwarded-For` style), with or without a port: what an

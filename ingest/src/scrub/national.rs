@@ -4,47 +4,48 @@
 //! Indonesia's NIK (16 digits with a valid birth date). US SSNs and UK NINOs are the older
 //! detectors'.
 
+use super::Kind;
 use super::detectors::{Arm, Check};
 
-pub(super) fn builtin() -> Vec<(&'static str, &'static str, usize, Check, Arm)> {
+pub(super) fn builtin() -> Vec<(Kind, &'static str, usize, Check, Arm)> {
     vec![
         (
-            "national_id",
+            Kind::NationalId,
             r"\b(?:DNI|NIE)(?:[ \t]*n[ºo°.]+)?[ \t]*[:#=]?[ \t]*(\d{8}[A-Z]|[XYZ]\d{7}[A-Z])\b",
             1,
             Check::NationalId,
             Arm::Literals(&["dni", "nie"]),
         ),
         (
-            "national_id",
+            Kind::NationalId,
             r"(?i)\b(?:CPF|tax_id)\)?[ \t]*[:=#]?[ \t]*\(?(\d{3}\.?\d{3}\.?\d{3}-?\d{2})\b",
             1,
             Check::NationalId,
             Arm::Literals(&["cpf", "tax_id"]),
         ),
         (
-            "national_id",
+            Kind::NationalId,
             r"(?i)(?:s[ée]curit[ée] sociale|\bNIR\b|\bINSEE\b)[^0-9\n]{0,24}\b([12][ \t]?\d{2}[ \t]?\d{2}[ \t]?(?:\d{2}|2[AB])[ \t]?\d{3}[ \t]?\d{3}[ \t]?\d{2})\b",
             1,
             Check::NationalId,
             Arm::Literals(&["sociale", "insee"]),
         ),
         (
-            "national_id",
+            Kind::NationalId,
             r"(?:СНИЛС|(?i:snils))[ \t:№]*(\d{3}-\d{3}-\d{3}[ -]\d{2})\b",
             1,
             Check::NationalId,
             Arm::Literals(&["СНИЛС", "snils"]),
         ),
         (
-            "national_id",
+            Kind::NationalId,
             r"(?i)\b(?:T\.?C\.?[ \t]*Kimlik(?:[ \t]*No)?|TCKN)[ \t.:]*(\d{11})\b",
             1,
             Check::NationalId,
             Arm::Literals(&["kimlik"]),
         ),
         (
-            "national_id",
+            Kind::NationalId,
             r"\bNIK(?:[ \t+]+saya)?[ \t+]*[:=]?[ \t+]*(\d{16})\b",
             1,
             Check::NationalId,

@@ -10,7 +10,7 @@
 //! templates, each anchor searched once.
 
 use super::names::NameClass;
-use super::{Scrubber, validate};
+use super::{Kind, Scrubber, validate};
 use std::borrow::Cow;
 
 /// Templates looked at per line (a line names one route, maybe twice).
@@ -37,14 +37,14 @@ enum Segment<'a> {
     /// A parameter: its redaction kind if its name is sensitive (and whether the value must
     /// also look random), and whether it is greedy (`{proxy+}`).
     Param {
-        kind: Option<(&'static str, bool)>,
+        kind: Option<(Kind, bool)>,
         greedy: bool,
     },
 }
 
 /// The byte ranges of `line` bound to sensitive parameters of a route template in it, with
 /// their kinds, ascending and disjoint.
-pub(super) fn bound_segments(s: &Scrubber, line: &str) -> Vec<(usize, usize, &'static str)> {
+pub(super) fn bound_segments(s: &Scrubber, line: &str) -> Vec<(usize, usize, Kind)> {
     let b = line.as_bytes();
     let mut out = Vec::new();
     if memchr::memmem::find(b, b"/{").is_none() {
@@ -113,7 +113,7 @@ pub(super) fn bound_segments(s: &Scrubber, line: &str) -> Vec<(usize, usize, &'s
                             && !seg.contains("[REDACTED:")
                             && (!random || validate::high_entropy(&super::pairs::percent_decoded(seg)))
                             // `/sessions/{sessionId}` names a resource by a UUID: an identifier.
-                            && !(matches!(kind, "token" | "secret" | "api_key") && is_uuid(seg))
+                            && !(matches!(kind, Kind::Token | Kind::Secret | Kind::ApiKey) && is_uuid(seg))
                         {
                             found.push((pos, pos + len, kind));
                         }
@@ -131,7 +131,7 @@ pub(super) fn bound_segments(s: &Scrubber, line: &str) -> Vec<(usize, usize, &'s
             out.extend(found);
         }
     }
-    out.sort_unstable();
+    out.sort_unstable_by(|a, b| (a.0, a.1, a.2.as_str()).cmp(&(b.0, b.1, b.2.as_str())));
     out.dedup_by(|b, a| b.0 < a.1);
     out
 }
