@@ -3,8 +3,10 @@
 //! many distinct addresses: one NAT address with many users is one source.
 
 use super::View;
+use crate::alerts::Finding;
 use foldhash::{HashMap, HashSet};
 use gatewatch_core::time::MINUTE_MS;
+use gatewatch_core::{Rule, Severity, Subject, SubjectKind};
 use serde_json::{Value, json};
 
 /// One network over the window: IPs failing auth routes with their failures and auth requests
@@ -26,8 +28,18 @@ pub(super) struct AsnWin {
 }
 
 impl AsnWin {
-    pub fn sample_addrs(&self) -> Vec<std::net::IpAddr> {
-        self.sample_ips.iter().filter_map(|(ip, _)| ip.parse().ok()).collect()
+    /// A finding on network `asn` over this window.
+    pub fn finding(&self, v: &View, asn: u32, rule: Rule, severity: Severity, evidence: Value) -> Finding {
+        Finding {
+            rule,
+            subject: Subject::new(SubjectKind::Asn, format!("AS{asn}")),
+            severity,
+            first_seen: self.first_ms,
+            last_seen: self.last_ms,
+            detected_at: v.detected_at(),
+            ips: self.sample_ips.iter().filter_map(|(ip, _)| ip.parse().ok()).collect(),
+            evidence,
+        }
     }
 
     pub fn sample_ips(&self) -> Vec<Value> {

@@ -4,7 +4,7 @@
 use super::ip_window::{Everyone, IpCtx, IpWin};
 use super::{View, round2, severity};
 use crate::alerts::Finding;
-use gatewatch_core::{Rule, Severity, Subject, SubjectKind};
+use gatewatch_core::{Rule, Severity};
 use serde_json::json;
 
 pub(super) fn check(v: &View, c: &IpCtx, everyone: &Everyone) -> Option<Finding> {
@@ -22,26 +22,24 @@ pub(super) fn check(v: &View, c: &IpCtx, everyone: &Everyone) -> Option<Finding>
         return None;
     }
     let ip = c.ip;
-    Some(Finding {
-        rule: Rule::BruteForce,
-        subject: Subject::new(SubjectKind::Ip, ip),
-        severity: severity(Severity::Medium, wv.auth_fail as f64 / bf.min_failures as f64 / 2.0),
-        first_seen: wv.first_ms,
-        last_seen: wv.last_ms,
-        detected_at: v.detected_at(),
-        ips: c.addr.into_iter().collect(),
-        evidence: json!({
-            "summary": format!(
-                "{ip} failed authentication {} times in {} min ({:.0}% of its {} requests; everyone else: {:.1}%)",
-                wv.auth_fail, bf.window_minutes, ratio * 100.0, wv.total, others * 100.0
-            ),
-            "window": v.window_json(bf.window_minutes),
-            "observed": {"auth_failures": wv.auth_fail, "requests": wv.total, "failure_ratio": round2(ratio)},
-            "baseline": {"others_failure_ratio": round2(others)},
-            "thresholds": {"min_failures": bf.min_failures, "min_failure_ratio": bf.min_failure_ratio, "margin_over_others": bf.margin, "required_failure_ratio": round2(need_ratio)},
-            "source": v.geo_json(c.now.geo),
-            "top_routes": wv.top_routes(),
-            "sample_request_ids": wv.request_ids,
-        }),
-    })
+    let evidence = json!({
+        "summary": format!(
+            "{ip} failed authentication {} times in {} min ({:.0}% of its {} requests; everyone else: {:.1}%)",
+            wv.auth_fail, bf.window_minutes, ratio * 100.0, wv.total, others * 100.0
+        ),
+        "window": v.window_json(bf.window_minutes),
+        "observed": {"auth_failures": wv.auth_fail, "requests": wv.total, "failure_ratio": round2(ratio)},
+        "baseline": {"others_failure_ratio": round2(others)},
+        "thresholds": {"min_failures": bf.min_failures, "min_failure_ratio": bf.min_failure_ratio, "margin_over_others": bf.margin, "required_failure_ratio": round2(need_ratio)},
+        "source": v.geo_json(c.now.geo),
+        "top_routes": wv.top_routes(),
+        "sample_request_ids": wv.request_ids,
+    });
+    Some(wv.finding(
+        v,
+        c,
+        Rule::BruteForce,
+        severity(Severity::Medium, wv.auth_fail as f64 / bf.min_failures as f64 / 2.0),
+        evidence,
+    ))
 }

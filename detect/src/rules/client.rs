@@ -12,7 +12,7 @@ use crate::profile::{ClientProfile, Places};
 use crate::window::ClientMin;
 use foldhash::{HashMap, HashSet};
 use gatewatch_core::time::MINUTE_MS;
-use gatewatch_core::{ClientKind, Subject};
+use gatewatch_core::{ClientKind, Rule, Severity, Subject};
 use serde_json::{Value, json};
 use std::net::IpAddr;
 
@@ -155,6 +155,27 @@ impl ClientWin {
         self.ips.keys().filter_map(|i| i.parse().ok()).collect()
     }
 
+    /// A finding on client `c` over this window.
+    pub fn finding(
+        &self,
+        v: &View,
+        c: &ClientCtx,
+        rule: Rule,
+        severity: Severity,
+        evidence: Value,
+    ) -> Finding {
+        Finding {
+            rule,
+            subject: c.subject.clone(),
+            severity,
+            first_seen: self.first_ms,
+            last_seen: self.last_ms,
+            detected_at: v.detected_at(),
+            ips: self.addrs(),
+            evidence,
+        }
+    }
+
     /// The five addresses that sent the most, with their country and network.
     pub fn top_ips(&self, v: &View) -> Vec<Value> {
         let mut list: Vec<_> = self.ips.iter().collect();
@@ -169,6 +190,15 @@ impl ClientWin {
             })
             .collect()
     }
+}
+
+/// One country of a client's closing minute: its code (text and bytes) and when the client
+/// was first and last seen there.
+pub(super) struct Step {
+    pub code: String,
+    pub cc: [u8; 2],
+    pub first: i64,
+    pub last: i64,
 }
 
 /// The places of one client's closing minute, as the geographic rules see them.
@@ -245,10 +275,10 @@ fn geo_rules(v: &View, c: &ClientCtx, out: &mut Vec<Finding>) -> Places {
     seen.sort_by_key(|c| c.1);
     let mut trail = c.profile.map(ClientProfile::places).unwrap_or_default();
     for &(cc, first, last) in &seen {
-        let code = String::from_utf8_lossy(&cc).into_owned();
-        out.extend(impossible_travel::check(v, c, &g, &trail, &code, cc, first, last));
-        out.extend(new_country::check(v, c, &g, &trail, &code, cc, first, last));
-        trail.visit(&code, last);
+        let step = Step { code: String::from_utf8_lossy(&cc).into_owned(), cc, first, last };
+        out.extend(impossible_travel::check(v, c, &g, &trail, &step));
+        out.extend(new_country::check(v, c, &g, &trail, &step));
+        trail.visit(&step.code, last);
     }
     // Where it was last seen: the country seen latest in the minute.
     if let Some((cc, _, last)) = seen.iter().max_by_key(|c| c.2) {

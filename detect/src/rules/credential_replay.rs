@@ -34,25 +34,17 @@ pub(super) fn check(v: &View, c: &ClientCtx) -> Option<Finding> {
         .max(asns.len() as f64 / rp.min_asns as f64)
         .max(ips as f64 / rp.min_ips as f64);
     let subject = &c.subject;
-    Some(Finding {
-        rule: Rule::CredentialReplay,
-        subject: subject.clone(),
-        severity: severity(Severity::High, mag),
-        first_seen: wv.first_ms,
-        last_seen: wv.last_ms,
-        detected_at: v.detected_at(),
-        ips: wv.addrs(),
-        evidence: json!({
-            "summary": format!(
-                "{subject} was used from {ips} IPs in {} networks and {} countries ({}) within {} min",
-                asns.len(), countries.len(), cs.join(", "), rp.window_minutes
-            ),
-            "window": v.window_json(rp.window_minutes),
-            "observed": {"ips": ips, "asns": asns.len(), "countries": cs},
-            "baseline": {"max_ips_per_minute": usual},
-            "thresholds": {"min_countries": rp.min_countries, "min_asns": rp.min_asns, "min_ips": rp.min_ips},
-            "top_ips": wv.top_ips(v),
-            "sample_request_ids": wv.request_ids,
-        }),
-    })
+    let evidence = json!({
+        "summary": format!(
+            "{subject} was used from {ips} IPs in {} networks and {} countries ({}) within {} min",
+            asns.len(), countries.len(), cs.join(", "), rp.window_minutes
+        ),
+        "window": v.window_json(rp.window_minutes),
+        "observed": {"ips": ips, "asns": asns.len(), "countries": cs},
+        "baseline": {"max_ips_per_minute": usual},
+        "thresholds": {"min_countries": rp.min_countries, "min_asns": rp.min_asns, "min_ips": rp.min_ips},
+        "top_ips": wv.top_ips(v),
+        "sample_request_ids": wv.request_ids,
+    });
+    Some(wv.finding(v, c, Rule::CredentialReplay, severity(Severity::High, mag), evidence))
 }

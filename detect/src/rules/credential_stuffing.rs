@@ -34,29 +34,27 @@ pub(super) fn by_network(v: &View, networks: &Networks, out: &mut Vec<Finding>) 
             continue;
         }
         let org = v.asn_org(*asn);
-        out.push(Finding {
-            rule: Rule::CredentialStuffing,
-            subject: Subject::new(SubjectKind::Asn, format!("AS{asn}")),
-            severity: severity(Severity::High, fail_ips as f64 / st.min_ips as f64 / 3.0),
-            first_seen: a.first_ms,
-            last_seen: a.last_ms,
-            detected_at: v.detected_at(),
-            ips: a.sample_addrs(),
-            evidence: json!({
-                "summary": format!(
-                    "{fail_ips} addresses of AS{asn}{} failed authentication {} times in {} min ({:.0}% of their auth requests vs {:.0}% overall)",
-                    org.as_ref().map(|o| format!(" ({o})")).unwrap_or_default(), a.auth_fail, st.window_minutes, ratio * 100.0, global_ratio * 100.0
-                ),
-                "window": v.window_json(st.window_minutes),
-                "observed": {"failing_ips": fail_ips, "auth_failures": a.auth_fail, "auth_requests": a.auth_total, "failure_ratio": round2(ratio), "lift": round2(lift)},
-                "baseline": {"failing_ips_per_window": round2(base), "all_auth_failure_ratio": round2(global_ratio)},
-                "thresholds": {"min_ips": st.min_ips, "min_failures": st.min_failures, "min_lift": st.min_lift, "baseline_factor": st.baseline_factor},
-                "network": {"asn": format!("AS{asn}"), "org": org},
-                "top_countries": a.top_countries(),
-                "sample_ips": a.sample_ips(),
-                "sample_request_ids": a.request_ids,
-            }),
+        let evidence = json!({
+            "summary": format!(
+                "{fail_ips} addresses of AS{asn}{} failed authentication {} times in {} min ({:.0}% of their auth requests vs {:.0}% overall)",
+                org.as_ref().map(|o| format!(" ({o})")).unwrap_or_default(), a.auth_fail, st.window_minutes, ratio * 100.0, global_ratio * 100.0
+            ),
+            "window": v.window_json(st.window_minutes),
+            "observed": {"failing_ips": fail_ips, "auth_failures": a.auth_fail, "auth_requests": a.auth_total, "failure_ratio": round2(ratio), "lift": round2(lift)},
+            "baseline": {"failing_ips_per_window": round2(base), "all_auth_failure_ratio": round2(global_ratio)},
+            "thresholds": {"min_ips": st.min_ips, "min_failures": st.min_failures, "min_lift": st.min_lift, "baseline_factor": st.baseline_factor},
+            "network": {"asn": format!("AS{asn}"), "org": org},
+            "top_countries": a.top_countries(),
+            "sample_ips": a.sample_ips(),
+            "sample_request_ids": a.request_ids,
         });
+        out.push(a.finding(
+            v,
+            *asn,
+            Rule::CredentialStuffing,
+            severity(Severity::High, fail_ips as f64 / st.min_ips as f64 / 3.0),
+            evidence,
+        ));
     }
 }
 

@@ -4,7 +4,7 @@
 use super::asn_window::Networks;
 use super::{View, round2, severity};
 use crate::alerts::Finding;
-use gatewatch_core::{Rule, Severity, Subject, SubjectKind};
+use gatewatch_core::{Rule, Severity};
 use serde_json::json;
 
 pub(super) fn check(v: &View, networks: &Networks, out: &mut Vec<Finding>) {
@@ -24,27 +24,25 @@ pub(super) fn check(v: &View, networks: &Networks, out: &mut Vec<Finding>) {
             continue;
         }
         let org = v.asn_org(*asn);
-        out.push(Finding {
-            rule: Rule::DistributedScraping,
-            subject: Subject::new(SubjectKind::Asn, format!("AS{asn}")),
-            severity: severity(Severity::Medium, anon as f64 / ds.min_ips as f64 / 2.0),
-            first_seen: a.first_ms,
-            last_seen: a.last_ms,
-            detected_at: v.detected_at(),
-            ips: a.sample_addrs(),
-            evidence: json!({
-                "summary": format!(
-                    "{anon} anonymous addresses of AS{asn}{} requested {} distinct paths in {} min, {per_ip:.1} requests/min each",
-                    org.as_ref().map(|o| format!(" ({o})")).unwrap_or_default(), a.paths.len(), ds.window_minutes
-                ),
-                "window": v.window_json(ds.window_minutes),
-                "observed": {"anonymous_ips": anon, "requests": a.anon_requests, "distinct_paths": a.paths.len(), "rate_per_ip_per_min": round2(per_ip)},
-                "baseline": {"anonymous_ips_per_window": round2(base)},
-                "thresholds": {"min_ips": ds.min_ips, "min_distinct_paths": ds.min_distinct_paths, "max_rate_per_ip": ds.max_rate_per_ip, "baseline_factor": ds.baseline_factor},
-                "network": {"asn": format!("AS{asn}"), "org": org},
-                "top_countries": a.top_countries(),
-                "sample_ips": a.sample_ips(),
-            }),
+        let evidence = json!({
+            "summary": format!(
+                "{anon} anonymous addresses of AS{asn}{} requested {} distinct paths in {} min, {per_ip:.1} requests/min each",
+                org.as_ref().map(|o| format!(" ({o})")).unwrap_or_default(), a.paths.len(), ds.window_minutes
+            ),
+            "window": v.window_json(ds.window_minutes),
+            "observed": {"anonymous_ips": anon, "requests": a.anon_requests, "distinct_paths": a.paths.len(), "rate_per_ip_per_min": round2(per_ip)},
+            "baseline": {"anonymous_ips_per_window": round2(base)},
+            "thresholds": {"min_ips": ds.min_ips, "min_distinct_paths": ds.min_distinct_paths, "max_rate_per_ip": ds.max_rate_per_ip, "baseline_factor": ds.baseline_factor},
+            "network": {"asn": format!("AS{asn}"), "org": org},
+            "top_countries": a.top_countries(),
+            "sample_ips": a.sample_ips(),
         });
+        out.push(a.finding(
+            v,
+            *asn,
+            Rule::DistributedScraping,
+            severity(Severity::Medium, anon as f64 / ds.min_ips as f64 / 2.0),
+            evidence,
+        ));
     }
 }

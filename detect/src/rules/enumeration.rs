@@ -31,26 +31,24 @@ pub(super) fn check(v: &View, c: &ClientCtx) -> Option<Finding> {
         return None;
     }
     let subject = &c.subject;
-    Some(Finding {
-        rule: Rule::Enumeration,
-        subject: subject.clone(),
-        severity: severity(Severity::Medium, distinct as f64 / en.min_distinct_paths as f64),
-        first_seen: wv.first_ms,
-        last_seen: wv.last_ms,
-        detected_at: v.detected_at(),
-        ips: wv.addrs(),
-        evidence: json!({
-            "summary": format!(
-                "{subject} requested {distinct} distinct paths in {} min; {:.0}% answered 404, {:.0}% stepped to a neighbouring id",
-                en.window_minutes, r404 * 100.0, seq * 100.0
-            ),
-            "window": v.window_json(en.window_minutes),
-            "observed": {"distinct_paths": distinct, "requests": wv.total, "s404_ratio": round2(r404), "sequential_ratio": round2(seq)},
-            "baseline": {"distinct_paths_per_window": baseline.map(round2)},
-            "thresholds": {"min_distinct_paths": en.min_distinct_paths, "min_404_ratio": en.min_404_ratio, "min_sequential_ratio": en.min_sequential_ratio, "baseline_factor": en.baseline_factor},
-            "sample_paths": wv.path_samples,
-            "top_ips": wv.top_ips(v),
-            "sample_request_ids": wv.request_ids,
-        }),
-    })
+    let evidence = json!({
+        "summary": format!(
+            "{subject} requested {distinct} distinct paths in {} min; {:.0}% answered 404, {:.0}% stepped to a neighbouring id",
+            en.window_minutes, r404 * 100.0, seq * 100.0
+        ),
+        "window": v.window_json(en.window_minutes),
+        "observed": {"distinct_paths": distinct, "requests": wv.total, "s404_ratio": round2(r404), "sequential_ratio": round2(seq)},
+        "baseline": {"distinct_paths_per_window": baseline.map(round2)},
+        "thresholds": {"min_distinct_paths": en.min_distinct_paths, "min_404_ratio": en.min_404_ratio, "min_sequential_ratio": en.min_sequential_ratio, "baseline_factor": en.baseline_factor},
+        "sample_paths": wv.path_samples,
+        "top_ips": wv.top_ips(v),
+        "sample_request_ids": wv.request_ids,
+    });
+    Some(wv.finding(
+        v,
+        c,
+        Rule::Enumeration,
+        severity(Severity::Medium, distinct as f64 / en.min_distinct_paths as f64),
+        evidence,
+    ))
 }

@@ -1,7 +1,7 @@
 //! `impossible_travel`: a credential seen in one country and then in another farther away than
 //! any flight could take it in the time between (after the uncertainty of country centroids).
 
-use super::client::{ClientCtx, GeoCtx};
+use super::client::{ClientCtx, GeoCtx, Step};
 use super::{View, round2, severity};
 use crate::alerts::Finding;
 use crate::geo::country_distance_km;
@@ -9,19 +9,10 @@ use crate::profile::Places;
 use gatewatch_core::{Rule, Severity};
 use serde_json::json;
 
-/// Judges the step to `code` (seen from `first` to `last` in the closing minute) from where
-/// `trail` says the client was.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn check(
-    v: &View,
-    c: &ClientCtx,
-    g: &GeoCtx,
-    trail: &Places,
-    code: &str,
-    cc: [u8; 2],
-    first: i64,
-    last: i64,
-) -> Option<Finding> {
+/// Judges the step to a country of the closing minute from where `trail` says the client was.
+pub(super) fn check(v: &View, c: &ClientCtx, g: &GeoCtx, trail: &Places, step: &Step) -> Option<Finding> {
+    let Step { code, cc, first, last } = step;
+    let (code, cc, first, last) = (code.as_str(), *cc, *first, *last);
     let tr = &v.cfg.impossible_travel;
     let (prev, t0) = trail.last_location.as_ref().filter(|_| tr.enabled)?;
     if prev == code {

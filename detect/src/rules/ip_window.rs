@@ -5,6 +5,7 @@ use super::{View, brute_force, denied_geo, probing};
 use crate::alerts::Finding;
 use crate::window::IpMin;
 use foldhash::{HashMap, HashSet};
+use gatewatch_core::{Rule, Severity, Subject, SubjectKind};
 use serde_json::{Value, json};
 use std::net::IpAddr;
 
@@ -49,6 +50,20 @@ impl IpWin {
             }
         }
         out
+    }
+
+    /// A finding on address `c` over this window.
+    pub fn finding(&self, v: &View, c: &IpCtx, rule: Rule, severity: Severity, evidence: Value) -> Finding {
+        Finding {
+            rule,
+            subject: Subject::new(SubjectKind::Ip, c.ip),
+            severity,
+            first_seen: self.first_ms,
+            last_seen: self.last_ms,
+            detected_at: v.detected_at(),
+            ips: c.addr.into_iter().collect(),
+            evidence,
+        }
     }
 
     /// The five routes it hit most, for evidence.

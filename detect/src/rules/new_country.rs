@@ -2,26 +2,18 @@
 //! from every country it was.
 
 use super::View;
-use super::client::{ClientCtx, GeoCtx};
+use super::client::{ClientCtx, GeoCtx, Step};
 use crate::alerts::Finding;
 use crate::geo::country_distance_km;
 use crate::profile::Places;
 use gatewatch_core::{Rule, Severity};
 use serde_json::json;
 
-/// Judges `code` (seen from `first` to `last` in the closing minute) against the countries
-/// `trail` says the client had been in.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn check(
-    v: &View,
-    c: &ClientCtx,
-    g: &GeoCtx,
-    trail: &Places,
-    code: &str,
-    cc: [u8; 2],
-    first: i64,
-    last: i64,
-) -> Option<Finding> {
+/// Judges a country of the closing minute against the countries `trail` says the client had
+/// been in.
+pub(super) fn check(v: &View, c: &ClientCtx, g: &GeoCtx, trail: &Places, step: &Step) -> Option<Finding> {
+    let Step { code, cc, first, last } = step;
+    let (code, cc, first, last) = (code.as_str(), *cc, *first, *last);
     let nc = &v.cfg.new_country;
     let p = c.profile?;
     if !nc.enabled

@@ -4,7 +4,7 @@
 use super::ip_window::{IpCtx, IpWin};
 use super::{View, severity};
 use crate::alerts::Finding;
-use gatewatch_core::{Rule, Severity, Subject, SubjectKind};
+use gatewatch_core::{Rule, Severity};
 use serde_json::json;
 
 pub(super) fn check(v: &View, c: &IpCtx) -> Option<Finding> {
@@ -18,25 +18,23 @@ pub(super) fn check(v: &View, c: &IpCtx) -> Option<Finding> {
         return None;
     }
     let ip = c.ip;
-    Some(Finding {
-        rule: Rule::Probing,
-        subject: Subject::new(SubjectKind::Ip, ip),
-        severity: severity(Severity::Low, n as f64 / pr.min_distinct_paths as f64),
-        first_seen: wv.first_ms,
-        last_seen: wv.last_ms,
-        detected_at: v.detected_at(),
-        ips: c.addr.into_iter().collect(),
-        evidence: json!({
-            "summary": format!(
-                "{ip} asked for {n} distinct sensitive paths in {} min ({} of {} requests were 404)",
-                pr.window_minutes, wv.s404, wv.total
-            ),
-            "window": v.window_json(pr.window_minutes),
-            "observed": {"sensitive_paths": n, "requests": wv.total, "s404": wv.s404},
-            "thresholds": {"min_distinct_paths": pr.min_distinct_paths},
-            "sample_paths": wv.samples,
-            "source": v.geo_json(c.now.geo),
-            "sample_request_ids": wv.request_ids,
-        }),
-    })
+    let evidence = json!({
+        "summary": format!(
+            "{ip} asked for {n} distinct sensitive paths in {} min ({} of {} requests were 404)",
+            pr.window_minutes, wv.s404, wv.total
+        ),
+        "window": v.window_json(pr.window_minutes),
+        "observed": {"sensitive_paths": n, "requests": wv.total, "s404": wv.s404},
+        "thresholds": {"min_distinct_paths": pr.min_distinct_paths},
+        "sample_paths": wv.samples,
+        "source": v.geo_json(c.now.geo),
+        "sample_request_ids": wv.request_ids,
+    });
+    Some(wv.finding(
+        v,
+        c,
+        Rule::Probing,
+        severity(Severity::Low, n as f64 / pr.min_distinct_paths as f64),
+        evidence,
+    ))
 }

@@ -29,24 +29,22 @@ pub(super) fn check(v: &View, c: &ClientCtx) -> Option<Finding> {
     let first = throttled[0];
     let last = wv.minutes.last().copied().unwrap_or(*first);
     let subject = &c.subject;
-    Some(Finding {
-        rule: Rule::ThrottleEvasion,
-        subject: subject.clone(),
-        severity: severity(Severity::Medium, wv.s429 as f64 / th.min_429 as f64 / 3.0),
-        first_seen: wv.first_ms,
-        last_seen: wv.last_ms,
-        detected_at: v.detected_at(),
-        ips: wv.addrs(),
-        evidence: json!({
-            "summary": format!(
-                "{subject} got {} answers 429 in {} min ({:.0}%) and kept sending: {}/min when first throttled, {}/min in the latest minute",
-                wv.s429, th.window_minutes, ratio * 100.0, first.1, last.1
-            ),
-            "window": v.window_json(th.window_minutes),
-            "observed": {"s429": wv.s429, "requests": wv.total, "s429_ratio": round2(ratio), "throttled_minutes": throttled.len(), "rate_first_throttled": first.1, "rate_latest": last.1},
-            "thresholds": {"min_429": th.min_429, "min_429_ratio": th.min_429_ratio, "min_minutes": th.min_minutes, "max_backoff": th.max_backoff},
-            "top_ips": wv.top_ips(v),
-            "sample_request_ids": wv.request_ids,
-        }),
-    })
+    let evidence = json!({
+        "summary": format!(
+            "{subject} got {} answers 429 in {} min ({:.0}%) and kept sending: {}/min when first throttled, {}/min in the latest minute",
+            wv.s429, th.window_minutes, ratio * 100.0, first.1, last.1
+        ),
+        "window": v.window_json(th.window_minutes),
+        "observed": {"s429": wv.s429, "requests": wv.total, "s429_ratio": round2(ratio), "throttled_minutes": throttled.len(), "rate_first_throttled": first.1, "rate_latest": last.1},
+        "thresholds": {"min_429": th.min_429, "min_429_ratio": th.min_429_ratio, "min_minutes": th.min_minutes, "max_backoff": th.max_backoff},
+        "top_ips": wv.top_ips(v),
+        "sample_request_ids": wv.request_ids,
+    });
+    Some(wv.finding(
+        v,
+        c,
+        Rule::ThrottleEvasion,
+        severity(Severity::Medium, wv.s429 as f64 / th.min_429 as f64 / 3.0),
+        evidence,
+    ))
 }

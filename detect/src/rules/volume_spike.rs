@@ -19,25 +19,17 @@ pub(super) fn check(v: &View, c: &ClientCtx) -> Option<Finding> {
     }
     let wv = c.window(v, vs.window_minutes, false);
     let subject = &c.subject;
-    Some(Finding {
-        rule: Rule::VolumeSpike,
-        subject: subject.clone(),
-        severity: severity(Severity::Low, observed / need),
-        first_seen: wv.first_ms,
-        last_seen: wv.last_ms,
-        detected_at: v.detected_at(),
-        ips: wv.addrs(),
-        evidence: json!({
-            "summary": format!(
-                "{subject} sent {observed:.0} requests/min over {} min; its baseline is {expected:.1}/min (sd {sd:.1})",
-                vs.window_minutes
-            ),
-            "window": v.window_json(vs.window_minutes),
-            "observed": {"rate_per_min": round2(observed)},
-            "baseline": {"rate_per_min": round2(expected), "sd": round2(sd), "active_minutes": p.active_minutes},
-            "thresholds": {"factor": vs.factor, "sigmas": vs.sigmas, "min_rate_per_min": vs.min_rate_per_min, "required_rate_per_min": round2(need)},
-            "top_ips": wv.top_ips(v),
-            "sample_request_ids": wv.request_ids,
-        }),
-    })
+    let evidence = json!({
+        "summary": format!(
+            "{subject} sent {observed:.0} requests/min over {} min; its baseline is {expected:.1}/min (sd {sd:.1})",
+            vs.window_minutes
+        ),
+        "window": v.window_json(vs.window_minutes),
+        "observed": {"rate_per_min": round2(observed)},
+        "baseline": {"rate_per_min": round2(expected), "sd": round2(sd), "active_minutes": p.active_minutes},
+        "thresholds": {"factor": vs.factor, "sigmas": vs.sigmas, "min_rate_per_min": vs.min_rate_per_min, "required_rate_per_min": round2(need)},
+        "top_ips": wv.top_ips(v),
+        "sample_request_ids": wv.request_ids,
+    });
+    Some(wv.finding(v, c, Rule::VolumeSpike, severity(Severity::Low, observed / need), evidence))
 }
