@@ -20,6 +20,8 @@ const FIFTH_RECALL_FLOOR: f64 = 94.5;
 const FIFTH_KEPT_FLOOR: f64 = 96.5;
 const SIXTH_RECALL_FLOOR: f64 = 98.5;
 const SIXTH_KEPT_FLOOR: f64 = 99.6;
+const SEVENTH_RECALL_FLOOR: f64 = 91.5;
+const SEVENTH_KEPT_FLOOR: f64 = 98.9;
 
 #[derive(Default)]
 struct Tally {
@@ -77,6 +79,15 @@ fn fifth_heldout_recall_precision_and_json() {
 #[test]
 fn sixth_heldout_recall_precision_and_json() {
     score(include_str!("data/heldout6/heldout6.jsonl"), SIXTH_RECALL_FLOOR, SIXTH_KEPT_FLOOR);
+}
+
+/// The seventh, by yet another author who had read neither the code nor the other corpora: API
+/// Gateway access and execution logs again, with the services around them (Lambda functions in
+/// five languages, ALB, CloudFront, WAF, Cognito triggers, AppSync, S3 exports, Firehose HTTP
+/// delivery). Scored as it came: 91.55 % recall, 98.97 % unchanged, every JSON line still JSON.
+#[test]
+fn seventh_heldout_recall_precision_and_json() {
+    score(include_str!("data/heldout7/heldout7.jsonl"), SEVENTH_RECALL_FLOOR, SEVENTH_KEPT_FLOOR);
 }
 
 fn score(corpus: &str, recall_floor: f64, kept_floor: f64) {
