@@ -391,7 +391,7 @@ impl Scrubber {
                 if validate::jwt(decoded) { Kind::Jwt } else { k }
             }
             NameClass::IfRandom(k) => {
-                if !validate::high_entropy(&percent_decoded(decoded)) {
+                if !validate::high_entropy(&percent_decoded(decoded)) && !one_time_code(k, decoded) {
                     return false;
                 }
                 k

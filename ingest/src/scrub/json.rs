@@ -65,9 +65,10 @@ enum Role {
 impl Role {
     fn of(key: &str) -> Role {
         let is = |w: &str| key.eq_ignore_ascii_case(w);
-        if is("name") || is("key") || is("header") || is("field") {
+        // `{"type": "national_id", "number": "…"}`: a document list names its numbers too.
+        if is("name") || is("key") || is("header") || is("field") || is("type") {
             Role::Name
-        } else if is("value") || is("values") {
+        } else if is("value") || is("values") || is("number") {
             Role::Value
         } else {
             Role::Other

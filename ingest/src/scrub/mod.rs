@@ -326,11 +326,13 @@ impl Scrubber {
                 .ends_with('}')
                 .then(|| memchr::memchr2_iter(b' ', b'\t', b).find(|&i| b.get(i + 1) == Some(&b'{')))?
         };
-        let brace = after_colon(b'{')
-            .or_else(|| after_colon(b'['))
-            .map(|i| i + 2)
-            .or_else(|| after_word().map(|i| i + 1))?;
-        let body = json::scrub_json(self, &line[brace..], depth)?;
+        // The first of them that opens a complete JSON body (`… records {"records": [{…}]}`:
+        // the `: [` inside is not where the body starts).
+        let (brace, body) = [after_colon(b'{').map(|i| i + 2), after_colon(b'[').map(|i| i + 2)]
+            .into_iter()
+            .flatten()
+            .chain(std::iter::once_with(|| after_word().map(|i| i + 1)).flatten())
+            .find_map(|brace| json::scrub_json(self, &line[brace..], depth).map(|body| (brace, body)))?;
         let head = self.scrub_text(&line[..brace]);
         Some(match (head, body) {
             (Cow::Borrowed(_), Cow::Borrowed(_)) => Cow::Borrowed(line),
@@ -430,9 +432,9 @@ impl Scrubber {
                 let kind = if validate::jwt(v) { Kind::Jwt } else { kind };
                 Some(self.marker(kind, value))
             }
-            NameClass::IfRandom(kind) => {
-                (validate::high_entropy(v) && !validate::placeholder(v)).then(|| self.marker(kind, value))
-            }
+            NameClass::IfRandom(kind) => ((validate::high_entropy(v) || one_time_code(kind, v))
+                && !validate::placeholder(v))
+            .then(|| self.marker(kind, value)),
             NameClass::Authorization => {
                 // Keep the scheme visible: "Bearer [REDACTED:jwt:…]".
                 match v.split_once(char::is_whitespace) {

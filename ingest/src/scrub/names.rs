@@ -141,6 +141,11 @@ pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
         "secwebsocketkey" | "secwebsocketaccept" => return NameClass::Plain,
         "authorization" | "proxyauthorization" => return NameClass::Authorization,
         "cookie" | "setcookie" | "cookies" => return NameClass::Cookie,
+        // A one-time challenge's answer (Cognito custom auth) and invitation codes.
+        "challengeanswer" | "privatechallengeparameters" => return NameClass::Secret(Kind::Token),
+        "invitecode" | "invitetoken" | "invitationcode" | "invitationtoken" => {
+            return NameClass::IfRandom(Kind::Token);
+        }
         "ssn" | "socialsecuritynumber" => return NameClass::Secret(Kind::Ssn),
         "cardnumber" | "ccnumber" | "creditcard" | "creditcardnumber" | "pan" | "cvv" | "cvc" => {
             return NameClass::Secret(Kind::Card);
@@ -166,7 +171,18 @@ pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
         _ => {}
     }
     // National identity numbers (the UK's National Insurance number, passports, tax ids).
-    if n.contains("nationalinsurance") || n == "nino" || n.contains("passportnumber") || n == "taxid" {
+    // A Set-Cookie header logged under a prefixed name (`resp_set_cookie`): it sets sessions.
+    if n.ends_with("setcookie") {
+        return NameClass::Cookie;
+    }
+    // Before the facts below: `national_id` ends like an id, `tax_ref` like a reference.
+    if n.contains("nationalinsurance")
+        || n == "nino"
+        || n.contains("passportnumber")
+        || n == "taxid"
+        || n.contains("nationalid")
+        || n.contains("taxref")
+    {
         return NameClass::Secret(Kind::NationalId);
     }
     // Personal access tokens (`pat`, `AZURE_DEVOPS_EXT_PAT`): secret when they look random.
@@ -492,6 +508,13 @@ pub(super) fn context_kind(word: &str, value: &str) -> Option<Kind> {
     } else {
         Kind::Secret
     })
+}
+
+/// A one-time code under a name that takes random values (`"code": "909882"`, the OTP a
+/// challenge answers): six digits, the length of TOTP and SMS codes (status and error codes
+/// are shorter).
+pub(super) fn one_time_code(kind: Kind, v: &str) -> bool {
+    kind == Kind::Token && v.len() == 6 && v.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// A value under a secret name that holds nothing secret: none (`-`, `null`), a flag

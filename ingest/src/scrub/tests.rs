@@ -1437,3 +1437,35 @@ fn names_in_escaped_json_lists_and_cut_values() {
     let kept = r#"query: \"{ user(id: \\\"42\\\") { name } }\""#;
     assert_eq!(s.scrub_line(kept), kept);
 }
+
+/// Names the seventh held-out corpus showed: a JSON body after a prefix whose first `: [` is
+/// inside it (a logged Firehose delivery, its records base64), a six-digit code under `code`,
+/// a prefixed Set-Cookie, identity claims ending in `id`/`ref`, `{"type", "number"}` documents.
+#[test]
+fn bodies_after_prefixes_codes_cookies_and_documents() {
+    use base64::Engine as _;
+    let s = scrubber();
+    let record = base64::engine::general_purpose::STANDARD
+        .encode("send: POST https://discord.com/api/webhooks/8721750448705566376/RIVzLWrMoWkM8em9RNohL4H7lbTjGubwNq5d26dTYCGUOPVlACtX24ge4NVRojC0ggXC\n");
+    let line = format!(
+        r#"INFO firehose-receiver accepted 1 records {{"requestId": "db5f", "records": [{{"data": "{record}"}}]}}"#
+    );
+    let out = s.scrub_line(&line);
+    assert!(!out.contains(&record), "{out}");
+    assert!(out.starts_with("INFO firehose-receiver accepted 1 records {"), "{out}");
+    for (line, secret) in [
+        (r#"{"challengeId":"182b7e8f","code":"909882","phone":"x"}"#, "909882"),
+        (
+            r#"{"resp_set_cookie":"refresh=uf69fiv1uucex80ndxg7td0lw6; Path=/; Secure"}"#,
+            "uf69fiv1uucex80ndxg7td0lw6",
+        ),
+        (r#"{"authorizer.claims.custom:national_id":"HV0697ZT8","custom:tax_ref":"74295222R"}"#, "HV0697ZT8"),
+        (r#"{"authorizer.claims.custom:national_id":"HV0697ZT8","custom:tax_ref":"74295222R"}"#, "74295222R"),
+        (r#"{"identity":{"documents":[{"type":"national_id","number":"99187956408"}]}}"#, "99187956408"),
+    ] {
+        gone(&s.scrub_line(line), secret);
+    }
+    for line in [r#"{"code":"200","message":"ok"}"#, r#"{"type":"order","number":"100234"}"#] {
+        assert_eq!(s.scrub_line(line), line);
+    }
+}
