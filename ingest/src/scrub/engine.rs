@@ -234,6 +234,16 @@ impl Scrubber {
                             continue;
                         }
                         if b[m.0] == b'{' {
+                            // An object under a secret name (`'privateChallengeParameters':
+                            // {'answer': '125386'}`): each quoted value in it is that secret.
+                            // Facts about the secret (`Expiration`) stay, as in JSON.
+                            if let NameClass::Secret(kind) = self.classify(name) {
+                                for (member, v) in quoted_object_values(b, m.0) {
+                                    if self.classify(&text[member.0..member.1]) != NameClass::Fact {
+                                        hits.push(Hit { start: v.0, end: v.1, kind, prio });
+                                    }
+                                }
+                            }
                             continue;
                         }
                         // `token: \"…\"` (GraphQL arguments inside an escaped query): the value
@@ -674,4 +684,64 @@ fn escaped_quoted(b: &[u8], at: usize) -> Option<(usize, usize)> {
     let end = b.len().min(start + 512);
     let len = b[start..end].iter().position(|&c| c == b'"' || c == b'\\' || c == b'\n')?;
     (b[start + len] == b'\\' && len > 0).then_some((start, start + len))
+}
+
+/// The spans of the members' names and quoted values of a flat object opening at `open`
+/// (`{'a': '1', b: "2"}`), quotes excluded; it stops at the first thing that is not a `name: 'value'` member (a nested
+/// object or list, an unquoted value) and reads at most 4 KB.
+fn quoted_object_values(b: &[u8], open: usize) -> Vec<((usize, usize), (usize, usize))> {
+    let end = b.len().min(open + 4096);
+    let mut out = Vec::new();
+    let mut i = open + 1;
+    let skip_spaces = |mut i: usize| {
+        while i < end && b[i] == b' ' {
+            i += 1;
+        }
+        i
+    };
+    loop {
+        // The member's name, quoted or bare, then its colon.
+        i = skip_spaces(i);
+        let quoted_name = i < end && (b[i] == b'\'' || b[i] == b'"');
+        let name = if quoted_name {
+            let q = b[i];
+            let Some(len) = b[i + 1..end].iter().position(|&c| c == q || c == b'\\') else { return out };
+            if b[i + 1 + len] != q {
+                return out;
+            }
+            i += len + 2;
+            (i - len - 1, i - 1)
+        } else {
+            let start = i;
+            while i < end && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                i += 1;
+            }
+            if i == start {
+                return out;
+            }
+            (start, i)
+        };
+        i = skip_spaces(i);
+        if i >= end || b[i] != b':' {
+            return out;
+        }
+        i = skip_spaces(i + 1);
+        // Its quoted value.
+        let Some(&q) = b.get(i).filter(|&&q| (q == b'\'' || q == b'"') && i < end) else { return out };
+        let start = i + 1;
+        let Some(len) = b[start..end].iter().position(|&c| c == q || c == b'\\' || c == b'\n') else {
+            return out;
+        };
+        if b[start + len] != q {
+            return out;
+        }
+        if len > 0 {
+            out.push((name, (start, start + len)));
+        }
+        i = skip_spaces(start + len + 1);
+        match b.get(i) {
+            Some(b',') if i < end => i += 1,
+            _ => return out,
+        }
+    }
 }

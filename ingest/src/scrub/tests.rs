@@ -1469,3 +1469,17 @@ fn bodies_after_prefixes_codes_cookies_and_documents() {
         assert_eq!(s.scrub_line(line), line);
     }
 }
+
+/// An object under a secret name in a dumped event has each quoted value redacted; under any
+/// other name it is left to the rest of the scrubber.
+#[test]
+fn objects_under_secret_names_in_text() {
+    let s = scrubber();
+    let out = s.scrub_line(
+        "event: {'response': {'publicChallengeParameters': {'phone': '+*******5358'}, 'privateChallengeParameters': {'answer': '125386'}, 'challengeMetadata': 'CODE'}}",
+    );
+    gone(&out, "125386");
+    assert!(out.contains("'challengeMetadata': 'CODE'"), "{out}");
+    let line = "event: { settings: { theme: 'dark', lang: 'de' } }";
+    assert_eq!(s.scrub_line(line), line);
+}
