@@ -2,7 +2,8 @@
 //! line (`mysql -pX`, `redis-cli -a X`, `docker login -p X`), of a connection call in a stack
 //! trace (`PDO->__construct('dsn', 'user', 'X')`), the data a web application firewall quotes
 //! from a password field, a password typed where a failed login logs the user name, a password
-//! or a date of birth named in prose in other languages than English, push notification
+//! or a date of birth named in prose in other languages than English, a one-time code in the
+//! text of a message, a field of a multipart form body (judged by its name), push notification
 //! tokens and the token of an emailed link.
 //!
 //! Each is the documented shape of a tool's own output, so each is tied to the tool's name (its
