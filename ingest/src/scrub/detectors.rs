@@ -80,8 +80,8 @@ fn ends_with_group(pattern: &str, g: usize) -> bool {
 /// detector that is not armed could not have found anything.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) enum Gate {
-    /// One of these trigger literals (indexes into [`Scrubber::literals`]) occurs.
-    Literals(Vec<usize>),
+    /// One of these trigger literals (bits of [`Scrubber::literals`]' indexes) occurs.
+    Literals(super::literals::Mask),
     /// `name=value` pairs: a `=` (or `%3D`) occurs.
     Pairs,
     /// `"name": "value"`: a `"` (or `\u0022`) occurs.

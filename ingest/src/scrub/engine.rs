@@ -70,22 +70,24 @@ impl Scrubber {
         }
         let mut hits: Vec<Hit> = Vec::new();
         let mut flood_from: Option<usize> = None;
-        let mut numeric_index = 0;
-        for (prio, d) in self.detectors.iter().enumerate() {
-            let armed = match &d.gate {
-                Gate::Literals(l) => l.iter().any(|&t| seen.has(t)),
-                Gate::Pairs => pairs,
-                Gate::Quoted => quoted,
-                Gate::Markup => markup,
-                Gate::Numeric(_) => {
-                    numeric_index += 1;
-                    numeric & (1 << (numeric_index - 1)) != 0
-                }
-                Gate::Always => true,
-            };
-            if !armed {
-                continue;
+        // The armed detectors, in priority order.
+        let mut armed = self.arms.always;
+        for lit in seen.iter() {
+            armed.union(&self.arms.literal[lit]);
+        }
+        for (on, set) in [(pairs, &self.arms.pairs), (quoted, &self.arms.quoted), (markup, &self.arms.markup)]
+        {
+            if on {
+                armed.union(set);
             }
+        }
+        let mut bits = numeric;
+        while bits != 0 {
+            armed.set(self.arms.numeric[bits.trailing_zeros() as usize]);
+            bits &= bits - 1;
+        }
+        for prio in armed.iter() {
+            let d = &self.detectors[prio];
             if d.check == Check::KeyValueScan {
                 let first = hits.len();
                 for (name, value) in kv_pairs(text) {

@@ -64,14 +64,20 @@ enum Role {
 
 impl Role {
     fn of(key: &str) -> Role {
-        let is = |w: &str| key.eq_ignore_ascii_case(w);
-        // `{"type": "national_id", "number": "…"}`: a document list names its numbers too.
-        if is("name") || is("key") || is("header") || is("field") || is("type") {
-            Role::Name
-        } else if is("value") || is("values") || is("number") {
-            Role::Value
-        } else {
-            Role::Other
+        // Runs for every key of every JSON line: compared on the stack, lowercased.
+        let b = key.as_bytes();
+        if !(3..=6).contains(&b.len()) {
+            return Role::Other;
+        }
+        let mut buf = [0u8; 6];
+        for (d, c) in buf.iter_mut().zip(b) {
+            *d = c.to_ascii_lowercase();
+        }
+        match &buf[..b.len()] {
+            // `{"type": "national_id", "number": "…"}`: a document list names its numbers too.
+            b"name" | b"key" | b"header" | b"field" | b"type" => Role::Name,
+            b"value" | b"values" | b"number" => Role::Value,
+            _ => Role::Other,
         }
     }
 }

@@ -14,7 +14,7 @@ use std::cell::RefCell;
 /// Most trigger literals a scrubber can have.
 pub(super) const MAX_LITERALS: usize = 256;
 
-/// A set of trigger literals (bit i: literal i).
+/// A set of trigger literals (bit i: literal i), or of detectors (bit i: the i-th detector).
 #[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
 pub(super) struct Mask([u64; MAX_LITERALS / 64]);
 
@@ -27,12 +27,17 @@ impl Mask {
         self.0[i / 64] & (1 << (i % 64)) != 0
     }
 
+    /// Adds every member of `other`.
+    pub fn union(&mut self, other: &Mask) {
+        self.0.iter_mut().zip(&other.0).for_each(|(a, b)| *a |= b);
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.iter().all(|w| *w == 0)
     }
 
     /// The literals in the set, ascending.
-    fn iter(self) -> impl Iterator<Item = usize> {
+    pub fn iter(self) -> impl Iterator<Item = usize> {
         (0..self.0.len()).flat_map(move |w| {
             let mut bits = self.0[w];
             std::iter::from_fn(move || {
@@ -146,7 +151,8 @@ impl Literals {
     /// overrun `budget`: the text is a flood, and the search stops there.
     pub(super) fn seen(&self, text: &str, markers: &[(usize, usize)], budget: Budget) -> Option<Mask> {
         let mut seen = Mask::default();
-        let mut spend = Spend::<MAX_LITERALS>::new(budget);
+        // Set up at the first literal: most texts have none, and the counts are 512 bytes.
+        let mut spend: Option<Spend<MAX_LITERALS>> = None;
         let outside = |lit: usize, start: usize| {
             !super::markers::overlaps(markers, start, start + self.lits[lit].len())
         };
@@ -159,7 +165,7 @@ impl Literals {
                 }
                 if self.lits[lit].len() >= PACKED_MIN_LEN && m.start() != last {
                     last = m.start();
-                    spend.one(lit)?;
+                    spend.get_or_insert_with(|| Spend::new(budget)).one(lit)?;
                 }
                 seen.set(lit);
             }
@@ -179,7 +185,7 @@ impl Literals {
                     };
                     let longest = m.pattern().as_usize();
                     if outside(chunk.long[longest], m.start()) {
-                        spend.one(chunk.long[longest])?;
+                        spend.get_or_insert_with(|| Spend::new(budget)).one(chunk.long[longest])?;
                     }
                     for lit in chunk.prefixes[longest].iter() {
                         // Seen already (outside every marker): nothing more to learn here.

@@ -107,6 +107,8 @@ pub struct Scrubber {
     /// Finds the trigger literals in a text.
     literals: literals::Literals,
     detectors: Vec<Detector>,
+    /// Which detectors each gate arms, as sets of detector indexes (their priority order).
+    arms: Arms,
     allow: Vec<Regex>,
     extra_names: Vec<String>,
     ip_policy: IpPolicy,
@@ -184,7 +186,10 @@ impl Scrubber {
                 continue;
             }
             let gate = match arm {
-                Arm::Literals(l) => Gate::Literals(l.iter().map(|t| lit_index(t)).collect()),
+                Arm::Literals(l) => Gate::Literals(l.iter().fold(literals::Mask::default(), |mut m, t| {
+                    m.set(lit_index(t));
+                    m
+                })),
                 Arm::Pairs => Gate::Pairs,
                 Arm::Quoted => Gate::Quoted,
                 Arm::Markup => Gate::Markup,
@@ -224,6 +229,7 @@ impl Scrubber {
             .enumerate()
             .map(|(i, a)| Regex::new(&format!("^(?:{a})$")).map_err(|e| format!("`scrub.allow[{i}]`: {e}")))
             .collect::<Result<Vec<_>, _>>()?;
+        let arms = Arms::new(&detectors, literals.len())?;
         let literals = literals::Literals::new(&literals)?;
         let is_numeric = |d: &&Detector| matches!(d.gate, Gate::Numeric(_));
         let numeric = detectors.iter().any(|d| is_numeric(&d));
@@ -241,6 +247,7 @@ impl Scrubber {
             mac: Hmac::<Sha256>::new_from_slice(&key).expect("HMAC takes any key length"),
             literals,
             detectors,
+            arms,
             allow,
             extra_names,
             ip_policy: cfg.ip_in_text,
@@ -488,6 +495,49 @@ impl Scrubber {
             }
         }
         out
+    }
+}
+
+/// The detectors each gate arms, so that a text's armed detectors are a few set unions instead
+/// of a test of every detector's gate.
+struct Arms {
+    /// Per trigger literal.
+    literal: Vec<literals::Mask>,
+    pairs: literals::Mask,
+    quoted: literals::Mask,
+    markup: literals::Mask,
+    always: literals::Mask,
+    /// The detector of each numeric gate, in order (bit i of the numeric set).
+    numeric: Vec<usize>,
+}
+
+impl Arms {
+    fn new(detectors: &[Detector], literal_count: usize) -> Result<Arms, String> {
+        if detectors.len() > literals::MAX_LITERALS {
+            return Err(format!(
+                "`scrub.rules`: at most {} detectors in all, built-in ones included",
+                literals::MAX_LITERALS
+            ));
+        }
+        let mut a = Arms {
+            literal: vec![literals::Mask::default(); literal_count],
+            pairs: literals::Mask::default(),
+            quoted: literals::Mask::default(),
+            markup: literals::Mask::default(),
+            always: literals::Mask::default(),
+            numeric: Vec::new(),
+        };
+        for (i, d) in detectors.iter().enumerate() {
+            match &d.gate {
+                Gate::Literals(l) => l.iter().for_each(|lit| a.literal[lit].set(i)),
+                Gate::Pairs => a.pairs.set(i),
+                Gate::Quoted => a.quoted.set(i),
+                Gate::Markup => a.markup.set(i),
+                Gate::Numeric(_) => a.numeric.push(i),
+                Gate::Always => a.always.set(i),
+            }
+        }
+        Ok(a)
     }
 }
 
