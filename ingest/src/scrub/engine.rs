@@ -254,12 +254,16 @@ impl Scrubber {
                             self.kv_hit(text, name, value, prio, &mut hits);
                             continue;
                         }
-                        if m.1 - m.0 >= 2 && matches!(b[m.0], b'\'' | b'"') && b[m.1 - 1] == b[m.0] {
+                        let quoted = m.1 - m.0 >= 2 && matches!(b[m.0], b'\'' | b'"') && b[m.1 - 1] == b[m.0];
+                        if quoted {
                             m = (m.0 + 1, m.1 - 1);
                         }
-                        if !self.kv_hit(text, name, m, prio, &mut hits) && m.0 > whole.0 {
-                            // Not a secret name: its value may hold pairs of its own
-                            // (`query: "mutation { reset(newPassword: \"…\") }"`).
+                        if !self.kv_hit(text, name, m, prio, &mut hits) && quoted {
+                            // Not a secret name: a quoted value may hold pairs of its own
+                            // (`query: "mutation { reset(newPassword: \"…\") }"`). Only a quoted
+                            // one: it ends at its quote, so each byte is searched at most twice
+                            // (an unquoted value runs on, and `a1:(` repeated would be searched
+                            // again from every pair in it).
                             pos = pos.min(m.0);
                         }
                         continue;
@@ -640,35 +644,69 @@ fn inside(spans: &[(usize, usize)], start: usize, end: usize) -> bool {
     i > 0 && end <= spans[i - 1].1
 }
 
-/// The spans of the elements of a list of quoted strings opening at `open` (`[ 'a', "b" ]`),
-/// quotes excluded; empty when it is not one. Elements hold no quote of their kind or backslash,
-/// and the list is read at most 4 KB far.
-fn quoted_list(b: &[u8], open: usize) -> Vec<(usize, usize)> {
-    let end = b.len().min(open + 4096);
-    let mut out = Vec::new();
-    let mut i = open + 1;
-    loop {
-        while i < end && b[i] == b' ' {
-            i += 1;
-        }
-        let Some(&q) = b.get(i).filter(|&&q| (q == b'\'' || q == b'"') && i < end) else { return out };
-        let start = i + 1;
-        let Some(len) = b[start..end].iter().position(|&c| c == q || c == b'\\' || c == b'\n') else {
-            return out;
-        };
-        if b[start + len] != q {
-            return out;
-        }
-        out.push((start, start + len));
-        i = start + len + 1;
-        while i < end && b[i] == b' ' {
-            i += 1;
-        }
-        match b.get(i) {
-            Some(b',') if i < end => i += 1,
-            _ => return out,
+/// A reader of the flat lists and objects that dumped events print (`[ 'a', "b" ]`,
+/// `{'a': '1', b: "2"}`), at most 4 KB from where they open.
+struct Flat<'a> {
+    b: &'a [u8],
+    i: usize,
+    end: usize,
+}
+
+impl<'a> Flat<'a> {
+    fn new(b: &'a [u8], open: usize) -> Self {
+        Flat { b, i: open + 1, end: b.len().min(open + 4096) }
+    }
+
+    fn spaces(&mut self) {
+        while self.i < self.end && self.b[self.i] == b' ' {
+            self.i += 1;
         }
     }
+
+    /// A quoted string here (holding no quote of its kind, backslash or line break): its span
+    /// without the quotes.
+    fn quoted(&mut self) -> Option<(usize, usize)> {
+        self.spaces();
+        let q = *self.b.get(self.i).filter(|&&q| (q == b'\'' || q == b'"') && self.i < self.end)?;
+        let start = self.i + 1;
+        let len = self.b[start..self.end].iter().position(|&c| c == q || c == b'\\' || c == b'\n')?;
+        (self.b[start + len] == q).then(|| {
+            self.i = start + len + 1;
+            (start, start + len)
+        })
+    }
+
+    /// A bare name here (letters, digits, `_`).
+    fn bare(&mut self) -> Option<(usize, usize)> {
+        self.spaces();
+        let start = self.i;
+        while self.i < self.end && (self.b[self.i].is_ascii_alphanumeric() || self.b[self.i] == b'_') {
+            self.i += 1;
+        }
+        (self.i > start).then_some((start, self.i))
+    }
+
+    /// Past `c`, if it comes next.
+    fn eat(&mut self, c: u8) -> bool {
+        self.spaces();
+        let here = self.i < self.end && self.b[self.i] == c;
+        self.i += usize::from(here);
+        here
+    }
+}
+
+/// The spans of the elements of a list of quoted strings opening at `open` (`[ 'a', "b" ]`),
+/// quotes excluded; empty when it is not one.
+fn quoted_list(b: &[u8], open: usize) -> Vec<(usize, usize)> {
+    let mut f = Flat::new(b, open);
+    let mut out = Vec::new();
+    while let Some(v) = f.quoted() {
+        out.push(v);
+        if !f.eat(b',') {
+            break;
+        }
+    }
+    out
 }
 
 /// The span inside an escaped quoted string opening at `at` (`\"…\"`, any number of
@@ -689,61 +727,22 @@ fn escaped_quoted(b: &[u8], at: usize) -> Option<(usize, usize)> {
 }
 
 /// The spans of the members' names and quoted values of a flat object opening at `open`
-/// (`{'a': '1', b: "2"}`), quotes excluded; it stops at the first thing that is not a `name: 'value'` member (a nested
-/// object or list, an unquoted value) and reads at most 4 KB.
+/// (`{'a': '1', b: "2"}`), quotes excluded; it stops at the first thing that is not a
+/// `name: 'value'` member (a nested object or list, an unquoted value).
 fn quoted_object_values(b: &[u8], open: usize) -> Vec<((usize, usize), (usize, usize))> {
-    let end = b.len().min(open + 4096);
+    let mut f = Flat::new(b, open);
     let mut out = Vec::new();
-    let mut i = open + 1;
-    let skip_spaces = |mut i: usize| {
-        while i < end && b[i] == b' ' {
-            i += 1;
+    while let Some(name) = f.quoted().or_else(|| f.bare()) {
+        if !f.eat(b':') {
+            break;
         }
-        i
-    };
-    loop {
-        // The member's name, quoted or bare, then its colon.
-        i = skip_spaces(i);
-        let quoted_name = i < end && (b[i] == b'\'' || b[i] == b'"');
-        let name = if quoted_name {
-            let q = b[i];
-            let Some(len) = b[i + 1..end].iter().position(|&c| c == q || c == b'\\') else { return out };
-            if b[i + 1 + len] != q {
-                return out;
-            }
-            i += len + 2;
-            (i - len - 1, i - 1)
-        } else {
-            let start = i;
-            while i < end && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
-                i += 1;
-            }
-            if i == start {
-                return out;
-            }
-            (start, i)
-        };
-        i = skip_spaces(i);
-        if i >= end || b[i] != b':' {
-            return out;
+        let Some(value) = f.quoted() else { break };
+        if value.1 > value.0 {
+            out.push((name, value));
         }
-        i = skip_spaces(i + 1);
-        // Its quoted value.
-        let Some(&q) = b.get(i).filter(|&&q| (q == b'\'' || q == b'"') && i < end) else { return out };
-        let start = i + 1;
-        let Some(len) = b[start..end].iter().position(|&c| c == q || c == b'\\' || c == b'\n') else {
-            return out;
-        };
-        if b[start + len] != q {
-            return out;
-        }
-        if len > 0 {
-            out.push((name, (start, start + len)));
-        }
-        i = skip_spaces(start + len + 1);
-        match b.get(i) {
-            Some(b',') if i < end => i += 1,
-            _ => return out,
+        if !f.eat(b',') {
+            break;
         }
     }
+    out
 }

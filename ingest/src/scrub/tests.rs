@@ -1213,6 +1213,28 @@ fn route_templates_are_read_in_bounded_time() {
     assert!(crafted < benign * 50 + std::time::Duration::from_millis(200), "{crafted:?} vs {benign:?}");
 }
 
+#[test]
+fn values_under_plain_names_are_searched_in_bounded_time() {
+    // `a1:(` repeated: each `name: value` match's unquoted value runs to the end of the text, and
+    // searching inside every such value again was quadratic. Quoted values end at their quote.
+    let s = scrubber();
+    for unit in ["a1:(", "a:\"b:'", "q: \"x: ["] {
+        let text = unit.repeat(64 * 1024 / unit.len());
+        let plain = "a1 (".repeat(64 * 1024 / 4);
+        let t_plain = std::time::Instant::now();
+        let _ = s.scrub_line(&plain);
+        let benign = t_plain.elapsed();
+        let t = std::time::Instant::now();
+        let _ = s.scrub_line(&text);
+        let crafted = t.elapsed();
+        // Generous: quadratic was over 1,000x; a loaded machine stays far below 50x.
+        assert!(
+            crafted < benign * 50 + std::time::Duration::from_millis(200),
+            "{unit}: {crafted:?} vs {benign:?}"
+        );
+    }
+}
+
 /// The tool-output detectors (`commands.rs`): each takes its argument and nothing around it, and
 /// each leaves the look-alike beside it alone.
 #[test]
