@@ -9,7 +9,7 @@ use super::{
 use crate::alerts::Finding;
 use crate::geo::GeoInfo;
 use crate::profile::{ClientProfile, Places};
-use crate::window::ClientMin;
+use crate::window::{Bucket, ClientMin};
 use foldhash::{HashMap, HashSet};
 use gatewatch_core::time::MINUTE_MS;
 use gatewatch_core::{ClientKind, Rule, Severity, Subject};
@@ -244,7 +244,7 @@ pub(super) fn client_rules(v: &View, out: &mut Vec<Finding>) -> Vec<(String, Pla
             out.extend(volume_spike::check(v, &c));
             // Geography (credentials only: an IP's country does not move).
             if c.credential && !now.countries.is_empty() {
-                places.push((pkey, geo_rules(v, &c, out)));
+                places.push((pkey, geo_rules(v, b, &c, out)));
             }
         }
     }
@@ -253,8 +253,7 @@ pub(super) fn client_rules(v: &View, out: &mut Vec<Finding>) -> Vec<(String, Pla
 
 /// Walks the client's countries of the closing minute in order of appearance; each step is
 /// judged against where the client had been until then.
-fn geo_rules(v: &View, c: &ClientCtx, out: &mut Vec<Finding>) -> Places {
-    let b = v.closing().expect("client_rules runs on the closing minute");
+fn geo_rules(v: &View, b: &Bucket, c: &ClientCtx, out: &mut Vec<Finding>) -> Places {
     let ips: Vec<(&str, GeoInfo)> =
         c.now.ips.iter().filter_map(|(h, g, _)| b.ips.get(h).map(|e| (&*e.ip, *g))).collect();
     let mut g = GeoCtx {

@@ -407,7 +407,7 @@ impl Scrubber {
                 if validate::jwt(decoded) { Kind::Jwt } else { k }
             }
             NameClass::IfRandom(k) => {
-                if !validate::high_entropy(&percent_decoded(decoded)) && !one_time_code(k, decoded) {
+                if !random_enough(k, &percent_decoded(decoded)) {
                     return false;
                 }
                 k

@@ -439,9 +439,9 @@ impl Scrubber {
                 let kind = if validate::jwt(v) { Kind::Jwt } else { kind };
                 Some(self.marker(kind, value))
             }
-            NameClass::IfRandom(kind) => ((validate::high_entropy(v) || one_time_code(kind, v))
-                && !validate::placeholder(v))
-            .then(|| self.marker(kind, value)),
+            NameClass::IfRandom(kind) => {
+                (names::random_enough(kind, v) && !validate::placeholder(v)).then(|| self.marker(kind, value))
+            }
             NameClass::Authorization => {
                 // Keep the scheme visible: "Bearer [REDACTED:jwt:…]".
                 match v.split_once(char::is_whitespace) {

@@ -510,11 +510,12 @@ pub(super) fn context_kind(word: &str, value: &str) -> Option<Kind> {
     })
 }
 
-/// A one-time code under a name that takes random values (`"code": "909882"`, the OTP a
-/// challenge answers): six digits, the length of TOTP and SMS codes (status and error codes
-/// are shorter).
-pub(super) fn one_time_code(kind: Kind, v: &str) -> bool {
-    kind == Kind::Token && v.len() == 6 && v.bytes().all(|b| b.is_ascii_digit())
+/// Whether a value under a name that takes random values (`code`, `…key`, `auth`) is the
+/// secret: it looks generated, or (for token names) it is a one-time code (`"code": "909882"`:
+/// six digits, the length of TOTP and SMS codes; status and error codes are shorter).
+pub(super) fn random_enough(kind: Kind, v: &str) -> bool {
+    validate::high_entropy(v)
+        || (kind == Kind::Token && v.len() == 6 && v.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// A value under a secret name that holds nothing secret: none (`-`, `null`), a flag

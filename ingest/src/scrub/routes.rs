@@ -10,7 +10,7 @@
 //! templates, each anchor searched once.
 
 use super::names::NameClass;
-use super::{Kind, Scrubber, validate};
+use super::{Kind, Scrubber};
 use std::borrow::Cow;
 
 /// Templates looked at per line (a line names one route, maybe twice).
@@ -111,7 +111,7 @@ pub(super) fn bound_segments(s: &Scrubber, line: &str) -> Vec<(usize, usize, Kin
                     Segment::Param { kind, greedy } => {
                         if let Some((kind, random)) = *kind
                             && !seg.contains("[REDACTED:")
-                            && (!random || validate::high_entropy(&super::pairs::percent_decoded(seg)))
+                            && (!random || super::names::random_enough(kind, &super::pairs::percent_decoded(seg)))
                             // `/sessions/{sessionId}` names a resource by a UUID: an identifier.
                             && !(matches!(kind, Kind::Token | Kind::Secret | Kind::ApiKey) && is_uuid(seg))
                         {
