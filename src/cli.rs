@@ -250,6 +250,26 @@ pub(crate) enum Cmd {
         #[command(subcommand)]
         cmd: TokenCmd,
     },
+    /// The store: what it holds, and retention applied now.
+    Store {
+        #[command(subcommand)]
+        cmd: StoreCmd,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum StoreCmd {
+    /// Rows and bytes per table (the series per tier), and the oldest and newest minute.
+    Stats {
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Apply `[retention]` now and report what was removed (`serve`, `run` and `ingest` also
+    /// apply it every `retention.interval_secs`).
+    Compact {
+        #[command(flatten)]
+        db: DbArg,
+    },
 }
 
 #[derive(Subcommand)]

@@ -195,6 +195,7 @@ pub async fn run(cfg: Config, api: Option<SocketAddr>, probes: Option<SocketAddr
         })
     });
     let forwarders = if api.is_some() { crate::start_forwarders(&cfg, &store, &cancel) } else { Vec::new() };
+    let retention = crate::start_retention(&cfg, &store, &cancel);
     if api.is_none() && !cfg.forward.is_empty() {
         eprintln!(
             "gatewatch ingest: [[forward]] destinations are delivered by `gatewatch serve` or `gatewatch run`, not by ingest"
@@ -290,6 +291,7 @@ pub async fn run(cfg: Config, api: Option<SocketAddr>, probes: Option<SocketAddr
     for f in forwarders {
         let _ = f.await;
     }
+    let _ = retention.await;
     eprintln!("gatewatch ingest: stopped; {}", summary(&progress, &stats));
     store.close().await;
     match failure {

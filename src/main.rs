@@ -25,7 +25,7 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use cli::*;
-use commands::{alerts::*, demo::*, replay::*, scrub::*, serve::*, token::*, wiring::*};
+use commands::{alerts::*, demo::*, replay::*, scrub::*, serve::*, store::*, token::*, wiring::*};
 
 fn load_config(path: Option<&std::path::Path>, db: Option<&DbArg>) -> Result<Config> {
     let mut cfg = Config::load(path)?;
@@ -107,14 +107,17 @@ async fn run(cli: Cli) -> Result<()> {
             let store = open_store(&cfg.db).await?;
             let cancel = tokio_util::sync::CancellationToken::new();
             let forwarders = start_forwarders(&cfg, &store, &cancel);
+            let retention = start_retention(&cfg, &store, &cancel);
             let result = serve(store, &cfg, listen).await;
             cancel.cancel();
             for f in forwarders {
                 let _ = f.await;
             }
+            let _ = retention.await;
             result
         }
         Cmd::Token { cmd } => token_cmd(config, cmd).await,
+        Cmd::Store { cmd } => store_cmd(config, cmd).await,
         Cmd::Forward { cmd: ForwardCmd::Status { db } } => {
             let cfg = load_config(config, Some(&db))?;
             require_existing_sqlite(&cfg.db)?;

@@ -177,7 +177,7 @@ fn schemathesis_finds_no_server_error_and_no_contract_breach() {
         [("GATEWATCH_API__RATE_LIMIT_PER_MINUTE", "1000000"), ("GATEWATCH_API__RATE_LIMIT_BURST", "100000")];
     let (mut child, base) = serve(&db, &env, &log);
     // positive_data_acceptance and negative_data_rejection are left out: the API has rules
-    // the schema cannot state (ranges up to 31 days, since < until, a suppression naming a
+    // the schema cannot state (ranges up to 400 days, since < until, a suppression naming a
     // real rule), and it also takes epoch milliseconds where the schema says date-time.
     let out = std::process::Command::new("schemathesis")
         // Its cache (`.schemathesis/`, with the failing requests it replays) stays in the

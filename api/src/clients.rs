@@ -5,10 +5,10 @@ use crate::{ApiError, Ctx, openapi};
 use axum::Json;
 use axum::extract::{Path, State};
 use gatewatch_core::agg::{Merger, Metrics};
-use gatewatch_core::time::{HOUR_MS, MINUTE_MS, floor_to, rfc3339};
+use gatewatch_core::time::{DAY_MS, HOUR_MS, MINUTE_MS, floor_to, rfc3339};
 use gatewatch_core::{ClientKey, Metric, MinuteAgg};
-use gatewatch_store::Store;
 use gatewatch_store::prelude::*;
+use gatewatch_store::{Store, Tier};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -16,8 +16,9 @@ use utoipa::{IntoParams, ToSchema};
 const MAX_LIMIT: u32 = 1000;
 /// Most points one series answer holds (a week of minutes).
 const MAX_POINTS: i64 = 10_080;
-/// Longest range a top-N query may cover.
-const MAX_RANGE_MS: i64 = 31 * 24 * HOUR_MS;
+/// Longest range a top-N query may cover: the store answers it from day rows in the middle
+/// (store/src/tiers.rs), so its cost grows with days, not minutes.
+const MAX_RANGE_DAYS: i64 = 400;
 
 /// `from`/`to`; by default the last hour of stored data.
 async fn time_range(store: &Store, from: Option<Time>, to: Option<Time>) -> Result<(i64, i64), ApiError> {
@@ -86,8 +87,8 @@ pub(crate) async fn top_clients(
     let metric = q.metric.unwrap_or(Metric::Total);
     let limit = bounded("limit", q.limit, 10, 1..=MAX_LIMIT)? as usize;
     let (from, to) = time_range(&ctx.store, q.from, q.to).await?;
-    if to - from > MAX_RANGE_MS {
-        return Err(ApiError::bad_param("from", "range longer than 31 days"));
+    if to - from > MAX_RANGE_DAYS * DAY_MS {
+        return Err(ApiError::bad_param("from", format!("range longer than {MAX_RANGE_DAYS} days")));
     }
     let top = ctx.store.top_clients(metric, from, to, limit).await?;
     Ok(Json(TopClients {
@@ -105,6 +106,19 @@ pub(crate) enum Step {
     Minute,
     #[serde(rename = "1h")]
     Hour,
+    #[serde(rename = "1d")]
+    Day,
+}
+
+impl Step {
+    /// The store tier whose rows are this step's points.
+    fn tier(self) -> Tier {
+        match self {
+            Step::Minute => Tier::Minute,
+            Step::Hour => Tier::Hour,
+            Step::Day => Tier::Day,
+        }
+    }
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -117,7 +131,7 @@ pub(crate) struct SeriesParams {
     /// RFC 3339 or epoch ms
     #[param(value_type = Option<String>, format = DateTime)]
     to: Option<Time>,
-    /// 1m (default) or 1h
+    /// 1m (default), 1h or 1d (UTC days)
     step: Option<Step>,
 }
 
@@ -142,7 +156,7 @@ pub(crate) struct Series {
     points: Vec<Point>,
 }
 
-/// One client's series, zero-filled, per minute or per hour.
+/// One client's series, zero-filled, per minute, hour or UTC day.
 #[utoipa::path(get, path = "/v1/clients/{client}/series", tag = "clients", security(("bearer" = [])),
     params(
         ("client" = String, Path, pattern = r"^(principal|api_key|iam|ip):.+$", description = "type:value, e.g. ip:203.0.113.7 or principal:alice"),
@@ -162,16 +176,20 @@ pub(crate) async fn series(
 ) -> Result<Json<Series>, ApiError> {
     let client: ClientKey = client.parse().map_err(|e: String| ApiError::bad_param("client", e))?;
     let step_kind = q.step.unwrap_or(Step::Minute);
-    let step = if step_kind == Step::Minute { MINUTE_MS } else { HOUR_MS };
+    let tier = step_kind.tier();
+    let step = tier.step_ms();
     let (from, to) = time_range(&ctx.store, q.from, q.to).await?;
     let (from, to) = (floor_to(from, step), floor_to(to - 1, step) + step);
     if (to - from) / step > MAX_POINTS {
         return Err(ApiError::bad_param(
             "step",
-            format!("range holds more than {MAX_POINTS} points; use step=1h or a shorter range"),
+            format!(
+                "range holds more than {MAX_POINTS} points; use a longer step (1h, 1d) or a shorter range"
+            ),
         ));
     }
-    let rows = ctx.store.series(&client, from, to).await?;
+    // Each point is one stored row of the step's tier.
+    let rows = ctx.store.series(tier, &client, from, to).await?;
     // Zero-filled, one point per step, so charts need no gap logic.
     let n = ((to - from) / step) as usize;
     let mut buckets: Vec<Merger> = (0..n).map(|_| Merger::new()).collect();

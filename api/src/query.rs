@@ -68,6 +68,9 @@ fn plain(message: &str) -> String {
 #[serde(deny_unknown_fields)]
 pub(crate) struct NoParams {}
 
+/// 9999-12-31T23:59:59.999Z, the latest time a parameter may name.
+const LATEST_TIME_MS: i64 = 253_402_300_799_999;
+
 /// A time parameter: RFC 3339 or epoch milliseconds, held as epoch milliseconds.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Time(pub i64);
@@ -75,9 +78,14 @@ pub(crate) struct Time(pub i64);
 impl<'de> Deserialize<'de> for Time {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        parse_time_param(&s)
-            .map(Time)
-            .ok_or_else(|| D::Error::custom("expected RFC 3339 (2026-11-24T14:00:00Z) or epoch milliseconds"))
+        let t = parse_time_param(&s).ok_or_else(|| {
+            D::Error::custom("expected RFC 3339 (2026-11-24T14:00:00Z) or epoch milliseconds")
+        })?;
+        // Bounded, so the range arithmetic that follows never overflows.
+        if !(0..=LATEST_TIME_MS).contains(&t) {
+            return Err(D::Error::custom("expected a time from 1970 to 9999"));
+        }
+        Ok(Time(t))
     }
 }
 

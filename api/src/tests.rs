@@ -113,6 +113,25 @@ async fn series_is_zero_filled_and_rolls_up() {
         get(&f, "/v1/clients/ip:198.51.100.1/series?from=1795528800000&to=1795536000000&step=1h").await;
     assert_eq!(v["points"].as_array().unwrap().len(), 2);
     assert_eq!(v["points"][0]["total"], 10);
+    // Days come from the day rows: the day holding the minute, then an empty one.
+    let (s, v) = get(
+        &f,
+        "/v1/clients/ip:198.51.100.1/series?from=2026-11-24T12:00:00Z&to=2026-11-25T12:00:00Z&step=1d",
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["from"], "2026-11-24T00:00:00Z");
+    assert_eq!(v["points"].as_array().unwrap().len(), 2);
+    assert_eq!((v["points"][0]["total"].clone(), v["points"][1]["total"].clone()), (json!(10), json!(0)));
+    // A year of days is one request; a year of minutes is refused, naming the step.
+    let year = "from=2026-01-01T00:00:00Z&to=2027-01-01T00:00:00Z";
+    let (s, v) = get(&f, &format!("/v1/clients/ip:198.51.100.1/series?{year}&step=1d")).await;
+    assert_eq!((s, v["points"].as_array().map(Vec::len)), (StatusCode::OK, Some(365)), "{v}");
+    let (s, v) = get(&f, &format!("/v1/clients/ip:198.51.100.1/series?{year}")).await;
+    assert_eq!((s, v["invalid_params"][0]["name"].clone()), (StatusCode::BAD_REQUEST, json!("step")), "{v}");
+    let (s, v) = get(&f, &format!("/v1/clients?{year}&metric=s403&limit=1")).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["clients"][0]["s403"], 9);
 }
 
 #[tokio::test]
@@ -123,6 +142,10 @@ async fn bad_input_names_the_parameter() {
         ("/v1/clients?limit=0", "limit"),
         ("/v1/clients?from=yesterday", "from"),
         ("/v1/clients?from=2000&to=1000", "from"),
+        ("/v1/clients?from=-5", "from"),
+        ("/v1/clients?to=9223372036854775807", "to"),
+        ("/v1/clients?from=0&to=253402300799999", "from"),
+        ("/v1/clients/ip:1.2.3.4/series?from=99999999999999999", "from"),
         ("/v1/clients?bogus=1", "bogus"),
         ("/v1/clients/nobody/series", "client"),
         ("/v1/clients/ip:1.2.3.4/series?step=5m", "step"),

@@ -1,7 +1,8 @@
 //! The one configuration type: a TOML file (`--config`) overlaid by `GATEWATCH_*` environment
 //! variables (nested keys with `__`, e.g. `GATEWATCH_INGEST__BATCH_EVENTS=20000`), validated at
 //! start-up. Each crate owns its sections, their defaults and their validation (`ingest`,
-//! `detect`, `api`, `forward`, each in its `config.rs`); this crate composes them, loads and
+//! `detect`, `api`, `forward`, each in its `config.rs`; the store's `[retention]` in
+//! `store/src/retention.rs`); this crate composes them, loads and
 //! checks the whole. `gatewatch config check FILE` prints the result.
 
 use figment::Figment;
@@ -13,6 +14,7 @@ pub use gatewatch_detect::config::*;
 pub use gatewatch_forward::config::{DestinationKind, ForwardDestination};
 pub use gatewatch_ingest::config::*;
 use gatewatch_ingest::pipeline::{IngestError, Settings};
+pub use gatewatch_store::RetentionConfig;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -46,6 +48,8 @@ pub struct Config {
     /// SIEM destinations the alert outbox is delivered to (`[[forward]]`).
     pub forward: Vec<ForwardDestination>,
     pub api: ApiConfig,
+    /// How long the store keeps each kind of row (`[retention]`).
+    pub retention: RetentionConfig,
 }
 
 impl Default for Config {
@@ -66,6 +70,7 @@ impl Default for Config {
             leases: LeaseConfig::default(),
             forward: Vec::new(),
             api: ApiConfig::default(),
+            retention: RetentionConfig::default(),
         }
     }
 }
@@ -139,6 +144,7 @@ impl Config {
         gatewatch_ingest::config::validate_pipeline(&self.identity, &self.ingest)?;
         self.detect.validate()?;
         self.api.validate()?;
+        self.retention.validate()?;
         gatewatch_ingest::config::validate_sources(
             &self.aws,
             &self.kinesis,

@@ -6,6 +6,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 
 pub const MINUTE_MS: i64 = 60_000;
 pub const HOUR_MS: i64 = 3_600_000;
+pub const DAY_MS: i64 = 86_400_000;
 
 /// Start of the minute that contains `ms` (epoch milliseconds, UTC).
 #[inline]

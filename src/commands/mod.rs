@@ -5,5 +5,6 @@ pub(crate) mod demo;
 pub(crate) mod replay;
 pub(crate) mod scrub;
 pub(crate) mod serve;
+pub(crate) mod store;
 pub(crate) mod token;
 pub(crate) mod wiring;

@@ -73,3 +73,31 @@ pub(crate) fn start_forwarders(
         })
         .collect()
 }
+
+/// Applies `[retention]` at start and every `retention.interval_secs` until `cancel` (`serve`,
+/// `run`, `ingest`). A failed pass is reported and tried again at the next interval.
+pub(crate) fn start_retention(
+    cfg: &Config,
+    store: &Store,
+    cancel: &tokio_util::sync::CancellationToken,
+) -> tokio::task::JoinHandle<()> {
+    let (store, retention, cancel) = (store.clone(), cfg.retention.clone(), cancel.clone());
+    let interval = Duration::from_secs(retention.interval_secs);
+    tokio::spawn(async move {
+        loop {
+            let now = chrono::Utc::now().timestamp_millis();
+            tokio::select! {
+                _ = cancel.cancelled() => return,
+                pass = store.apply_retention(&retention, now) => match pass {
+                    Ok(r) if r.total() > 0 => eprintln!("gatewatch: retention removed {}", r.summary()),
+                    Ok(_) => {}
+                    Err(e) => eprintln!("warning: retention pass failed (tried again in {} s): {e}", interval.as_secs()),
+                },
+            }
+            tokio::select! {
+                _ = cancel.cancelled() => return,
+                _ = tokio::time::sleep(interval) => {}
+            }
+        }
+    })
+}

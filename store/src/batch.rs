@@ -9,6 +9,7 @@ use crate::error::Result;
 use crate::records::COUNT_COLUMNS;
 use crate::rows::WriteRows;
 use crate::series::{additive_update, count_values, merge_countries, merge_routes};
+use crate::tiers::{self, Tier};
 use gatewatch_core::agg::MinuteAgg;
 use gatewatch_core::alert::{Alert, ProfileRow, Status};
 use gatewatch_core::model::ClientKey;
@@ -84,8 +85,9 @@ pub trait BatchStore {
     /// ms): the per-request keys that de-duplicate Firehose retries are not needed forever.
     fn prune_checkpoints(&self, prefix: &str, before: i64) -> impl Future<Output = Result<u64>> + Send;
 
-    /// Commits a batch: merges its rows into the stored series, appends its dead letters and
-    /// advances the source checkpoint, all in one transaction.
+    /// Commits a batch: merges its rows into the stored series (minute rows and the hour and
+    /// day rows that hold them), appends its dead letters and advances the source checkpoint,
+    /// all in one transaction.
     fn commit_batch(&self, batch: BatchWrite) -> impl Future<Output = Result<CommitOutcome>> + Send;
 }
 
@@ -154,7 +156,13 @@ impl BatchStore for Store {
                 tx.rollback().await?;
                 return Ok(CommitOutcome::Stale);
             }
-            tx.write_rows(&mut batch.rows).await?;
+            // The tiers are folded from the batch's own rows before the minute write merges
+            // stored rows into them: each tier row gains exactly this batch's minutes.
+            let mut hours = tiers::fold(&batch.rows, Tier::Hour);
+            let mut days = tiers::fold(&hours, Tier::Day);
+            tx.write_rows(Tier::Minute, &mut batch.rows).await?;
+            tx.write_rows(Tier::Hour, &mut hours).await?;
+            tx.write_rows(Tier::Day, &mut days).await?;
             // Counters only: added to what is stored, in this transaction (a replayed batch is
             // refused above, so nothing counts twice).
             for chunk in routes.chunks(ROWS_PER_STATEMENT) {

@@ -18,7 +18,8 @@
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+    SqliteAutoVacuum, SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
+    SqliteSynchronous,
 };
 use std::str::FromStr;
 use std::time::Duration;
@@ -46,9 +47,11 @@ pub mod error;
 mod lease;
 mod outbox;
 mod records;
+pub mod retention;
 mod rows;
 mod series;
 mod stats;
+pub mod tiers;
 
 pub use access::{AccessStore, ApiToken, StoredSuppression, SuppressionFields};
 pub use alerts::{AlertFilter, AlertStore, StatusChange};
@@ -56,12 +59,16 @@ pub use batch::{BatchStore, BatchWrite, Checkpoint, CommitOutcome, DeadLetter, M
 pub use error::{Error, Result};
 pub use lease::{Lease, LeaseStore};
 pub use outbox::{ForwardState, OutboxEvent, OutboxStore};
+pub use retention::{Removed, RetentionConfig, RetentionStore, TableSize};
 pub use series::{SeriesRow, SeriesStore};
 pub use stats::{PipelineStats, SourceStat, StatsStore, StoredDeadLetter};
+pub use tiers::Tier;
 
 /// Every consumer trait, for `use gatewatch_store::prelude::*`.
 pub mod prelude {
-    pub use crate::{AccessStore, AlertStore, BatchStore, LeaseStore, OutboxStore, SeriesStore, StatsStore};
+    pub use crate::{
+        AccessStore, AlertStore, BatchStore, LeaseStore, OutboxStore, RetentionStore, SeriesStore, StatsStore,
+    };
 }
 
 /// Hides the password of a database URL for messages.
@@ -73,10 +80,12 @@ pub fn redact_url(url: &str) -> String {
 }
 
 impl Store {
-    /// Opens `url` (`sqlite://path`, `sqlite::memory:`, `postgres://…`) and applies migrations.
+    /// Opens `url` (`sqlite://path`, `sqlite::memory:`, `postgres://…`), applies migrations
+    /// and builds the hour and day tiers of a store that had only minute rows.
     pub async fn open(url: &str) -> Result<Store> {
         let store = Self::connect(url).await?;
         store.migrate().await?;
+        store.backfill_tiers().await?;
         Ok(store)
     }
 
@@ -91,6 +100,9 @@ impl Store {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(30))
+                // A new store hands the pages retention frees back to the file system
+                // (`PRAGMA incremental_vacuum` after each pass); an older one reuses them.
+                .auto_vacuum(SqliteAutoVacuum::Incremental)
                 // Statement journals of the multi-row upserts stay in memory, not temp files.
                 .pragma("temp_store", "memory")
                 .pragma("cache_size", "-65536");

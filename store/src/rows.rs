@@ -15,6 +15,7 @@
 use crate::batch::MinuteRow;
 use crate::error::Result;
 use crate::records::{KeyRecord, MinuteRecord, ROW_COLUMNS};
+use crate::tiers::Tier;
 use gatewatch_core::agg::Encoded;
 use sqlx::{FromRow, Postgres, QueryBuilder, Sqlite, Transaction};
 
@@ -95,10 +96,10 @@ const UPDATE_ALL: &str = " ON CONFLICT (minute, client_type, client_value) DO UP
 const INSERT_NEW: &str = " ON CONFLICT (minute, client_type, client_value) DO NOTHING \
      RETURNING client_type, client_value, minute";
 
-/// Merges `rows` (sorted by minute and client) into `client_minutes`, in the caller's
+/// Merges `rows` (sorted by bucket and client) into `tier`'s table, in the caller's
 /// transaction.
 pub(super) trait WriteRows {
-    async fn write_rows(&mut self, rows: &mut [MinuteRow]) -> Result<()>;
+    async fn write_rows(&mut self, tier: Tier, rows: &mut [MinuteRow]) -> Result<()>;
 }
 
 /// Rows in each multi-row SQLite statement for `n` rows: full statements of [`SQLITE_ROWS`],
@@ -128,10 +129,11 @@ fn statement_chunks<T>(items: &mut [T]) -> impl Iterator<Item = &mut [T]> {
 }
 
 impl WriteRows for Transaction<'_, Sqlite> {
-    async fn write_rows(&mut self, rows: &mut [MinuteRow]) -> Result<()> {
+    async fn write_rows(&mut self, tier: Tier, rows: &mut [MinuteRow]) -> Result<()> {
+        let table = tier.table();
         for chunk in statement_chunks(rows) {
             let enc: Vec<Encoded> = chunk.iter_mut().map(|r| r.agg.encode()).collect();
-            let mut q = QueryBuilder::<Sqlite>::new(format!("INSERT INTO client_minutes ({ROW_COLUMNS}) "));
+            let mut q = QueryBuilder::<Sqlite>::new(format!("INSERT INTO {table} ({ROW_COLUMNS}) "));
             q.push_values(chunk.iter().zip(&enc), |mut b, (r, e)| push_row!(b, r, e));
             q.push(INSERT_NEW);
             let inserted = q.build().fetch_all(&mut **self).await?;
@@ -149,14 +151,13 @@ impl WriteRows for Transaction<'_, Sqlite> {
                 });
                 // (The key columns are named apart from the table's, so no column needs a prefix.)
                 q.push(format!(
-                    ") SELECT {ROW_COLUMNS} FROM client_minutes JOIN k ON client_type = k.t \
+                    ") SELECT {ROW_COLUMNS} FROM {table} JOIN k ON client_type = k.t \
                      AND client_value = k.v AND minute = k.m"
                 ));
                 let existing = q.build().fetch_all(&mut **self).await?;
                 merge_stored(chunk, &existing)?;
                 let enc: Vec<Encoded> = old.iter().map(|&i| chunk[i].agg.encode()).collect();
-                let mut q =
-                    QueryBuilder::<Sqlite>::new(format!("INSERT INTO client_minutes ({ROW_COLUMNS}) "));
+                let mut q = QueryBuilder::<Sqlite>::new(format!("INSERT INTO {table} ({ROW_COLUMNS}) "));
                 q.push_values(old.iter().map(|&i| &chunk[i]).zip(&enc), |mut b, (r, e)| push_row!(b, r, e));
                 q.push(UPDATE_ALL);
                 q.build().execute(&mut **self).await?;
@@ -231,14 +232,15 @@ const UNNEST_ROWS: &str = "SELECT * FROM UNNEST($1::text[], $2::text[], $3::int8
      $18::int8[], $19::bytea[], $20::bytea[], $21::bytea[])";
 
 impl WriteRows for Transaction<'_, Postgres> {
-    async fn write_rows(&mut self, rows: &mut [MinuteRow]) -> Result<()> {
+    async fn write_rows(&mut self, tier: Tier, rows: &mut [MinuteRow]) -> Result<()> {
+        let table = tier.table();
         for chunk in rows.chunks_mut(PG_ROWS) {
             let enc: Vec<Encoded> = chunk.iter_mut().map(|r| r.agg.encode()).collect();
             let mut cols = Columns::default();
             for (r, e) in chunk.iter().zip(enc) {
                 cols.push(r, e);
             }
-            let sql = format!("INSERT INTO client_minutes ({ROW_COLUMNS}) {UNNEST_ROWS}{INSERT_NEW}");
+            let sql = format!("INSERT INTO {table} ({ROW_COLUMNS}) {UNNEST_ROWS}{INSERT_NEW}");
             let inserted = cols.bind(sqlx::query(sqlx::AssertSqlSafe(sql))).fetch_all(&mut **self).await?;
             if inserted.len() == chunk.len() {
                 continue;
@@ -254,7 +256,7 @@ impl WriteRows for Transaction<'_, Postgres> {
                     (a, b, c)
                 });
             let existing = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT {ROW_COLUMNS} FROM client_minutes c \
+                "SELECT {ROW_COLUMNS} FROM {table} c \
                  JOIN UNNEST($1::text[], $2::text[], $3::int8[]) AS k (t, v, m) \
                  ON c.client_type = k.t AND c.client_value = k.v AND c.minute = k.m FOR UPDATE OF c"
             )))
@@ -269,7 +271,7 @@ impl WriteRows for Transaction<'_, Postgres> {
             for (&i, e) in old.iter().zip(enc) {
                 cols.push(&chunk[i], e);
             }
-            let sql = format!("INSERT INTO client_minutes ({ROW_COLUMNS}) {UNNEST_ROWS}{UPDATE_ALL}");
+            let sql = format!("INSERT INTO {table} ({ROW_COLUMNS}) {UNNEST_ROWS}{UPDATE_ALL}");
             cols.bind(sqlx::query(sqlx::AssertSqlSafe(sql))).execute(&mut **self).await?;
         }
         Ok(())

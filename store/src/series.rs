@@ -1,6 +1,7 @@
-//! Reads of the time series: one client's minutes, the top clients of a range, the hourly
-//! route and country tables, and the range reads that reports and exports need. Also the
-//! helpers the batch commit uses to add hourly counters.
+//! Reads of the time series: one client's rows at a tier, the top clients of a range (planned
+//! over the minute, hour and day tiers), the hourly route and country tables, and the range
+//! reads that reports and exports need. Also the helpers the batch commit uses to add hourly
+//! counters.
 
 use crate::Store;
 use crate::batch::MinuteRow;
@@ -9,9 +10,25 @@ use crate::records::{
     COUNT_COLUMNS, ClientRecord, CountryHourRecord, CountsRecord, MinuteRecord, ROW_COLUMNS, RouteHourRecord,
     SeriesRecord, convert,
 };
+use crate::tiers::{self, Span, Tier};
 use gatewatch_core::agg::{Counts, Merger, MinuteAgg};
 use gatewatch_core::model::{ClientKey, Metric};
 use gatewatch_core::traffic::{CountryHour, RouteHour};
+
+/// `SELECT cols FROM <tier table> WHERE minute >= … AND minute < … UNION ALL …`, one select
+/// per span.
+fn push_union<DB: sqlx::Database>(q: &mut sqlx::QueryBuilder<DB>, spans: &[Span], cols: &str)
+where
+    i64: for<'t> sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+{
+    for (i, span) in spans.iter().enumerate() {
+        if i > 0 {
+            q.push(" UNION ALL ");
+        }
+        q.push(format!("SELECT {cols} FROM {} WHERE minute >= ", span.tier.table()));
+        q.push_bind(span.from).push(" AND minute < ").push_bind(span.to);
+    }
+}
 
 pub(crate) fn count_values(c: &Counts) -> [i64; 10] {
     [c.total, c.s2xx, c.s3xx, c.s4xx, c.s401, c.s403, c.s404, c.s429, c.s5xx, c.bytes].map(|v| v as i64)
@@ -68,21 +85,23 @@ pub struct SeriesRow {
 
 /// Reads of client-minutes and hourly counters: the API, reports, exports and the lab.
 pub trait SeriesStore {
-    /// The minutes of one client in `[from, to)`, oldest first.
+    /// The rows of one client in `tier` whose bucket starts in `[from, to)`, oldest first.
     ///
-    /// The key leads with the minute, so a plain range query would read every client's rows in
-    /// the range. Instead the query walks the distinct stored minutes (each step one probe for
-    /// the next minute) and looks the client up in each: two key probes per stored minute,
-    /// whatever the number of clients.
+    /// The key leads with the bucket, so a plain range query would read every client's rows in
+    /// the range. Instead the query walks the distinct stored buckets (each step one probe for
+    /// the next) and looks the client up in each: two key probes per stored bucket, whatever
+    /// the number of clients.
     fn series(
         &self,
+        tier: Tier,
         client: &ClientKey,
         from: i64,
         to: i64,
     ) -> impl Future<Output = Result<Vec<(i64, MinuteAgg)>>> + Send;
 
     /// The `limit` clients with the highest `metric` over `[from, to)`, each with its
-    /// aggregate merged over the range. Counters rank exactly in SQL; sketch metrics rank a
+    /// aggregate merged over the range. The range is read from the coarsest tiers that cover
+    /// it exactly ([`tiers::plan`]). Counters rank exactly in SQL; sketch metrics rank a
     /// shortlist by a SQL proxy, then exactly by merged sketches.
     fn top_clients(
         &self,
@@ -95,10 +114,10 @@ pub trait SeriesStore {
     /// Every stored client-minute, ordered by client then minute (exports and tests).
     fn all_minutes(&self) -> impl Future<Output = Result<Vec<MinuteRow>>> + Send;
 
-    /// First and last stored minute, if any.
+    /// First and last stored minute row, if any.
     fn time_range(&self) -> impl Future<Output = Result<Option<(i64, i64)>>> + Send;
 
-    /// Sum of the client-minute counters over `[from, to)` (reports' totals, tests).
+    /// Sum of the client counters over `[from, to)`, read from the tiers (reports' totals, tests).
     fn client_totals(&self, from: i64, to: i64) -> impl Future<Output = Result<Counts>> + Send;
 
     /// Client-minutes in `[from, to)` without sketches, by minute then client.
@@ -112,15 +131,22 @@ pub trait SeriesStore {
 }
 
 impl SeriesStore for Store {
-    async fn series(&self, client: &ClientKey, from: i64, to: i64) -> Result<Vec<(i64, MinuteAgg)>> {
+    async fn series(
+        &self,
+        tier: Tier,
+        client: &ClientKey,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<(i64, MinuteAgg)>> {
+        let table = tier.table();
         let rows: Vec<MinuteRecord> = on_pool!(self, p => {
             sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "WITH RECURSIVE m (t) AS ( \
-                     SELECT MIN(minute) FROM client_minutes WHERE minute >= $3 \
+                     SELECT MIN(minute) FROM {table} WHERE minute >= $3 \
                      UNION ALL \
-                     SELECT (SELECT MIN(minute) FROM client_minutes WHERE minute > m.t) FROM m WHERE m.t < $4 \
+                     SELECT (SELECT MIN(minute) FROM {table} WHERE minute > m.t) FROM m WHERE m.t < $4 \
                  ) \
-                 SELECT {ROW_COLUMNS} FROM m CROSS JOIN client_minutes \
+                 SELECT {ROW_COLUMNS} FROM m CROSS JOIN {table} \
                  WHERE minute = m.t AND m.t < $4 AND client_type = $1 AND client_value = $2 ORDER BY minute"
             )))
             .bind(client.kind.as_str())
@@ -141,49 +167,55 @@ impl SeriesStore for Store {
         to: i64,
         limit: usize,
     ) -> Result<Vec<(ClientKey, MinuteAgg)>> {
+        let spans = tiers::plan(from, to);
+        let col = metric.as_str();
         let rank = match metric {
             Metric::LatencyMaxMs | Metric::LatencyP50Ms | Metric::LatencyP95Ms => {
-                format!("COALESCE(MAX({}), -1)", metric.as_str())
+                format!("COALESCE(MAX({col}), -1)")
             }
-            m => format!("SUM({})", m.as_str()),
+            _ => format!("SUM({col})"),
         };
         let exact_in_sql = metric.is_counter() || metric == Metric::LatencyMaxMs;
         let shortlist = if exact_in_sql { limit } else { (limit * 4).max(50) };
-        let sql = format!(
-            "SELECT client_type, client_value, {rank} AS rank_value FROM client_minutes \
-             WHERE minute >= $1 AND minute < $2 GROUP BY client_type, client_value \
-             ORDER BY rank_value DESC, client_type, client_value LIMIT $3"
-        );
+        if spans.is_empty() {
+            return Ok(Vec::new());
+        }
         let keys: Vec<ClientRecord> = on_pool!(self, p => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(from).bind(to).bind(shortlist as i64).fetch_all(p).await?
+            let mut q = sqlx::QueryBuilder::new(format!("SELECT client_type, client_value, {rank} AS rank_value FROM ("));
+            push_union(&mut q, &spans, &format!("client_type, client_value, {col}"));
+            q.push(") AS r GROUP BY client_type, client_value ORDER BY rank_value DESC, client_type, client_value LIMIT ");
+            q.push_bind(shortlist as i64);
+            q.build_query_as().fetch_all(p).await?
         });
         let keys: Vec<ClientKey> = convert(keys)?;
         let mut out: Vec<(ClientKey, Merger)> = keys.into_iter().map(|k| (k, Merger::new())).collect();
         if out.is_empty() {
             return Ok(Vec::new());
         }
-        // The shortlisted clients' minutes in one range scan (the same range the ranking read),
+        // The shortlisted clients' rows, one range scan per span (the ranges the ranking read),
         // merged per client.
         let mut order: Vec<usize> = (0..out.len()).collect();
         order.sort_unstable_by(|&a, &b| out[a].0.cmp(&out[b].0));
-        let found: Vec<MinuteRecord> = on_pool!(self, p => {
-            let mut q = sqlx::QueryBuilder::new(format!(
-                "SELECT {ROW_COLUMNS} FROM client_minutes WHERE minute >= "
-            ));
-            q.push_bind(from).push(" AND minute < ").push_bind(to);
-            // A row-value IN list: SQLite probes it through an ephemeral index per row (a join
-            // with the keys as a CTE scanned them per row, ~20x slower with 200 keys).
-            q.push(" AND (client_type, client_value) IN (");
-            q.push_values(order.iter().map(|&i| &out[i].0), |mut b, k| {
-                b.push_bind(k.kind.as_str()).push_bind(k.value.as_str());
+        for span in &spans {
+            let found: Vec<MinuteRecord> = on_pool!(self, p => {
+                let mut q = sqlx::QueryBuilder::new(format!(
+                    "SELECT {ROW_COLUMNS} FROM {} WHERE minute >= ", span.tier.table()
+                ));
+                q.push_bind(span.from).push(" AND minute < ").push_bind(span.to);
+                // A row-value IN list: SQLite probes it through an ephemeral index per row (a
+                // join with the keys as a CTE scanned them per row, ~20x slower with 200 keys).
+                q.push(" AND (client_type, client_value) IN (");
+                q.push_values(order.iter().map(|&i| &out[i].0), |mut b, k| {
+                    b.push_bind(k.kind.as_str()).push_bind(k.value.as_str());
+                });
+                q.push(")");
+                q.build_query_as().fetch_all(p).await?
             });
-            q.push(")");
-            q.build_query_as().fetch_all(p).await?
-        });
-        for MinuteRow { client: k, agg: a, .. } in convert(found)? {
-            if let Ok(j) = order.binary_search_by(|&i| out[i].0.cmp(&k)) {
-                let i = order[j];
-                out[i].1.add(&a);
+            for MinuteRow { client: k, agg: a, .. } in convert(found)? {
+                if let Ok(j) = order.binary_search_by(|&i| out[i].0.cmp(&k)) {
+                    let i = order[j];
+                    out[i].1.add(&a);
+                }
             }
         }
         let mut out: Vec<(ClientKey, MinuteAgg)> = out.into_iter().map(|(k, m)| (k, m.finish())).collect();
@@ -222,19 +254,19 @@ impl SeriesStore for Store {
     }
 
     async fn client_totals(&self, from: i64, to: i64) -> Result<Counts> {
+        let spans = tiers::plan(from, to);
+        if spans.is_empty() {
+            return Ok(Counts::default());
+        }
         on_pool!(self, p => {
             let sums: Vec<String> = COUNT_COLUMNS
                 .split(", ")
                 .map(|c| format!("CAST(COALESCE(SUM({c}), 0) AS BIGINT) AS {c}"))
                 .collect();
-            let r: CountsRecord = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {} FROM client_minutes WHERE minute >= $1 AND minute < $2",
-                sums.join(", ")
-            )))
-            .bind(from)
-            .bind(to)
-            .fetch_one(p)
-            .await?;
+            let mut q = sqlx::QueryBuilder::new(format!("SELECT {} FROM (", sums.join(", ")));
+            push_union(&mut q, &spans, COUNT_COLUMNS);
+            q.push(") AS r");
+            let r: CountsRecord = q.build_query_as().fetch_one(p).await?;
             Ok(r.into())
         })
     }

@@ -62,6 +62,7 @@ conformance!(
     tokens_are_found_by_hash_until_revoked,
     suppressions_round_trip,
     stats_and_dead_letters_page,
+    retention_deletes_what_is_past_each_horizon,
 );
 
 fn client(i: u32) -> ClientKey {
@@ -194,10 +195,16 @@ async fn a_batch_commits_rows_alerts_profiles_and_dead_letters_together(store: &
     let events: Vec<String> = store.outbox_after(0, 10).await.unwrap().into_iter().map(|e| e.event).collect();
     assert_eq!(events, ["opened", "resolved"]);
     // Series reads see the rows.
-    let s = store.series(&client(1), T0, T0 + HOUR).await.unwrap();
+    let s = store.series(gatewatch_store::Tier::Minute, &client(1), T0, T0 + HOUR).await.unwrap();
     assert_eq!(s.len(), 1);
     assert_eq!(s[0].1.counts.s401, 3);
-    assert!(store.series(&client(1), T0 + MIN, T0 + HOUR).await.unwrap().is_empty());
+    assert!(
+        store
+            .series(gatewatch_store::Tier::Minute, &client(1), T0 + MIN, T0 + HOUR)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 async fn an_acknowledgement_survives_the_detectors_updates(store: &Store) {
@@ -461,4 +468,81 @@ async fn stats_and_dead_letters_page(store: &Store) {
     let b_only = store.dead_letters_page(0, Some("file:b.log"), 10).await.unwrap();
     assert_eq!(b_only.len(), 3);
     assert!(b_only.iter().all(|d| d.letter.source == "file:b.log" && d.received_at > 0));
+}
+
+async fn retention_deletes_what_is_past_each_horizon(store: &Store) {
+    use gatewatch_core::Metric;
+    use gatewatch_store::{RetentionConfig, Tier};
+    const DAY: i64 = 24 * HOUR;
+    let start = T0 / DAY * DAY;
+    // Three weeks of one client: a minute row at 06:10 each day; the newest is day 20.
+    let mut b = batch("s", None, "p1");
+    b.rows = (0..21)
+        .map(|d| MinuteRow { client: client(1), minute: start + d * DAY + 370 * MIN, agg: agg(&[200, 403]) })
+        .collect();
+    b.routes =
+        vec![RouteHour { hour: start, api: "a".into(), route: "/r".into(), counts: agg(&[200]).counts }];
+    b.dead_letters =
+        vec![DeadLetter { source: "s".into(), position: "1".into(), reason: "r".into(), excerpt: None }];
+    b.alerts = vec![
+        alert("old-resolved", Rule::BruteForce, Status::Resolved, start, start + MIN),
+        alert("old-open", Rule::BruteForce, Status::Open, start, start + MIN),
+        alert("new-resolved", Rule::BruteForce, Status::Resolved, start + 19 * DAY, start + 19 * DAY),
+    ];
+    commit(store, b).await;
+    let whole = (start, start + 21 * DAY);
+    let before = store.client_totals(whole.0, whole.1).await.unwrap();
+    let top_before = store.top_clients(Metric::S403, whole.0, whole.1, 5).await.unwrap();
+    assert_eq!(before.total, 42);
+
+    let cfg = RetentionConfig {
+        minute_rows_days: 14,
+        hour_rows_days: 16,
+        day_rows_days: 0,
+        resolved_alerts_days: 10,
+        dead_letters_days: 30,
+        delivered_outbox_days: 7,
+        ..RetentionConfig::default()
+    };
+    cfg.validate().unwrap();
+    // The wall clock of the commit: dead letters and SIEM messages are recent, so they stay.
+    let now = chrono::Utc::now().timestamp_millis();
+    let removed = store.apply_retention(&cfg, now).await.unwrap();
+    // Minute rows of days 0..=5 (before day 20 06:10 - 14 days), hour rows of days 0..=3, the
+    // route hour of day 0, the resolved alert last seen on day 0 (its SIEM message with it).
+    assert_eq!(
+        (removed.client_minutes, removed.client_hours, removed.client_days, removed.route_hours),
+        (6, 4, 0, 1),
+        "{removed:?}"
+    );
+    assert_eq!((removed.alerts, removed.outbox, removed.dead_letters), (1, 0, 0), "{removed:?}");
+    assert_eq!(store.outbox_after(0, 10).await.unwrap().len(), 2);
+    let minutes = store.all_minutes().await.unwrap();
+    assert_eq!(minutes.len(), 15);
+    assert!(minutes.iter().all(|r| r.minute >= start + 6 * DAY));
+    // Whole days are answered from the day rows as before.
+    assert_eq!(store.client_totals(whole.0, whole.1).await.unwrap(), before);
+    let top_after = store.top_clients(Metric::S403, whole.0, whole.1, 5).await.unwrap();
+    assert_eq!(
+        top_after.iter().map(|(k, a)| (k.clone(), a.counts)).collect::<Vec<_>>(),
+        top_before.iter().map(|(k, a)| (k.clone(), a.counts)).collect::<Vec<_>>()
+    );
+    assert_eq!(store.series(Tier::Day, &client(1), whole.0, whole.1).await.unwrap().len(), 21);
+    assert!(store.alert("old-resolved").await.unwrap().is_none());
+    assert!(store.alert("old-open").await.unwrap().is_some(), "an open alert is never deleted");
+    assert!(store.alert("new-resolved").await.unwrap().is_some());
+    assert_eq!(store.dead_letters(10).await.unwrap().len(), 1);
+
+    // A month later by the wall clock: the dead letter and the delivered messages go too.
+    let removed = store.apply_retention(&cfg, now + 31 * DAY).await.unwrap();
+    assert_eq!((removed.dead_letters, removed.outbox, removed.client_minutes), (1, 2, 0), "{removed:?}");
+    assert!(store.dead_letters(10).await.unwrap().is_empty());
+    // A second pass finds nothing.
+    assert_eq!(store.apply_retention(&cfg, now + 31 * DAY).await.unwrap().total(), 0);
+    let sizes = store.table_sizes().await.unwrap();
+    let minutes = sizes.iter().find(|t| t.table == "client_minutes").unwrap();
+    assert_eq!(
+        (minutes.rows, minutes.span),
+        (15, Some((start + 6 * DAY + 370 * MIN, start + 20 * DAY + 370 * MIN)))
+    );
 }
