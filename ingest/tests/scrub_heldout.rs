@@ -13,15 +13,17 @@ const KEPT_FLOOR: f64 = 99.9;
 const SECOND_RECALL_FLOOR: f64 = 98.5;
 const SECOND_KEPT_FLOOR: f64 = 99.7;
 const THIRD_RECALL_FLOOR: f64 = 97.0;
-const THIRD_KEPT_FLOOR: f64 = 99.6;
-const FOURTH_RECALL_FLOOR: f64 = 91.5;
-const FOURTH_KEPT_FLOOR: f64 = 98.0;
-const FIFTH_RECALL_FLOOR: f64 = 94.5;
-const FIFTH_KEPT_FLOOR: f64 = 96.5;
+const THIRD_KEPT_FLOOR: f64 = 99.7;
+const FOURTH_RECALL_FLOOR: f64 = 92.0;
+const FOURTH_KEPT_FLOOR: f64 = 98.3;
+const FIFTH_RECALL_FLOOR: f64 = 94.8;
+const FIFTH_KEPT_FLOOR: f64 = 97.5;
 const SIXTH_RECALL_FLOOR: f64 = 98.5;
-const SIXTH_KEPT_FLOOR: f64 = 99.6;
+const SIXTH_KEPT_FLOOR: f64 = 99.7;
 const SEVENTH_RECALL_FLOOR: f64 = 94.5;
-const SEVENTH_KEPT_FLOOR: f64 = 98.9;
+const SEVENTH_KEPT_FLOOR: f64 = 99.0;
+const EIGHTH_RECALL_FLOOR: f64 = 96.8;
+const EIGHTH_KEPT_FLOOR: f64 = 98.7;
 
 #[derive(Default)]
 struct Tally {
@@ -88,6 +90,17 @@ fn sixth_heldout_recall_precision_and_json() {
 #[test]
 fn seventh_heldout_recall_precision_and_json() {
     score(include_str!("data/heldout7/heldout7.jsonl"), SEVENTH_RECALL_FLOOR, SEVENTH_KEPT_FLOOR);
+}
+
+/// The eighth, by an eighth author who had read neither the code nor the other corpora: API
+/// Gateway access logs in five custom formats, execution logs, subscription, Kinesis and
+/// Firehose envelopes, Lambda proxy events (v1 and v2, base64 bodies), backend and authorizer
+/// logs, outbound vendor calls and configuration dumps, across healthcare, finance, travel,
+/// retail and HR data, with 97 vendors. Scored as it came: 88.93 % recall, 96.81 % unchanged,
+/// every JSON line still JSON.
+#[test]
+fn eighth_heldout_recall_precision_and_json() {
+    score(include_str!("data/heldout8/heldout8.jsonl"), EIGHTH_RECALL_FLOOR, EIGHTH_KEPT_FLOOR);
 }
 
 fn score(corpus: &str, recall_floor: f64, kept_floor: f64) {

@@ -298,5 +298,191 @@ pub(super) fn builtin() -> Vec<(Kind, &'static str, usize, Check, Arm)> {
             Check::LinkToken,
             Arm::Literals(&["/invit"]),
         ),
+        // A password quoted at the end of a sentence about it, in English or another language,
+        // after up to eight words and a colon (`Le mot de passe ne respecte pas la politique :
+        // X`, `La contraseña no cumple la política: X`, `password does not meet policy: X`):
+        // held to the look of a password, since such sentences also end in account names.
+        (
+            Kind::Password,
+            concat!(
+                r"(?i)(?:^|[\s.,;!?(\[{\x22'>/=+*-])(?:password|passwort|kennwort|contrase(?:ñ|n|\\+u00f1)a|senha|mot de passe|wachtwoord|passord|пароль)",
+                r"(?:[ \t]+[^\s:：'\x22\\]{1,16}){1,8}[ \t]*[:：][ \t]*",
+                r"([^\s'\x22\\,]{6,64})"
+            ),
+            1,
+            Check::PasswordLike,
+            Arm::Literals(&[
+                "passw",
+                "kennwort",
+                "contrase",
+                "senha",
+                "de passe",
+                "wachtwoord",
+                "passord",
+                "ароль",
+            ]),
+        ),
+        // A date of birth after a phrase that names one and up to three more words, written
+        // with the month's name or in any order of numbers (`Date de naissance illisible : 22
+        // décembre 1951`, `born 01-FEB-1942`, `dob: February 23, 1948`, `24 de junho de 1949`).
+        (
+            Kind::DateOfBirth,
+            concat!(
+                r"(?i)(?:date of birth|birth ?date|\bdob\b|\bborn(?: on)?\b|fecha de nacimiento|data de nascimento|date de naissance|data di nascita|geburtsdatum|geboren am|geboortedatum|nascimento|naissance|nacimiento)",
+                r"(?:[ \t]+[^\s\d:=：'\x22\\]{1,16}){0,3}[ \t]*[:=：]?[ \t]*\\*[\x22']?",
+                r"(\d{1,2}\.?[ \t]+(?:de[ \t]+)?\p{L}{3,10}\.?[ \t]+(?:de[ \t]+)?\d{4}|\p{L}{3,10}\.?[ \t]+\d{1,2},?[ \t]+\d{4}|\d{1,2}-\p{L}{3}-\d{4}|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})",
+                r"(?:$|[^\w/.-]|[.,](?:$|\s))"
+            ),
+            1,
+            Check::None,
+            Arm::Literals(&[
+                "birth",
+                "dob",
+                "born",
+                "nacimiento",
+                "nascimento",
+                "naissance",
+                "nascita",
+                "geburt",
+                "geboren",
+                "geboorte",
+            ]),
+        ),
+        // A validation error that quotes the field's value (Joi, Celebrate: `"date_of_birth"
+        // with value "09/10/1988" fails`): the field's name decides, as for `name=value`.
+        (
+            Kind::Secret,
+            r#"\\*"([A-Za-z_][\w:.-]{0,63})\\*"[ \t]+with value[ \t]+\\*"([^"\\\r\n]{1,256})\\*""#,
+            2,
+            Check::KeyValue,
+            Arm::Literals(&["with value"]),
+        ),
+        // The same in a Joi error's details (`{"path":["fechaNacimiento"],"type":…,"context":
+        // {"value":"04/12/1989"`).
+        (
+            Kind::Secret,
+            r#"\\*"path\\*":\[\\*"([A-Za-z_][\w:.-]{0,63})\\*"\][^{}\]]{0,200}?\\*"context\\*":\{(?:[^{}]{0,200}?,)?\\*"value\\*":\\*"([^"\\\r\n]{1,256})\\*""#,
+            2,
+            Check::KeyValue,
+            Arm::Literals(&["\"context"]),
+        ),
+        // The same from pydantic: the field's name, its message, then `[type=…, input_value='X'`.
+        (
+            Kind::Secret,
+            r#"([A-Za-z_][\w.]{0,63})(?:\\+n|\n|[ \t])+[^\[\r\n\\]{1,300}\[type=\w+, input_value=\\*'([^'\\\r\n]{1,256})\\*'"#,
+            2,
+            Check::KeyValue,
+            Arm::Literals(&["input_value="]),
+        ),
+        // A street address in prose (`shipping label for ORD-1 to 143 Mill Lane, Leeds`,
+        // `Address verification failed for 7147 Cedar Lane`): a house number, one to three
+        // capitalised words and a street type, as English-speaking countries write them.
+        (
+            Kind::Address,
+            r"\b(\d{1,5}[A-Za-z]?,?[ \t+]+(?:[A-Z][a-z]+[ \t+]+){1,3}(?:Street|Road|Lane|Avenue|Drive|Court|Close|Way|Walk|Place|Boulevard|Terrace|Crescent|Grove|Gardens|Highway|Parkway|Square|Mews|Row|St|Rd|Ave|Ln|Blvd)\.?)(?:$|[^\w])",
+            1,
+            Check::None,
+            Arm::Literals(&[
+                "street",
+                "road",
+                "lane",
+                "avenue",
+                "drive",
+                "court",
+                "close",
+                "way",
+                "walk",
+                "place",
+                "boulevard",
+                "terrace",
+                "crescent",
+                "grove",
+                "gardens",
+                "highway",
+                "parkway",
+                "square",
+                "mews",
+                "row",
+                " st",
+                " rd",
+                " ave",
+                " ln",
+                "blvd",
+            ]),
+        ),
+        // The same as German-speaking countries write them (`Lindenstraße 238b`, `Am Mühlbach 96`,
+        // `Birkenallee 154b`).
+        (
+            Kind::Address,
+            r"\b((?:[A-ZÄÖÜ][a-zäöüß]+(?:straße|strasse|str\.|weg|allee|gasse|platz|ring|damm|ufer)|Am[ \t+][A-ZÄÖÜ][a-zäöüß]+)[ \t+]+\d{1,4}[a-z]?)\b",
+            1,
+            Check::None,
+            Arm::Literals(&[
+                "straße", "strasse", "str.", "weg", "allee", "gasse", "platz", "ring", "damm", "ufer", "am ",
+            ]),
+        ),
+        // French (`235 bis allée des Peupliers`), Spanish and Portuguese (`Calle del Olmo 9`,
+        // `Rua das Flores, 123`) street addresses.
+        (
+            Kind::Address,
+            concat!(
+                r"(?i:\b(\d{1,4}(?:[ \t]?(?:bis|ter))?,?[ \t]+(?:rue|avenue|boulevard|allée|allee|chemin|impasse|quai|place)[ \t]+(?:de la |de l'|du |des |de |d')?\p{Lu}[\w'-]+(?:[ \t]+\p{Lu}[\w'-]+){0,3})",
+                r"|\b((?:calle|avenida|avda\.|paseo|plaza|camino|carrera|rua|travessa|alameda)[ \t]+(?:(?:de la|del|de los|de las|de|da|do|dos|das)[ \t]+)?\p{Lu}[\w'-]+(?:[ \t]+\p{Lu}[\w'-]+){0,3},?[ \t]+(?:n[ºo°]\.?[ \t]*)?\d{1,5}[A-Za-z]?))"
+            ),
+            0,
+            Check::None,
+            Arm::Literals(&[
+                "rue ",
+                "avenue",
+                "boulevard",
+                "allée",
+                "allee",
+                "chemin",
+                "impasse",
+                "quai ",
+                "place ",
+                "calle",
+                "avenida",
+                "avda",
+                "paseo",
+                "plaza",
+                "camino",
+                "carrera",
+                "rua ",
+                "travessa",
+                "alameda",
+            ]),
+        ),
+        // A value cut short for a log (`…`, `\u2026`, `...`) is judged by its beginning: the
+        // start of a JWT, twelve or more digits of a card number, an e-mail address.
+        (
+            Kind::Jwt,
+            r"(eyJ[A-Za-z0-9_-]{17,}(?:\.[A-Za-z0-9_-]*){0,2})(?:…|\\+u2026|\.\.\.)",
+            1,
+            Check::None,
+            Arm::Literals(&["…", "u2026", "..."]),
+        ),
+        (
+            Kind::Card,
+            r"(?:^|[^\w.-])(\d{12,19})(?:…|\\+u2026|\.\.\.)",
+            1,
+            Check::None,
+            Arm::Literals(&["…", "u2026", "..."]),
+        ),
+        // A prefixed token (`hf_…`, `figd_…`) cut short: mixed case, as generated tokens are.
+        (
+            Kind::Token,
+            r"(?:^|[^\w-])([a-z]{2,8}_[A-Za-z0-9_-]{10,})(?:…|\\+u2026|\.\.\.)",
+            1,
+            Check::PasswordLike,
+            Arm::Literals(&["…", "u2026", "..."]),
+        ),
+        (
+            Kind::Email,
+            r"(?:^|[^\w.%+-])([\w.%+-]{1,64}@[A-Za-z0-9.-]{0,253})(?:…|\\+u2026|\.\.\.)",
+            1,
+            Check::None,
+            Arm::Literals(&["…", "u2026", "..."]),
+        ),
     ]
 }

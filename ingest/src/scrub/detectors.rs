@@ -198,7 +198,16 @@ pub(super) fn builtin() -> Vec<(Kind, &'static str, usize, Check, Arm)> {
         ),
         (
             Kind::AwsSigv4,
-            r"(?i)(?:^|[?&;,\s]|%26|%3F)X-Amz-(?:Signature|Credential|Security-Token)(?:=|%3D)([^&\s,;}'\x22]+)",
+            r"(?i)(?:^|[?&;,\s]|%26|%3F)X-Amz-(?:Signature|Security-Token)(?:=|%3D)([^&\s,;}'\x22]+)",
+            1,
+            Check::None,
+            Arm::Literals(&["x-amz-"]),
+        ),
+        // A credential's access key id, not its scope (`/20250320/eu-west-1/s3/aws4_request`:
+        // a date, a region and a service, kept).
+        (
+            Kind::AwsSigv4,
+            r"(?i)(?:^|[?&;,\s]|%26|%3F)X-Amz-Credential(?:=|%3D)([^&\s,;}'\x22/%]+)",
             1,
             Check::None,
             Arm::Literals(&["x-amz-"]),
@@ -206,7 +215,7 @@ pub(super) fn builtin() -> Vec<(Kind, &'static str, usize, Check, Arm)> {
         (Kind::AwsSigv4, r"(?i)\bSignature=([0-9a-f]{64})\b", 1, Check::None, Arm::Literals(&["signature="])),
         (
             Kind::AwsSigv4,
-            r"\bCredential=((?:AKIA|ASIA)[A-Z0-9]{16}/[^,&\s\x22]+)",
+            r"\bCredential=((?:AKIA|ASIA)[A-Z0-9]{16})(?:/|%2F)",
             1,
             Check::None,
             Arm::Literals(&["credential="]),
@@ -443,6 +452,15 @@ pub(super) fn builtin() -> Vec<(Kind, &'static str, usize, Check, Arm)> {
             2,
             Check::NamedValue,
             Arm::Literals(&["=>", ":"]),
+        ),
+        // The same with a namespaced name in a Python structure (`'custom:tax_id': '…'`, Cognito
+        // custom attributes as a Lambda prints its event): the name is judged by its last part.
+        (
+            Kind::Secret,
+            r"'([A-Za-z_][\w.-]*:[A-Za-z_][\w.-]*)'[ \t]*:[ \t]*'([^'\n]{1,256})'",
+            2,
+            Check::KeyValue,
+            Arm::Literals(&["':"]),
         ),
         // Header style: `X-Api-Key: value`.
         (

@@ -136,8 +136,14 @@ impl Scrubber {
                     let v = percent_decoded(&percent_decoded(&text[value.0..value.1])).into_owned();
                     // Random-looking, or a long hex token; not a UUID (an identifier). Personal
                     // numbers (`/ssn/277 40 2759`, `/phone/…`) need only their digits.
-                    let pii = matches!(kind, Kind::Ssn | Kind::Phone | Kind::Card | Kind::NationalId)
-                        && v.bytes().filter(u8::is_ascii_digit).count() >= 7;
+                    let digits = v.bytes().filter(u8::is_ascii_digit).count();
+                    let pii = (matches!(kind, Kind::Ssn | Kind::Phone | Kind::Card | Kind::NationalId) && digits >= 7)
+                        // A membership number in a path carries letters or separators
+                        // (`/members/W451076042`); plain digits there are the row's key.
+                        || (matches!(kind, Kind::MemberId | Kind::AccountNumber)
+                            && digits >= 6
+                            && digits < v.len()
+                            && !shapes::is_uuid(v.as_bytes()));
                     if pii
                         || random_token(&v)
                         || (!plain && v.len() >= 32 && v.bytes().all(|b| b.is_ascii_hexdigit()))
@@ -307,6 +313,14 @@ impl Scrubber {
                             pos = whole.1.max(next_char(text, whole.0));
                             continue;
                         }
+                        // `scheme://user:password@host`: the `password@host` of a URL is no
+                        // e-mail address; the password is the secret, the host stays.
+                        if d.kind == Kind::Email && url_password(&text[..m.0]) {
+                            let at = s.find('@').or_else(|| s.find("%40")).unwrap_or(s.len());
+                            m.1 = m.0 + at;
+                            hits.push(Hit { start: m.0, end: m.1, kind: Kind::Password, prio });
+                            continue;
+                        }
                         if check == Check::Context {
                             let word = name.map_or("", |n| &text[n.0..n.1]);
                             let value = s.trim_end_matches(['.', ':', '!', '?']);
@@ -421,7 +435,19 @@ impl Scrubber {
             _ => return false,
         };
         if !s.is_empty() {
-            hits.push(Hit { start: value.0, end: value.1, kind, prio });
+            // A SigV4 credential (`Credential=AKIA…/20250420/eu-west-2/lambda/aws4_request`):
+            // the access key id is the secret, its scope is a date, a region and a service.
+            let lead = s.len() - s.trim_start().len();
+            let end = match sigv4_key_id(decoded) {
+                Some(n) => value.0 + lead + n,
+                None => value.1,
+            };
+            hits.push(Hit {
+                start: value.0,
+                end,
+                kind: if end < value.1 { Kind::AwsSigv4 } else { kind },
+                prio,
+            });
         }
         true
     }
@@ -454,8 +480,15 @@ impl Scrubber {
 
     /// A cookie that is a preference, not a credential or an identifier: a name that is not a
     /// secret's or a session's, and a short value with no random look, no digits to speak of
-    /// and no address (`tz=Europe%2FBerlin`, `cookie_consent=accepted`, `ab=checkout-b`).
+    /// and no address (`tz=Europe%2FBerlin`, `cookie_consent=accepted`, `ab=checkout-b`). Also
+    /// the documented cookies of analytics, consent and load-balancer affinity, whatever their
+    /// value ([`names::analytics_cookie`]): they grant nothing.
     pub(super) fn plain_cookie(&self, name: &str, value: &str) -> bool {
+        // (`a=1;%20_ga=…`: a cookie header percent-encoded in a CDN's log.)
+        let bare = name.trim().trim_start_matches("%20");
+        if names::analytics_cookie(bare) && !value.contains('@') && !value.contains("%40") {
+            return true;
+        }
         if !matches!(self.classify(name.trim()), NameClass::Plain | NameClass::Fact) {
             return false;
         }
@@ -745,4 +778,32 @@ fn quoted_object_values(b: &[u8], open: usize) -> Vec<((usize, usize), (usize, u
         }
     }
     out
+}
+
+/// Whether `before` ends with a URL's `scheme://user:` (at most 256 bytes of user name, none of
+/// them a separator), so what follows is the password of the URL's user information.
+fn url_password(before: &str) -> bool {
+    let Some(head) = before.strip_suffix(':') else { return false };
+    let tail = &head[head.len().saturating_sub(256)..];
+    let Some(at) = tail.rfind("://") else { return false };
+    let user = &tail[at + 3..];
+    !user.is_empty()
+        && !user.bytes().any(|b| matches!(b, b'/' | b'@' | b':' | b' ' | b'"' | b'\'' | b'<' | b'>'))
+}
+
+/// The length of the access key id at the start of a SigV4 credential with its scope
+/// (`AKIA…/20250420/…` or `%2F`-encoded), if `v` is one.
+fn sigv4_key_id(v: &str) -> Option<usize> {
+    let b = v.as_bytes();
+    let id = b.get(..20)?;
+    let key = (id.starts_with(b"AKIA") || id.starts_with(b"ASIA"))
+        && id.iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    if !key {
+        return None;
+    }
+    // ASCII up to here, so byte 20 is a character boundary.
+    let rest = &v[20..];
+    let scope =
+        rest.strip_prefix('/').or_else(|| rest.strip_prefix("%2F")).or_else(|| rest.strip_prefix("%2f"));
+    scope.is_some_and(|r| r.len() >= 8 && r.as_bytes()[..8].iter().all(u8::is_ascii_digit)).then_some(20)
 }

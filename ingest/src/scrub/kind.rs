@@ -69,6 +69,8 @@ kinds! {
     Card = "card",
     Ssn = "ssn",
     NationalId = "national_id",
+    MemberId = "member_id",
+    AccountNumber = "account_number",
     DateOfBirth = "date_of_birth",
     PushToken = "push_token",
     Address = "address",

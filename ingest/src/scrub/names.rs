@@ -86,6 +86,10 @@ const PASSWORD_WORDS: &[&str] = &[
     "κωδικός",
     "şifre",
     "mật khẩu",
+    // Hindi; Japanese "PIN" (暗証番号).
+    "पासवर्ड",
+    "कूटशब्द",
+    "暗証番号",
 ];
 
 /// "Date of birth" in scripts the ASCII normalisation drops (Japanese, Chinese, Korean,
@@ -99,12 +103,39 @@ const BIRTH_WORDS: &[&str] = &[
     "датарождения",
     "doğum tarihi",
     "doğumtarihi",
+    // Hindi.
+    "जन्म_तिथि",
+    "जन्म तिथि",
+    "जन्मतिथि",
 ];
 
 /// "Address" (of a home) in scripts the ASCII normalisation drops: Japanese, Chinese, Korean,
 /// Russian, Greek, Arabic, Hebrew.
 const ADDRESS_WORDS: &[&str] =
-    &["住所", "地址", "住址", "주소", "адрес", "адрес проживания", "διεύθυνση", "العنوان", "כתובת"];
+    &["住所", "地址", "住址", "주소", "адрес", "адрес проживания", "διεύθυνση", "العنوان", "כתובת", "पता"];
+
+/// Identity, tax and passport numbers in scripts the ASCII normalisation drops: Japan's My
+/// Number and passport number, China's resident id and passport, Korea's resident registration
+/// and passport numbers, India's Aadhaar and PAN, Russia's passport.
+const NATIONAL_WORDS: &[&str] = &[
+    "マイナンバー",
+    "個人番号",
+    "パスポート番号",
+    "旅券番号",
+    "身份证",
+    "护照",
+    "주민등록번호",
+    "여권번호",
+    "आधार",
+    "पैन",
+    "पासपोर्ट",
+    "паспорт",
+];
+
+/// Membership numbers (health insurance, loyalty programmes) and bank accounts, in scripts the
+/// ASCII normalisation drops.
+const MEMBER_WORDS: &[&str] = &["被保険者番号", "会員番号", "保険証番号", "सदस्य_आईडी", "सदस्य आईडी", "सदस्यता"];
+const ACCOUNT_WORDS: &[&str] = &["口座番号", "银行账号", "계좌번호", "बैंक_खाता", "बैंक खाता", "खाता_संख्या"];
 
 pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
     if !name.is_ascii() {
@@ -115,8 +146,20 @@ pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
         if BIRTH_WORDS.iter().any(|w| lower.contains(w)) {
             return NameClass::Secret(Kind::DateOfBirth);
         }
-        if ADDRESS_WORDS.iter().any(|w| lower == *w || lower.ends_with(w)) {
+        if ADDRESS_WORDS
+            .iter()
+            .any(|w| lower == *w || lower.ends_with(w) || lower.starts_with(&format!("{w}_")))
+        {
             return NameClass::Secret(Kind::Address);
+        }
+        if NATIONAL_WORDS.iter().any(|w| lower.contains(w)) {
+            return NameClass::Secret(Kind::NationalId);
+        }
+        if MEMBER_WORDS.iter().any(|w| lower.contains(w)) {
+            return NameClass::Secret(Kind::MemberId);
+        }
+        if ACCOUNT_WORDS.iter().any(|w| lower.contains(w)) {
+            return NameClass::Secret(Kind::AccountNumber);
         }
     }
     // Normalised on the stack: this runs for every key of every JSON line.
@@ -147,6 +190,8 @@ pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
             return NameClass::IfRandom(Kind::Token);
         }
         "ssn" | "socialsecuritynumber" => return NameClass::Secret(Kind::Ssn),
+        // A health plan's or club's member named by the bare word (`member=HNF-1408-4957`).
+        "member" => return NameClass::Secret(Kind::MemberId),
         "cardnumber" | "ccnumber" | "creditcard" | "creditcardnumber" | "pan" | "cvv" | "cvc" => {
             return NameClass::Secret(Kind::Card);
         }
@@ -155,9 +200,29 @@ pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
         "pwd" | "pass" | "pin" | "pincode" | "passphrase" | "confirm" | "clave" | "katasandi" | "sifre" => {
             return NameClass::Secret(Kind::Password);
         }
-        "xamzsignature" | "xamzcredential" | "xamzsecuritytoken" | "signature" => {
+        // `CLAVE_BD`, `clave_acceso` (Spanish: the database's, the access password).
+        _ if n.starts_with("clave") => return NameClass::Secret(Kind::Password),
+        // "Key" in German, Spanish, Portuguese and Italian: secret when random.
+        "schluessel" | "schlussel" | "schlssel" | "llave" | "chave" | "chiave" => {
+            return NameClass::IfRandom(Kind::ApiKey);
+        }
+        // Confirmation and verification codes in German, Spanish, Portuguese and French.
+        "bestaetigungscode"
+        | "bestatigungscode"
+        | "besttigungscode"
+        | "verifizierungscode"
+        | "codigodeverificacion"
+        | "codigoverificacion"
+        | "codigodeverificacao"
+        | "codigoverificacao"
+        | "codedeverification"
+        | "codeverification" => return NameClass::Secret(Kind::Token),
+        "xamzsignature" | "xamzsecuritytoken" | "signature" => {
             return NameClass::Secret(Kind::AwsSigv4);
         }
+        // A SigV4 credential is an access key id and its scope (a date, a region, a service):
+        // read as text, so the key id's own detector takes it and the scope stays.
+        "xamzcredential" => return NameClass::Fact,
         "sid" | "sessionid" | "session" | "jsessionid" | "phpsessid" => {
             return NameClass::Secret(Kind::Token);
         }
@@ -184,6 +249,13 @@ pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
         || n.contains("taxref")
     {
         return NameClass::Secret(Kind::NationalId);
+    }
+    // Numbers that name a person in a register, before the facts below (`insuredId`,
+    // `memberNo` end like ids): health-plan member and beneficiary numbers (HIPAA counts them
+    // as identifiers), loyalty and frequent-flyer numbers, tax and government id numbers and
+    // bank accounts, also behind a prefix (`custom:member_id`, `authorizerInsuredId`).
+    if let Some(kind) = personal_number(n) {
+        return NameClass::Secret(kind);
     }
     // Personal access tokens (`pat`, `AZURE_DEVOPS_EXT_PAT`): secret when they look random.
     if n.ends_with("pat") {
@@ -276,7 +348,12 @@ pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
         return NameClass::Secret(Kind::Phone);
     }
     // Personal data that no pattern recognises but the field name does.
-    if n.ends_with("ssn") || n.contains("socialsecurity") || n == "tin" || n.ends_with("taxid") {
+    if n.ends_with("ssn")
+        || n.starts_with("ssn")
+        || n.contains("socialsecurity")
+        || n == "tin"
+        || n.ends_with("taxid")
+    {
         return NameClass::Secret(Kind::Ssn);
     }
     // National identity and tax numbers by their own short names: Brazil's CPF, Spain's DNI,
@@ -314,7 +391,13 @@ pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
         "nienumber",
         "nifnumber",
     ];
-    if NATIONAL.contains(&n) {
+    // Also as `numero_cpf`, `cpf_number`, `dni_no`, `nr_pesel`.
+    let bare = ["numero", "numro", "nmero", "num", "no", "nr"]
+        .iter()
+        .find_map(|p| n.strip_prefix(p))
+        .or_else(|| ["number", "num", "no", "nr"].iter().find_map(|s| n.strip_suffix(s)))
+        .unwrap_or(n);
+    if NATIONAL.contains(&n) || NATIONAL.contains(&bare) {
         return NameClass::Secret(Kind::NationalId);
     }
     if n.contains("passport")
@@ -337,6 +420,10 @@ pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
         "datadenascimento",
         "datanascimento",
         "datadinascita",
+        "naissance",
+        "nascimento",
+        "nacimiento",
+        "geburtstag",
     ];
     if n == "dob" || n.ends_with("dob") || BIRTH.iter().any(|w| n.contains(w)) {
         return NameClass::Secret(Kind::DateOfBirth);
@@ -348,6 +435,8 @@ pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
     // `address1`, `address_2` (shop checkouts); `line1`, `line2` (payment APIs' address objects).
     // `Anschrift`, `Adresse`, `dirección`, `endereço`, `indirizzo`, `adres` (accents dropped).
     const HOME: &[&str] = &[
+        "strasse",
+        "hausnummer",
         "anschrift",
         "adresse",
         "wohnadresse",
@@ -367,7 +456,7 @@ pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
         || n.contains("street")
         || n.starts_with("addressline")
         || n.ends_with("addressline1")
-        || HOME.iter().any(|w| n.ends_with(w)))
+        || HOME.iter().any(|w| n.contains(w)))
         && !NOT_POSTAL.iter().any(|w| n.contains(w))
     {
         return NameClass::Secret(Kind::Address);
@@ -415,6 +504,126 @@ pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
     }
 }
 
+/// The kind of personal number a normalised name holds, if it names one (see the caller).
+fn personal_number(n: &str) -> Option<Kind> {
+    const MEMBER: &[&str] = &[
+        "memberid",
+        "memberno",
+        "membernum",
+        "insuredid",
+        "insurednum",
+        "insuredno",
+        "insurancememberid",
+        "insurancenumber",
+        "beneficiaryid",
+        "beneficiarynum",
+        "subscriberid",
+        "healthcard",
+        "medicare",
+        "medicaid",
+        "nhsnumber",
+        "versichertennummer",
+        "versichertennr",
+        "numeroadherent",
+        "numerodemutuelle",
+        "numrodemutuelle",
+        "mutuelle",
+        "tarjetasanitaria",
+        "carteirinha",
+        "cartaosus",
+        "ffpnumber",
+        "ffpno",
+        "frequentflyer",
+        "frequentflier",
+        "viajerofrecuente",
+        "fidelidade",
+        "loyaltynumber",
+        "loyaltyid",
+        "loyaltyno",
+        "smilesnumero",
+        "milesandmore",
+        "mileagenumber",
+        "medicalrecordnumber",
+        "patientnumber",
+    ];
+    const NATIONAL: &[&str] = &[
+        "taxid",
+        "taxnumber",
+        "taxidentification",
+        "taxpayerid",
+        "steuerid",
+        "steuernummer",
+        "steueridentifikation",
+        "numerofiscal",
+        "nmerofiscal",
+        "govid",
+        "governmentid",
+        "personalausweis",
+        "ausweisnummer",
+        "idcardnumber",
+        "docnumber",
+        "documentno",
+        "driverslicense",
+        "driverlicense",
+        "drivinglicence",
+        "securitesociale",
+        "scuritsociale",
+        "numrosc",
+        "numerosecu",
+        "mynumber",
+        "niedni",
+        "passaporte",
+        "pasaporte",
+        "reisepass",
+    ];
+    const ACCOUNT: &[&str] = &[
+        "bankaccount",
+        "accountnumber",
+        "accountno",
+        "kontonummer",
+        "contacorrente",
+        "numerocuenta",
+        "numerodecuenta",
+        "cuentabancaria",
+        "numerodeconta",
+    ];
+    // An AWS or cloud account number is an identifier of infrastructure, not of a person.
+    let cloud = ["aws", "cloud", "azure", "gcp", "billing", "stripe"].iter().any(|w| n.contains(w));
+    if MEMBER.iter().any(|w| n.contains(w)) || matches!(n, "ffp" | "ffn" | "mrn") {
+        Some(Kind::MemberId)
+    } else if NATIONAL.iter().any(|w| n.contains(w)) || n.ends_with("tin") && n.starts_with("custom") {
+        Some(Kind::NationalId)
+    } else if ACCOUNT.iter().any(|w| n.contains(w)) && !cloud {
+        Some(Kind::AccountNumber)
+    } else {
+        None
+    }
+}
+
+/// A cookie set by analytics, consent management or a load balancer's affinity, by its
+/// documented name: Google Analytics and Ads (`_ga`, `_ga_<id>`, `_gid`, `_gat`, `__utm*`,
+/// `_gcl_*`), Meta (`_fbp`, `_fbc`), Hotjar (`_hj*`), Microsoft Clarity (`_clck`, `_clsk`),
+/// Segment's anonymous id, OneTrust (`Optanon*`), AWS load balancer stickiness (`AWSALB*`) and
+/// Azure's `ARRAffinity*`. None of them authenticates anyone: they are kept.
+pub(super) fn analytics_cookie(name: &str) -> bool {
+    matches!(name, "_ga" | "_gid" | "_gat" | "_fbp" | "_fbc" | "_clck" | "_clsk" | "ajs_anonymous_id")
+        || ["_ga_", "_gat_", "__utm", "_gcl_", "_hj", "Optanon", "AWSALB", "ARRAffinity"]
+            .iter()
+            .any(|p| name.starts_with(p))
+}
+
+/// Whether a candidate holds three or more words between its separators, each four letters
+/// or more in lower case or capitalised (`API-Gateway-Execution-Logs_y7eo0yys47`): a name made
+/// by people. A generated token's runs between separators are mixed-case noise, and a vendor's
+/// prefix is one or two words (`tskey-auth-…`).
+fn wordy(s: &str) -> bool {
+    let word = |w: &&str| {
+        let b = w.as_bytes();
+        b.len() >= 4 && b[1..].iter().all(u8::is_ascii_lowercase) && b[0].is_ascii_alphabetic()
+    };
+    s.split(|c: char| !c.is_ascii_alphanumeric()).filter(word).count() >= 3
+}
+
 /// A value that looks like a generated credential whatever its name: 32 to 4096 characters of
 /// a token alphabet, upper and lower case and digits mixed, at least 4 bits of entropy per
 /// character. Hex digests, UUIDs and request ids (one case, or shorter) do not qualify.
@@ -430,6 +639,7 @@ pub(super) fn random_token(s: &str) -> bool {
         && validate::entropy(s) >= 4.0
         && !base64_of_text(s)
         && !dns_name(s)
+        && !wordy(s)
 }
 
 /// A fully qualified host name (`SRV-SQL01.corp.example.com`): three labels or more, the last
@@ -521,7 +731,7 @@ pub(super) fn random_enough(kind: Kind, v: &str) -> bool {
 /// A value under a secret name that holds nothing secret: none (`-`, `null`), a flag
 /// (`"confirm":"true"`), a mask or reference ([`validate::placeholder`]), or, under an address
 /// name, a socket or host (`peer.address: 10.1.2.3:5443`, `server.address: api.example.com`)
-/// rather than a street.
+/// rather than a street, and a membership or account number without digits.
 pub(super) fn benign_value(kind: Kind, v: &str) -> bool {
     const NONE: &[&str] =
         &["-", "null", "nil", "none", "undefined", "true", "false", "yes", "no", "on", "off"];
@@ -529,6 +739,8 @@ pub(super) fn benign_value(kind: Kind, v: &str) -> bool {
         || NONE.iter().any(|w| v.eq_ignore_ascii_case(w))
         || validate::placeholder(v)
         || (kind == Kind::Address && (is_address(v) || host_name(v)))
+        // A membership or account number has digits: `{memberId}`, `self`, `primary` are not one.
+        || (matches!(kind, Kind::MemberId | Kind::AccountNumber) && v.bytes().filter(u8::is_ascii_digit).count() < 4)
 }
 
 /// An address, or a list of them (`X-Forwarded-For` style), with or without a port: what an

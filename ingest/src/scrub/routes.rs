@@ -114,6 +114,10 @@ pub(super) fn bound_segments(s: &Scrubber, line: &str) -> Vec<(usize, usize, Kin
                             && (!random || super::names::random_enough(kind, &super::pairs::percent_decoded(seg)))
                             // `/sessions/{sessionId}` names a resource by a UUID: an identifier.
                             && !(matches!(kind, Kind::Token | Kind::Secret | Kind::ApiKey) && is_uuid(seg))
+                            // `/loyalty/{memberId}` named by the row's key (digits or a UUID): an
+                            // identifier; a membership number carries letters or separators.
+                            && !(matches!(kind, Kind::MemberId | Kind::AccountNumber)
+                                && (is_uuid(seg) || seg.bytes().all(|c| c.is_ascii_digit())))
                         {
                             found.push((pos, pos + len, kind));
                         }
