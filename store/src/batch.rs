@@ -123,6 +123,7 @@ impl BatchStore for Store {
         let routes = merge_routes(std::mem::take(&mut batch.routes));
         let countries = merge_countries(std::mem::take(&mut batch.countries));
         let now = chrono::Utc::now().timestamp_millis();
+        let roll_to: Option<i64>;
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
             let lock = if is_pg { " FOR UPDATE" } else { "" };
@@ -156,13 +157,26 @@ impl BatchStore for Store {
                 tx.rollback().await?;
                 return Ok(CommitOutcome::Stale);
             }
-            // The tiers are folded from the batch's own rows before the minute write merges
-            // stored rows into them: each tier row gains exactly this batch's minutes.
-            let mut hours = tiers::fold(&batch.rows, Tier::Hour);
-            let mut days = tiers::fold(&hours, Tier::Day);
+            // Minutes older than the roll-up marks (late data) go into the hour and day rows
+            // already rolled up, folded from the batch's own rows before the minute write
+            // merges stored rows into them. The marks are read under a shared lock, so a
+            // roll-up (which takes them for update) sees this batch whole or not at all.
+            let rolled = tiers::read_rolled!(tx, if is_pg { " FOR SHARE" } else { "" });
+            let late: Vec<&MinuteRow> =
+                batch.rows.iter().filter(|r| rolled.hours.is_some_and(|h| r.minute < h)).collect();
+            if !late.is_empty() {
+                let mut hours = tiers::fold_refs(&late, Tier::Hour);
+                let mut days = {
+                    let done: Vec<&MinuteRow> =
+                        hours.iter().filter(|r| rolled.days.is_some_and(|d| r.minute < d)).collect();
+                    tiers::fold_refs(&done, Tier::Day)
+                };
+                tx.write_rows(Tier::Hour, &mut hours).await?;
+                tx.write_rows(Tier::Day, &mut days).await?;
+            }
+            roll_to = batch.rows.iter().map(|r| Tier::Hour.floor(r.minute)).max()
+                .filter(|&h| rolled.hours.is_none_or(|through| h > through));
             tx.write_rows(Tier::Minute, &mut batch.rows).await?;
-            tx.write_rows(Tier::Hour, &mut hours).await?;
-            tx.write_rows(Tier::Day, &mut days).await?;
             // Counters only: added to what is stored, in this transaction (a replayed batch is
             // refused above, so nothing counts twice).
             for chunk in routes.chunks(ROWS_PER_STATEMENT) {
@@ -278,7 +292,13 @@ impl BatchStore for Store {
             .execute(&mut *tx)
             .await?;
             tx.commit().await?;
-            Ok(CommitOutcome::Committed)
-        })
+            Ok::<_, crate::Error>(())
+        })?;
+        // Hours this batch completed are rolled up after its commit, in transactions of their
+        // own (a crash in between leaves them for the next batch or the next open).
+        if let Some(limit) = roll_to {
+            self.roll_up(limit, false).await?;
+        }
+        Ok(CommitOutcome::Committed)
     }
 }

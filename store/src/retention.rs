@@ -273,17 +273,24 @@ impl RetentionStore for Store {
             sqlx::query_scalar("SELECT MAX(minute) FROM client_minutes").fetch_one(p).await?
         });
         if let Some(newest) = newest {
+            // Nothing is deleted before it is rolled up into the next tier.
+            let rolled = self.rolled().await?;
+            let (hours, days) = (rolled.hours.unwrap_or(i64::MIN), rolled.days.unwrap_or(i64::MIN));
             let tiers = [
                 (Tier::Minute, cfg.minute_rows_days, &mut removed.client_minutes),
                 (Tier::Hour, cfg.hour_rows_days, &mut removed.client_hours),
                 (Tier::Day, cfg.day_rows_days, &mut removed.client_days),
             ];
-            for (tier, days, count) in tiers {
-                if let Some(cutoff) = horizon(newest, days) {
+            for (tier, keep_days, count) in tiers {
+                if let Some(cutoff) = horizon(newest, keep_days) {
+                    let rolled_to = match tier {
+                        Tier::Minute => hours,
+                        Tier::Hour => days,
+                        Tier::Day => i64::MAX,
+                    };
                     // Whole buckets only: a partly kept bucket would answer less than it holds.
-                    *count = self
-                        .delete_buckets(tier.table(), "minute", tier.step_ms(), tier.floor(cutoff))
-                        .await?;
+                    let cutoff = tier.floor(cutoff).min(rolled_to);
+                    *count = self.delete_buckets(tier.table(), "minute", tier.step_ms(), cutoff).await?;
                 }
             }
             if let Some(cutoff) = horizon(newest, cfg.hour_rows_days) {

@@ -85,7 +85,8 @@ pub struct SeriesRow {
 
 /// Reads of client-minutes and hourly counters: the API, reports, exports and the lab.
 pub trait SeriesStore {
-    /// The rows of one client in `tier` whose bucket starts in `[from, to)`, oldest first.
+    /// One client's points at `tier` whose bucket starts in `[from, to)`, oldest first: the
+    /// tier's rows where they are rolled up, the finer rows folded after that.
     ///
     /// The key leads with the bucket, so a plain range query would read every client's rows in
     /// the range. Instead the query walks the distinct stored buckets (each step one probe for
@@ -130,8 +131,9 @@ pub trait SeriesStore {
     fn country_hours(&self, from: i64, to: i64) -> impl Future<Output = Result<Vec<CountryHour>>> + Send;
 }
 
-impl SeriesStore for Store {
-    async fn series(
+impl Store {
+    /// The rows of one client in `tier`'s table whose bucket starts in `[from, to)`.
+    async fn stored_series(
         &self,
         tier: Tier,
         client: &ClientKey,
@@ -159,6 +161,51 @@ impl SeriesStore for Store {
         let rows: Vec<MinuteRow> = convert(rows)?;
         Ok(rows.into_iter().map(|r| (r.minute, r.agg)).collect())
     }
+}
+
+impl SeriesStore for Store {
+    async fn series(
+        &self,
+        tier: Tier,
+        client: &ClientKey,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<(i64, MinuteAgg)>> {
+        if tier == Tier::Minute {
+            return self.stored_series(Tier::Minute, client, from, to).await;
+        }
+        // The tier's own rows where they are rolled up; after the marks, the finer rows folded.
+        let rolled = self.rolled().await?;
+        let hours = rolled.hours.unwrap_or(i64::MIN);
+        let days = rolled.days.unwrap_or(i64::MIN).min(hours);
+        let sources: Vec<(Tier, i64, i64)> = if tier == Tier::Hour {
+            vec![(Tier::Hour, from, to.min(hours)), (Tier::Minute, from.max(hours), to)]
+        } else {
+            vec![
+                (Tier::Day, from, to.min(days)),
+                (Tier::Hour, from.max(days), to.min(hours)),
+                (Tier::Minute, from.max(hours), to),
+            ]
+        };
+        let mut out: Vec<(i64, MinuteAgg)> = Vec::new();
+        let mut folded: std::collections::BTreeMap<i64, Merger> = std::collections::BTreeMap::new();
+        for (source, lo, hi) in sources {
+            if lo >= hi {
+                continue;
+            }
+            let rows = self.stored_series(source, client, lo, hi).await?;
+            if source == tier {
+                out.extend(rows);
+            } else {
+                for (t, agg) in &rows {
+                    folded.entry(tier.floor(*t)).or_default().add(agg);
+                }
+            }
+        }
+        out.extend(folded.into_iter().map(|(t, m)| (t, m.finish())));
+        out.sort_by_key(|(t, _)| *t);
+        Ok(out)
+    }
 
     async fn top_clients(
         &self,
@@ -167,7 +214,7 @@ impl SeriesStore for Store {
         to: i64,
         limit: usize,
     ) -> Result<Vec<(ClientKey, MinuteAgg)>> {
-        let spans = tiers::plan(from, to);
+        let spans = tiers::plan(from, to, self.rolled().await?);
         let col = metric.as_str();
         let rank = match metric {
             Metric::LatencyMaxMs | Metric::LatencyP50Ms | Metric::LatencyP95Ms => {
@@ -254,7 +301,7 @@ impl SeriesStore for Store {
     }
 
     async fn client_totals(&self, from: i64, to: i64) -> Result<Counts> {
-        let spans = tiers::plan(from, to);
+        let spans = tiers::plan(from, to, self.rolled().await?);
         if spans.is_empty() {
             return Ok(Counts::default());
         }

@@ -1,10 +1,11 @@
 -- Hour and day tiers of the client series (postgres).
 --
 -- client_hours and client_days hold the same columns as client_minutes; `minute` is the
--- first minute of the row's hour or UTC day. The batch commit keeps them in step with the
--- minute rows, in the same transaction (store/src/tiers.rs). A store that already holds
--- minute rows gets its tiers built from them on first open: `store_meta` records how far
--- that backfill has come, and the backfill covers only minutes stored before this migration.
+-- first minute of the row's hour or UTC day. Complete hours are rolled up from the minute rows,
+-- complete days from the hour rows (store/src/tiers.rs); `store_meta` records how far: every
+-- minute before `hours_through` is in client_hours, every hour before `days_through` in
+-- client_days. A store that already holds minute rows starts both at its first minute, and
+-- opening it rolls them forward.
 
 CREATE TABLE client_hours (
     client_type    TEXT    NOT NULL,
@@ -61,6 +62,7 @@ CREATE TABLE store_meta (
     value BIGINT NOT NULL
 );
 
--- Minutes in [tiers_backfill_next, tiers_backfill_end) still have to be folded into the tiers.
-INSERT INTO store_meta (key, value) SELECT 'tiers_backfill_next', MIN(minute) FROM client_minutes HAVING COUNT(*) > 0;
-INSERT INTO store_meta (key, value) SELECT 'tiers_backfill_end', MAX(minute) + 60000 FROM client_minutes HAVING COUNT(*) > 0;
+INSERT INTO store_meta (key, value)
+    SELECT 'hours_through', (MIN(minute) / 3600000) * 3600000 FROM client_minutes HAVING COUNT(*) > 0;
+INSERT INTO store_meta (key, value)
+    SELECT 'days_through', (MIN(minute) / 86400000) * 86400000 FROM client_minutes HAVING COUNT(*) > 0;
