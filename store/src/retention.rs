@@ -71,7 +71,7 @@ impl RetentionConfig {
             let ((fine, f), (coarse, c)) = (pair[0], pair[1]);
             if forever(c) < forever(f) {
                 return Err(ConfigError::Config(format!(
-                    "{coarse} = {c} keeps day or hour rows for less time than {fine} = {f} keeps the finer rows they sum; \
+                    "{coarse} = {c} is shorter than {fine} = {f}: coarser rows must outlive the finer rows they sum; \
                      raise {coarse} or set it to 0 (forever)"
                 )));
             }
