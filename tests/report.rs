@@ -1,12 +1,14 @@
 //! `gatewatch report` and `gatewatch export` end to end: the real binary replays generated
 //! traffic into SQLite and PostgreSQL, and the report's numbers are checked against the
 //! store's own per-client series and against counts taken here from the input file; the
-//! exported Parquet files are read back with polars.
+//! exported Parquet files are read back with the Apache Arrow project's Parquet reader.
 
 use gatewatch_core::time::{HOUR_MS, floor_to, parse_time_param};
 use gatewatch_store::Store;
 use gatewatch_store::prelude::*;
-use polars::prelude::*;
+use parquet::basic::{LogicalType, TimeUnit};
+use parquet::file::reader::{FileReader, SerializedFileReader};
+use parquet::record::{Field, Row};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
@@ -244,10 +246,25 @@ fn bad_report_and_export_arguments_are_named() {
     );
 }
 
-fn parquet_rows(root: &Path, table: &str) -> (u64, Vec<String>, DataFrame) {
+/// Reads an export directory with DuckDB (scripts/test installs it) and prints what it found.
+const DUCKDB_READ: &str = r#"
+import duckdb, json, sys
+root = sys.argv[1]
+q = lambda t: f"read_parquet('{root}/{t}/*/*.parquet', hive_partitioning = true)"
+con = duckdb.connect()
+rows, total, days, kind = con.execute(
+    f"SELECT count(*), sum(total), list(DISTINCT CAST(day AS VARCHAR) ORDER BY CAST(day AS VARCHAR)), any_value(typeof(minute)) FROM {q('series')}"
+).fetchone()
+route_total = con.execute(f"SELECT sum(total) FROM {q('routes')}").fetchone()[0]
+alerts = con.execute(f"SELECT count(DISTINCT id) FROM {q('alerts')}").fetchone()[0]
+print(json.dumps({"series_rows": rows, "series_total": int(total), "days": days,
+                  "minute_type": kind, "route_total": int(route_total), "alerts": alerts}))
+"#;
+
+/// Every row of `root/table/day=*/part-0.parquet`, with the partitions' days in order.
+fn parquet_rows(root: &Path, table: &str) -> (u64, Vec<String>, Vec<Row>) {
     let mut days = Vec::new();
-    let mut frames = Vec::new();
-    let mut rows = 0;
+    let mut rows = Vec::new();
     let mut entries: Vec<_> =
         std::fs::read_dir(root.join(table)).unwrap().map(|e| e.unwrap().path()).collect();
     entries.sort();
@@ -255,15 +272,28 @@ fn parquet_rows(root: &Path, table: &str) -> (u64, Vec<String>, DataFrame) {
         let name = d.file_name().unwrap().to_str().unwrap().to_string();
         let day = name.strip_prefix("day=").unwrap_or_else(|| panic!("Hive partition name: {name}"));
         days.push(day.to_string());
-        let df = ParquetReader::new(std::fs::File::open(d.join("part-0.parquet")).unwrap()).finish().unwrap();
-        rows += df.height() as u64;
-        frames.push(df);
+        rows.extend(read_parquet(&d.join("part-0.parquet")));
     }
-    let mut all = frames.remove(0);
-    for f in frames {
-        all.vstack_mut(&f).unwrap();
-    }
-    (rows, days, all)
+    (rows.len() as u64, days, rows)
+}
+
+fn read_parquet(path: &Path) -> Vec<Row> {
+    let reader = SerializedFileReader::new(std::fs::File::open(path).unwrap()).unwrap();
+    reader.get_row_iter(None).unwrap().map(|r| r.unwrap()).collect()
+}
+
+/// The named column's cell of a row.
+fn cell<'a>(row: &'a Row, name: &str) -> &'a Field {
+    row.get_column_iter().find(|(n, _)| n.as_str() == name).unwrap_or_else(|| panic!("no column {name}")).1
+}
+
+fn sum_u64(rows: &[Row], name: &str) -> u64 {
+    rows.iter()
+        .map(|r| match cell(r, name) {
+            Field::ULong(n) => *n,
+            other => panic!("{name} is not an unsigned 64-bit counter: {other:?}"),
+        })
+        .sum()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -305,46 +335,55 @@ async fn export_writes_day_partitions_that_read_back_with_the_stored_counts() {
         let (n, days, series) = parquet_rows(&out, "series");
         assert_eq!(n, minutes.len() as u64, "{db}: series rows");
         assert_eq!(days, ["2026-11-24", "2026-11-25"], "{db}");
-        let total: u64 =
-            series.column("total").unwrap().as_materialized_series().u64().unwrap().sum().unwrap();
-        assert_eq!(total, totals.total, "{db}: series totals");
-        let minute = series.column("minute").unwrap();
-        assert!(
-            matches!(minute.dtype(), DataType::Datetime(TimeUnit::Milliseconds, _)),
-            "{:?}",
-            minute.dtype()
-        );
+        assert_eq!(sum_u64(&series, "total"), totals.total, "{db}: series totals");
+        // Times are UTC millisecond timestamps, as Athena and DuckDB expect them.
+        let first_file = out.join("series/day=2026-11-24/part-0.parquet");
+        let reader = SerializedFileReader::new(std::fs::File::open(&first_file).unwrap()).unwrap();
+        let schema = reader.metadata().file_metadata().schema_descr_ptr();
+        let minute = schema.columns().iter().find(|c| c.name() == "minute").unwrap();
+        assert_eq!(minute.logical_type_ref(), Some(&LogicalType::timestamp(true, TimeUnit::MILLIS)), "{db}");
         // Every row lies in its partition's day.
-        let first_day = ParquetReader::new(
-            std::fs::File::open(out.join("series/day=2026-11-24/part-0.parquet")).unwrap(),
-        )
-        .finish()
-        .unwrap();
-        let ms = first_day
-            .column("minute")
-            .unwrap()
-            .as_materialized_series()
-            .to_physical_repr()
-            .i64()
-            .unwrap()
+        let last = read_parquet(&first_file)
+            .iter()
+            .map(|r| match cell(r, "minute") {
+                Field::TimestampMillis(ms) => *ms,
+                other => panic!("minute is not a timestamp: {other:?}"),
+            })
             .max()
             .unwrap();
-        assert!(ms < parse_time_param("2026-11-25T00:00:00Z").unwrap());
+        assert!(last < parse_time_param("2026-11-25T00:00:00Z").unwrap());
+        assert!(last >= parse_time_param("2026-11-24T12:00:00Z").unwrap());
 
         let (n, _, routes_df) = parquet_rows(&out, "routes");
         assert_eq!(n, routes.len() as u64, "{db}: route rows");
-        let route_total: u64 =
-            routes_df.column("total").unwrap().as_materialized_series().u64().unwrap().sum().unwrap();
-        assert_eq!(route_total, totals.total, "{db}: route totals");
+        assert_eq!(sum_u64(&routes_df, "total"), totals.total, "{db}: route totals");
         let (n, _, _) = parquet_rows(&out, "countries");
         assert_eq!(n, countries.len() as u64, "{db}: country rows");
         let (n, _, alerts_df) = parquet_rows(&out, "alerts");
         assert_eq!(n, alerts.len() as u64, "{db}: alert rows");
         assert!(n > 0);
-        let ids_col = alerts_df.column("id").unwrap().as_materialized_series().str().unwrap().clone();
-        let ids: std::collections::BTreeSet<String> =
-            (0..ids_col.len()).map(|i| ids_col.get(i).unwrap().to_string()).collect();
+        let ids: std::collections::BTreeSet<String> = alerts_df
+            .iter()
+            .map(|r| match cell(r, "id") {
+                Field::Str(id) => id.clone(),
+                other => panic!("id is not text: {other:?}"),
+            })
+            .collect();
         assert_eq!(ids, alerts.iter().map(|a| a.id.clone()).collect(), "{db}");
+
+        // DuckDB reads the export as a user would: Hive day partitions, UTC timestamps.
+        let duck = std::process::Command::new("python3")
+            .args(["-c", DUCKDB_READ, out.to_str().unwrap()])
+            .output()
+            .expect("python3 runs");
+        assert!(duck.status.success(), "DuckDB: {}", String::from_utf8_lossy(&duck.stderr));
+        let duck: Value = serde_json::from_slice(&duck.stdout).unwrap();
+        assert_eq!(duck["series_rows"], minutes.len() as u64, "{db}: {duck}");
+        assert_eq!(duck["series_total"], totals.total, "{db}: {duck}");
+        assert_eq!(duck["route_total"], totals.total, "{db}: {duck}");
+        assert_eq!(duck["alerts"], alerts.len() as u64, "{db}: {duck}");
+        assert_eq!(duck["days"], serde_json::json!(["2026-11-24", "2026-11-25"]), "{db}: {duck}");
+        assert_eq!(duck["minute_type"], "TIMESTAMP WITH TIME ZONE", "{db}: {duck}");
 
         // Exporting again replaces the files: the same rows, not twice as many.
         gw(&["export", "--db", &db, "--format", "parquet", "--output", out.to_str().unwrap()]);

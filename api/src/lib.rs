@@ -20,7 +20,6 @@ mod error;
 pub mod metrics;
 pub mod openapi;
 mod query;
-#[cfg(feature = "report")]
 mod report;
 
 pub use auth::{Caller, JwtVerifier, Scope};
@@ -76,9 +75,6 @@ pub fn router(store: Store, cfg: &ApiConfig, jwt: Option<Arc<JwtVerifier>>) -> R
         .route("/v1/alerts", get(alerts::list_alerts))
         .route("/v1/alerts/{id}", get(alerts::get_alert))
         .route("/v1/suppressions", get(admin::list_suppressions));
-    // Reports pull in polars; builds without the `report` feature (the fuzz targets) serve
-    // everything else.
-    #[cfg(feature = "report")]
     let read = read.route("/v1/report", get(report::report));
     let read = read.route_layer(middleware::from_fn_with_state(ctx.clone(), require_read));
     let admin = Router::new()

@@ -355,7 +355,6 @@ async fn dead_letters_page_for_admins() {
     assert_eq!(v["next_after"], Value::Null);
 }
 
-// Multi-threaded: /v1/report runs polars, which blocks in place.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_openapi_document_covers_every_route() {
     let doc: Value = serde_json::from_str(&openapi::document()).unwrap();

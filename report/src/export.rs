@@ -11,17 +11,27 @@
 //! (and removes it when the day has no rows any more), so repeated exports converge.
 
 use crate::{ReportError, Result, check_range};
-use gatewatch_core::Counts;
 use gatewatch_core::alert::Alert;
 use gatewatch_core::traffic::{CountryHour, RouteHour};
 use gatewatch_store::SeriesRow;
 use gatewatch_store::Store;
 use gatewatch_store::prelude::*;
-use polars::prelude::*;
+use parquet::basic::Compression;
+use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int64Type};
+use parquet::errors::ParquetError;
+use parquet::file::properties::WriterProperties;
+use parquet::file::writer::SerializedFileWriter;
+use parquet::schema::parser::parse_message_type;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 const DAY_MS: i64 = 24 * 3_600_000;
+
+/// Rows per Parquet row group: readers skip whole groups by their statistics, and the writer
+/// holds one group's columns at a time.
+const ROW_GROUP_ROWS: usize = 256 * 1024;
 
 /// One written file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -51,94 +61,196 @@ fn day_name(ms: i64) -> String {
         .unwrap_or_else(|| ms.to_string())
 }
 
-fn ms_column(name: &str, values: Vec<i64>) -> Result<Column> {
-    Ok(Column::new(name.into(), values).cast(&DataType::Datetime(TimeUnit::Milliseconds, None))?)
+/// A column's Parquet type.
+#[derive(Clone, Copy)]
+enum Kind {
+    /// UTF-8 text.
+    Text,
+    /// Epoch milliseconds, UTC.
+    Time,
+    /// A counter.
+    Count,
+    /// A measurement that may be absent.
+    Measure,
 }
 
-fn counter_columns<'a>(rows: impl Iterator<Item = &'a Counts> + Clone) -> Vec<Column> {
-    type Pick = fn(&Counts) -> u64;
-    let fields: [(&str, Pick); 10] = [
-        ("total", |c| c.total),
-        ("s2xx", |c| c.s2xx),
-        ("s3xx", |c| c.s3xx),
-        ("s4xx", |c| c.s4xx),
-        ("s401", |c| c.s401),
-        ("s403", |c| c.s403),
-        ("s404", |c| c.s404),
-        ("s429", |c| c.s429),
-        ("s5xx", |c| c.s5xx),
-        ("bytes", |c| c.bytes),
-    ];
-    fields.iter().map(|(n, f)| Column::new((*n).into(), rows.clone().map(f).collect::<Vec<u64>>())).collect()
+/// One cell, as a column's getter gives it.
+enum Cell<'a> {
+    Text(Cow<'a, str>),
+    Int(i64),
+    Float(Option<f64>),
 }
 
-fn series_frame(rows: &[SeriesRow]) -> Result<DataFrame> {
-    let mut cols = vec![
-        Column::new("client_type".into(), rows.iter().map(|r| r.client.kind.as_str()).collect::<Vec<_>>()),
-        Column::new("client_value".into(), rows.iter().map(|r| r.client.value.as_str()).collect::<Vec<_>>()),
-        ms_column("minute", rows.iter().map(|r| r.minute).collect())?,
+/// A column of a table of `T` rows: its name, type and how to read it from a row.
+struct Col<T> {
+    name: &'static str,
+    kind: Kind,
+    get: for<'a> fn(&'a T) -> Cell<'a>,
+}
+
+impl<T> Col<T> {
+    fn schema(&self) -> String {
+        let name = self.name;
+        match self.kind {
+            Kind::Text => format!("REQUIRED BYTE_ARRAY {name} (STRING);"),
+            Kind::Time => format!("REQUIRED INT64 {name} (TIMESTAMP(MILLIS,true));"),
+            Kind::Count => format!("REQUIRED INT64 {name} (INTEGER(64,false));"),
+            Kind::Measure => format!("OPTIONAL DOUBLE {name};"),
+        }
+    }
+}
+
+macro_rules! counter_cols {
+    ($t:ty, $counts:ident) => {{
+        let cols: [Col<$t>; 10] = [
+            Col { name: "total", kind: Kind::Count, get: |r: &$t| count(r.$counts.total) },
+            Col { name: "s2xx", kind: Kind::Count, get: |r: &$t| count(r.$counts.s2xx) },
+            Col { name: "s3xx", kind: Kind::Count, get: |r: &$t| count(r.$counts.s3xx) },
+            Col { name: "s4xx", kind: Kind::Count, get: |r: &$t| count(r.$counts.s4xx) },
+            Col { name: "s401", kind: Kind::Count, get: |r: &$t| count(r.$counts.s401) },
+            Col { name: "s403", kind: Kind::Count, get: |r: &$t| count(r.$counts.s403) },
+            Col { name: "s404", kind: Kind::Count, get: |r: &$t| count(r.$counts.s404) },
+            Col { name: "s429", kind: Kind::Count, get: |r: &$t| count(r.$counts.s429) },
+            Col { name: "s5xx", kind: Kind::Count, get: |r: &$t| count(r.$counts.s5xx) },
+            Col { name: "bytes", kind: Kind::Count, get: |r: &$t| count(r.$counts.bytes) },
+        ];
+        cols
+    }};
+}
+
+/// A counter as Parquet stores an unsigned 64-bit integer (the same bits in an INT64).
+fn count(n: u64) -> Cell<'static> {
+    Cell::Int(n as i64)
+}
+
+fn text(s: &str) -> Cell<'_> {
+    Cell::Text(Cow::Borrowed(s))
+}
+
+fn series_cols() -> Vec<Col<SeriesRow>> {
+    let mut cols: Vec<Col<SeriesRow>> = vec![
+        Col { name: "client_type", kind: Kind::Text, get: |r| text(r.client.kind.as_str()) },
+        Col { name: "client_value", kind: Kind::Text, get: |r| text(&r.client.value) },
+        Col { name: "minute", kind: Kind::Time, get: |r| Cell::Int(r.minute) },
     ];
-    cols.extend(counter_columns(rows.iter().map(|r| &r.counts)));
-    cols.extend([
-        Column::new("latency_p50_ms".into(), rows.iter().map(|r| r.latency_p50_ms).collect::<Vec<_>>()),
-        Column::new("latency_p95_ms".into(), rows.iter().map(|r| r.latency_p95_ms).collect::<Vec<_>>()),
-        Column::new("latency_max_ms".into(), rows.iter().map(|r| r.latency_max_ms).collect::<Vec<_>>()),
-        Column::new("distinct_paths".into(), rows.iter().map(|r| r.distinct_paths).collect::<Vec<_>>()),
-        Column::new("distinct_ips".into(), rows.iter().map(|r| r.distinct_ips).collect::<Vec<_>>()),
+    cols.extend(counter_cols!(SeriesRow, counts));
+    cols.extend::<[Col<SeriesRow>; 5]>([
+        Col { name: "latency_p50_ms", kind: Kind::Measure, get: |r| Cell::Float(r.latency_p50_ms) },
+        Col { name: "latency_p95_ms", kind: Kind::Measure, get: |r| Cell::Float(r.latency_p95_ms) },
+        Col { name: "latency_max_ms", kind: Kind::Measure, get: |r| Cell::Float(r.latency_max_ms) },
+        Col { name: "distinct_paths", kind: Kind::Count, get: |r| count(r.distinct_paths) },
+        Col { name: "distinct_ips", kind: Kind::Count, get: |r| count(r.distinct_ips) },
     ]);
-    Ok(DataFrame::new(rows.len(), cols)?)
+    cols
 }
 
-fn alerts_frame(rows: &[Alert]) -> Result<DataFrame> {
-    let s = |f: fn(&Alert) -> String| rows.iter().map(f).collect::<Vec<String>>();
-    let cols = vec![
-        Column::new("id".into(), s(|a| a.id.clone())),
-        Column::new("kind".into(), s(|a| a.kind.as_str().into())),
-        Column::new("rule".into(), s(|a| a.rule.as_str().into())),
-        Column::new("severity".into(), s(|a| a.severity.as_str().into())),
-        Column::new("status".into(), s(|a| a.status.as_str().into())),
-        Column::new("subject_type".into(), s(|a| a.subject.kind.as_str().into())),
-        Column::new("subject_value".into(), s(|a| a.subject.value.clone())),
-        ms_column("first_seen", rows.iter().map(|a| a.first_seen).collect())?,
-        ms_column("last_seen", rows.iter().map(|a| a.last_seen).collect())?,
-        ms_column("detected_at", rows.iter().map(|a| a.detected_at).collect())?,
-        Column::new("count".into(), rows.iter().map(|a| a.count).collect::<Vec<u64>>()),
+fn alert_cols() -> Vec<Col<Alert>> {
+    vec![
+        Col { name: "id", kind: Kind::Text, get: |a| text(&a.id) },
+        Col { name: "kind", kind: Kind::Text, get: |a| text(a.kind.as_str()) },
+        Col { name: "rule", kind: Kind::Text, get: |a| text(a.rule.as_str()) },
+        Col { name: "severity", kind: Kind::Text, get: |a| text(a.severity.as_str()) },
+        Col { name: "status", kind: Kind::Text, get: |a| text(a.status.as_str()) },
+        Col { name: "subject_type", kind: Kind::Text, get: |a| text(a.subject.kind.as_str()) },
+        Col { name: "subject_value", kind: Kind::Text, get: |a| text(&a.subject.value) },
+        Col { name: "first_seen", kind: Kind::Time, get: |a| Cell::Int(a.first_seen) },
+        Col { name: "last_seen", kind: Kind::Time, get: |a| Cell::Int(a.last_seen) },
+        Col { name: "detected_at", kind: Kind::Time, get: |a| Cell::Int(a.detected_at) },
+        Col { name: "count", kind: Kind::Count, get: |a| count(a.count) },
         // The evidence as JSON text: its shape differs per rule.
-        Column::new("evidence".into(), s(|a| a.evidence.to_string())),
-    ];
-    Ok(DataFrame::new(rows.len(), cols)?)
+        Col { name: "evidence", kind: Kind::Text, get: |a| Cell::Text(Cow::Owned(a.evidence.to_string())) },
+    ]
 }
 
-fn routes_frame(rows: &[RouteHour]) -> Result<DataFrame> {
-    let mut cols = vec![
-        ms_column("hour", rows.iter().map(|r| r.hour).collect())?,
-        Column::new("api".into(), rows.iter().map(|r| r.api.as_str()).collect::<Vec<_>>()),
-        Column::new("route".into(), rows.iter().map(|r| r.route.as_str()).collect::<Vec<_>>()),
+fn route_cols() -> Vec<Col<RouteHour>> {
+    let mut cols: Vec<Col<RouteHour>> = vec![
+        Col { name: "hour", kind: Kind::Time, get: |r| Cell::Int(r.hour) },
+        Col { name: "api", kind: Kind::Text, get: |r| text(&r.api) },
+        Col { name: "route", kind: Kind::Text, get: |r| text(&r.route) },
     ];
-    cols.extend(counter_columns(rows.iter().map(|r| &r.counts)));
-    Ok(DataFrame::new(rows.len(), cols)?)
+    cols.extend(counter_cols!(RouteHour, counts));
+    cols
 }
 
-fn countries_frame(rows: &[CountryHour]) -> Result<DataFrame> {
-    let mut cols = vec![
-        ms_column("hour", rows.iter().map(|r| r.hour).collect())?,
-        Column::new("country".into(), rows.iter().map(|r| r.country.as_str()).collect::<Vec<_>>()),
+fn country_cols() -> Vec<Col<CountryHour>> {
+    let mut cols: Vec<Col<CountryHour>> = vec![
+        Col { name: "hour", kind: Kind::Time, get: |r| Cell::Int(r.hour) },
+        Col { name: "country", kind: Kind::Text, get: |r| text(&r.country) },
     ];
-    cols.extend(counter_columns(rows.iter().map(|r| &r.counts)));
-    Ok(DataFrame::new(rows.len(), cols)?)
+    cols.extend(counter_cols!(CountryHour, counts));
+    cols
 }
 
-/// Writes `df` as `dir/table/day=DAY/part-0.parquet` (or removes that file if `df` is empty).
-fn write_partition(
+/// Writes `rows` as one Parquet file (snappy pages, `ROW_GROUP_ROWS` rows per group).
+fn write_parquet<T, W: std::io::Write + Send>(
+    out: W,
+    table: &str,
+    cols: &[Col<T>],
+    rows: &[T],
+) -> Result<()> {
+    let schema: String = cols.iter().map(Col::schema).collect::<Vec<_>>().join(" ");
+    let schema = Arc::new(parse_message_type(&format!("message {table} {{ {schema} }}"))?);
+    let props = Arc::new(WriterProperties::builder().set_compression(Compression::SNAPPY).build());
+    let mut writer = SerializedFileWriter::new(out, schema, props)?;
+    for group in rows.chunks(ROW_GROUP_ROWS) {
+        let mut rg = writer.next_row_group()?;
+        for col in cols {
+            let mut cw = rg.next_column()?.expect("one column writer per schema column");
+            match col.kind {
+                Kind::Text => {
+                    let values: Vec<ByteArray> = group
+                        .iter()
+                        .map(|r| match (col.get)(r) {
+                            Cell::Text(s) => ByteArray::from(s.as_bytes().to_vec()),
+                            _ => unreachable!("a text column gives text"),
+                        })
+                        .collect();
+                    cw.typed::<ByteArrayType>().write_batch(&values, None, None)?;
+                }
+                Kind::Time | Kind::Count => {
+                    let values: Vec<i64> = group
+                        .iter()
+                        .map(|r| match (col.get)(r) {
+                            Cell::Int(n) => n,
+                            _ => unreachable!("an integer column gives integers"),
+                        })
+                        .collect();
+                    cw.typed::<Int64Type>().write_batch(&values, None, None)?;
+                }
+                Kind::Measure => {
+                    let cells: Vec<Option<f64>> = group
+                        .iter()
+                        .map(|r| match (col.get)(r) {
+                            Cell::Float(x) => x,
+                            _ => unreachable!("a measure column gives floats"),
+                        })
+                        .collect();
+                    let defined: Vec<i16> = cells.iter().map(|x| i16::from(x.is_some())).collect();
+                    let values: Vec<f64> = cells.iter().flatten().copied().collect();
+                    cw.typed::<DoubleType>().write_batch(&values, Some(&defined), None)?;
+                }
+            }
+            cw.close()?;
+        }
+        rg.close()?;
+    }
+    // Finishing writes the footer; the file is then flushed before it is renamed into place.
+    writer.into_inner()?.flush().map_err(ParquetError::from)?;
+    Ok(())
+}
+
+/// Writes `rows` as `dir/table/day=DAY/part-0.parquet` (or removes that file if there are none).
+fn write_partition<T>(
     dir: &Path,
     table: &'static str,
     day: &str,
-    mut df: DataFrame,
+    cols: &[Col<T>],
+    rows: &[T],
 ) -> Result<Option<PartitionFile>> {
     let part_dir = dir.join(table).join(format!("day={day}"));
     let path = part_dir.join("part-0.parquet");
     let io = |p: &Path, source: std::io::Error| ReportError::Io { path: p.display().to_string(), source };
-    if df.height() == 0 {
+    if rows.is_empty() {
         match std::fs::remove_file(&path) {
             Ok(()) => {
                 let _ = std::fs::remove_dir(&part_dir);
@@ -152,9 +264,9 @@ fn write_partition(
     // Written next to the target and renamed: a reader never sees half a file.
     let tmp = part_dir.join(".part-0.parquet.tmp");
     let file = std::fs::File::create(&tmp).map_err(|e| io(&tmp, e))?;
-    ParquetWriter::new(file).finish(&mut df)?;
+    write_parquet(std::io::BufWriter::new(file), table, cols, rows)?;
     std::fs::rename(&tmp, &path).map_err(|e| io(&path, e))?;
-    Ok(Some(PartitionFile { table, day: day.to_string(), path, rows: df.height() as u64 }))
+    Ok(Some(PartitionFile { table, day: day.to_string(), path, rows: rows.len() as u64 }))
 }
 
 /// The range to export when none is given: every stored minute and alert.
@@ -179,10 +291,10 @@ pub async fn export_parquet(store: &Store, dir: &Path, from: i64, to: i64) -> Re
         let routes = store.route_hours(lo, hi).await?;
         let countries = store.country_hours(lo, hi).await?;
         let written = [
-            write_partition(dir, "series", &name, series_frame(&series)?)?,
-            write_partition(dir, "alerts", &name, alerts_frame(&alerts)?)?,
-            write_partition(dir, "routes", &name, routes_frame(&routes)?)?,
-            write_partition(dir, "countries", &name, countries_frame(&countries)?)?,
+            write_partition(dir, "series", &name, &series_cols(), &series)?,
+            write_partition(dir, "alerts", &name, &alert_cols(), &alerts)?,
+            write_partition(dir, "routes", &name, &route_cols(), &routes)?,
+            write_partition(dir, "countries", &name, &country_cols(), &countries)?,
         ];
         summary.files.extend(written.into_iter().flatten());
         day += DAY_MS;

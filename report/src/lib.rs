@@ -1,9 +1,9 @@
 //! gatewatch reports and exports.
 //!
 //! [`build_report`] reads the hourly route and country series and the alerts of a time range
-//! (and of the same range one week earlier) from the store and computes, with polars
-//! LazyFrames: per-route and per-country 4XX/403/429 rates with their week-over-week change,
-//! alerts by rule and severity, and the top offenders of each rule. The [`Report`] serializes
+//! (and of the same range one week earlier) from the store and computes per-route and
+//! per-country 4XX/403/429 rates with their week-over-week change, alerts by rule and
+//! severity, and the top offenders of each rule. The [`Report`] serializes
 //! to JSON as is; [`render::markdown`] and [`render::html`] (self-contained, no external
 //! resources) present it to people. [`export_parquet`] writes the stored series and alerts as
 //! Parquet files partitioned by day (Hive style), for Athena, Security Lake or a notebook.
@@ -32,8 +32,8 @@ pub enum ReportError {
     BadParameter { field: &'static str, why: String },
     #[error(transparent)]
     Store(#[from] gatewatch_store::Error),
-    #[error("computing the report: {0}")]
-    Polars(#[from] polars::error::PolarsError),
+    #[error("writing Parquet: {0}")]
+    Parquet(#[from] parquet::errors::ParquetError),
     #[error("{path}: {source}")]
     Io { path: String, source: std::io::Error },
 }
@@ -191,39 +191,22 @@ pub async fn build_report_with(store: &Store, from: i64, to: i64, opts: ReportOp
     let prev_countries = store.country_hours(pfrom, pto).await?;
     let alerts = store.alerts_overlapping(from, to).await?;
     let prev_alerts = store.alerts_overlapping(pfrom, pto).await?;
-    // polars runs its own thread pool; keep it off the async runtime's workers.
-    let compute = move || -> Result<Report> {
-        let route_frame = frames::routes(&routes)?;
-        let prev_route_frame = frames::routes(&prev_routes)?;
-        let totals = frames::totals(&route_frame, &prev_route_frame)?;
-        let (route_lines, routes_omitted) = frames::route_lines(route_frame, prev_route_frame, opts.limit)?;
-        let (country_lines, countries_omitted) = frames::country_lines(
-            frames::countries(&countries)?,
-            frames::countries(&prev_countries)?,
-            opts.limit,
-        )?;
-        let alerts_by_rule = frames::rule_lines(frames::alerts(&alerts)?, frames::alerts(&prev_alerts)?)?;
-        let top_offenders = frames::offenders(frames::alerts(&alerts)?, opts.offenders_per_rule)?;
-        Ok(Report {
-            from: rfc3339(from),
-            to: rfc3339(to),
-            previous_from: rfc3339(pfrom),
-            previous_to: rfc3339(pto),
-            totals,
-            routes: route_lines,
-            routes_omitted,
-            countries: country_lines,
-            countries_omitted,
-            alerts_by_rule,
-            top_offenders,
-        })
-    };
-    match tokio::runtime::Handle::try_current() {
-        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
-            tokio::task::block_in_place(compute)
-        }
-        _ => compute(),
-    }
+    let totals = frames::totals(&routes, &prev_routes);
+    let (routes, routes_omitted) = frames::route_lines(&routes, &prev_routes, opts.limit);
+    let (countries, countries_omitted) = frames::country_lines(&countries, &prev_countries, opts.limit);
+    Ok(Report {
+        from: rfc3339(from),
+        to: rfc3339(to),
+        previous_from: rfc3339(pfrom),
+        previous_to: rfc3339(pto),
+        totals,
+        routes,
+        routes_omitted,
+        countries,
+        countries_omitted,
+        alerts_by_rule: frames::rule_lines(&alerts, &prev_alerts),
+        top_offenders: frames::offenders(&alerts, opts.offenders_per_rule),
+    })
 }
 
 /// The report as pretty JSON (what `--format json` and `GET /v1/report` answer).
