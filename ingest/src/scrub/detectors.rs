@@ -48,7 +48,7 @@ pub(super) enum Check {
 
 pub(super) struct Detector {
     pub(super) kind: Kind,
-    pub(super) re: Regex,
+    pub(super) re: LazyRegex,
     /// Capture group to redact (0: the whole match).
     pub(super) group: usize,
     pub(super) check: Check,
@@ -59,9 +59,41 @@ pub(super) struct Detector {
 }
 
 impl Detector {
-    pub(super) fn new(kind: Kind, re: Regex, group: usize, check: Check, gate: Gate) -> Detector {
+    pub(super) fn new(kind: Kind, re: LazyRegex, group: usize, check: Check, gate: Gate) -> Detector {
         let tail_group = group != 0 && ends_with_group(re.as_str(), group);
         Detector { kind, re, group, check, gate, tail_group }
+    }
+}
+
+/// A regex compiled when it is first run. Most built-in detectors are armed only by literals
+/// that ordinary logs seldom hold, so compiling all of them up front would be most of a short
+/// `gatewatch scrub` run's time. `tests::every_builtin_pattern_compiles` compiles each one.
+pub(super) struct LazyRegex {
+    pattern: String,
+    compiled: std::sync::OnceLock<Regex>,
+}
+
+impl LazyRegex {
+    /// A built-in pattern, compiled on first use.
+    pub(super) fn builtin(pattern: String) -> LazyRegex {
+        LazyRegex { pattern, compiled: std::sync::OnceLock::new() }
+    }
+
+    /// A pattern compiled already (a user's rule, checked when the config is read).
+    pub(super) fn compiled(re: Regex) -> LazyRegex {
+        LazyRegex { pattern: re.as_str().to_string(), compiled: std::sync::OnceLock::from(re) }
+    }
+
+    pub(super) fn as_str(&self) -> &str {
+        &self.pattern
+    }
+}
+
+impl std::ops::Deref for LazyRegex {
+    type Target = Regex;
+
+    fn deref(&self) -> &Regex {
+        self.compiled.get_or_init(|| Regex::new(&self.pattern).expect("built-in pattern compiles"))
     }
 }
 

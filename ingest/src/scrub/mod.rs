@@ -195,11 +195,10 @@ impl Scrubber {
                 Arm::Markup => Gate::Markup,
                 Arm::Numeric(shape) => Gate::Numeric(shape),
             };
-            let re = Regex::new(&ascii_classes(pat)).expect("built-in pattern compiles");
-            detectors.push(Detector::new(kind, re, group, check, gate));
+            detectors.push(Detector::new(kind, LazyRegex::builtin(ascii_classes(pat)), group, check, gate));
         }
         if cfg.ip_in_text != IpPolicy::Keep {
-            let re = Regex::new(r"\b(?:\d{1,3}\.){3}\d{1,3}\b").expect("ip pattern");
+            let re = LazyRegex::builtin(r"\b(?:\d{1,3}\.){3}\d{1,3}\b".into());
             detectors.push(Detector::new(Kind::Ip, re, 0, Check::Ipv4, Gate::Numeric(shape::IP)));
         }
         for (i, rule) in cfg.rules.iter().enumerate() {
@@ -221,7 +220,13 @@ impl Scrubber {
                 }
             };
             let group = usize::from(re.captures_len() > 1);
-            detectors.push(Detector::new(Kind::named(&rule.kind), re, group, check, Gate::Always));
+            detectors.push(Detector::new(
+                Kind::named(&rule.kind),
+                LazyRegex::compiled(re),
+                group,
+                check,
+                Gate::Always,
+            ));
         }
         let allow = cfg
             .allow

@@ -1645,3 +1645,18 @@ fn values_cut_short_prose_validation_errors_and_street_addresses() {
         ),
     ]);
 }
+
+/// The built-in detectors compile on first use (`LazyRegex`); each must compile and hold the
+/// group it redacts.
+#[test]
+fn every_builtin_pattern_compiles() {
+    let mut n = 0;
+    for (kind, pat, group, _, _) in builtin() {
+        let re = Regex::new(&ascii_classes(pat)).unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+        assert!(re.captures_len() > group, "{kind:?}: no group {group} in {pat}");
+        n += 1;
+    }
+    assert!(n > 50, "{n} built-in detectors");
+    let s = Scrubber::from_config(&ScrubConfig::default()).unwrap();
+    assert!(s.scrub_line("password=Hunter2Hunter2 card 4111 1111 1111 1111").contains("[REDACTED:"));
+}
