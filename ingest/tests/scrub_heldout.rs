@@ -13,17 +13,19 @@ const KEPT_FLOOR: f64 = 99.9;
 const SECOND_RECALL_FLOOR: f64 = 98.5;
 const SECOND_KEPT_FLOOR: f64 = 99.7;
 const THIRD_RECALL_FLOOR: f64 = 97.0;
-const THIRD_KEPT_FLOOR: f64 = 99.7;
+const THIRD_KEPT_FLOOR: f64 = 99.8;
 const FOURTH_RECALL_FLOOR: f64 = 92.0;
-const FOURTH_KEPT_FLOOR: f64 = 98.3;
-const FIFTH_RECALL_FLOOR: f64 = 94.8;
-const FIFTH_KEPT_FLOOR: f64 = 97.5;
+const FOURTH_KEPT_FLOOR: f64 = 98.8;
+const FIFTH_RECALL_FLOOR: f64 = 95.0;
+const FIFTH_KEPT_FLOOR: f64 = 97.8;
 const SIXTH_RECALL_FLOOR: f64 = 98.5;
 const SIXTH_KEPT_FLOOR: f64 = 99.7;
 const SEVENTH_RECALL_FLOOR: f64 = 94.5;
-const SEVENTH_KEPT_FLOOR: f64 = 99.0;
+const SEVENTH_KEPT_FLOOR: f64 = 99.4;
 const EIGHTH_RECALL_FLOOR: f64 = 96.8;
-const EIGHTH_KEPT_FLOOR: f64 = 98.7;
+const EIGHTH_KEPT_FLOOR: f64 = 99.2;
+const NINTH_RECALL_FLOOR: f64 = 98.2;
+const NINTH_KEPT_FLOOR: f64 = 99.0;
 
 #[derive(Default)]
 struct Tally {
@@ -101,6 +103,17 @@ fn seventh_heldout_recall_precision_and_json() {
 #[test]
 fn eighth_heldout_recall_precision_and_json() {
     score(include_str!("data/heldout8/heldout8.jsonl"), EIGHTH_RECALL_FLOOR, EIGHTH_KEPT_FLOOR);
+}
+
+/// The ninth, by a ninth author who had read neither the code nor the other corpora: AWS edge
+/// logs other than API Gateway access logs (WAF full logs with header name/value lists, ALB,
+/// CloudFront standard and real-time logs, WebSocket API access and execution logs, REST
+/// execution logs with full request and response data, AppSync, Cognito triggers, Lambda
+/// authorizers, EventBridge and Step Functions events, CloudTrail), with 90 vendors. Scored as
+/// it came: 97.28 % recall, 97.50 % unchanged, every JSON line still JSON.
+#[test]
+fn ninth_heldout_recall_precision_and_json() {
+    score(include_str!("data/heldout9/heldout9.jsonl"), NINTH_RECALL_FLOOR, NINTH_KEPT_FLOOR);
 }
 
 fn score(corpus: &str, recall_floor: f64, kept_floor: f64) {
