@@ -430,8 +430,30 @@ impl Scrubber {
                 self.cookie_hits(text, value.0, s, prio, hits);
                 return true;
             }
-            // Any parameter whose value looks like a generated credential (`t=…`, `state=…`).
-            NameClass::Plain if random_token(&percent_decoded(decoded)) => Kind::Token,
+            // `authorization=[…]`: a header map printed by Java (`{name=[value], …}`). Other
+            // forms (`Authorization=AWS4-HMAC-SHA256 Credential=…`) are the header detectors'.
+            NameClass::Authorization if s.starts_with('[') && s.ends_with(']') => {
+                let inner = &s[1..s.len() - 1];
+                if inner.len() < 8
+                    || benign_value(Kind::Bearer, inner)
+                    || validate::placeholder(inner)
+                    || inner.bytes().all(|b| b == b'*')
+                {
+                    return true;
+                }
+                let start = value.0 + s.find(inner).unwrap_or(0);
+                hits.push(Hit { start, end: start + inner.len(), kind: Kind::Bearer, prio });
+                return true;
+            }
+            // Any parameter whose value looks like a generated credential (`t=…`, `k=…`), but not
+            // the documented cookies of analytics and load-balancer affinity in a CDN's cookie
+            // field (`AWSALB=…`): they grant nothing.
+            NameClass::Plain
+                if random_token(&percent_decoded(decoded))
+                    && !names::analytics_cookie(name.trim().trim_start_matches("%20")) =>
+            {
+                Kind::Token
+            }
             _ => return false,
         };
         if !s.is_empty() {

@@ -60,6 +60,9 @@ enum Role {
     Name,
     /// `value`: classified by the `name` member, when its own key says nothing.
     Value,
+    /// `path`: in a JSON Patch operation (`{"op": "replace", "path": "/variables/apiKey",
+    /// "value": "…"}`, RFC 6902) its last segment names the `value` member.
+    Path,
 }
 
 impl Role {
@@ -77,6 +80,7 @@ impl Role {
             // `{"type": "national_id", "number": "…"}`: a document list names its numbers too.
             b"name" | b"key" | b"header" | b"field" | b"type" => Role::Name,
             b"value" | b"values" | b"number" => Role::Value,
+            b"path" => Role::Path,
             _ => Role::Other,
         }
     }
@@ -323,11 +327,17 @@ pub(super) fn scrub_json<'a>(s: &Scrubber, text: &'a str, depth: u8) -> Option<C
                 }
                 value_done(&mut stack);
                 let value = unescape(raw, escaped)?;
-                if let Some(f) = stack.last_mut()
-                    && f.object
-                    && f.role == Role::Name
+                let named_by = match stack.last() {
+                    Some(f) if f.object && f.role == Role::Name => Some(&value[..]),
+                    Some(f) if f.object && f.role == Role::Path && value.starts_with('/') => {
+                        value.rsplit('/').next()
+                    }
+                    _ => None,
+                };
+                if let Some(name) = named_by
+                    && let Some(f) = stack.last_mut()
                 {
-                    f.named = match s.classify(&value) {
+                    f.named = match s.classify(name) {
                         // A field named like an address is no reason to keep another field.
                         NameClass::Exempt | NameClass::Fact => NameClass::Plain,
                         c => c,

@@ -162,6 +162,10 @@ pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
             return NameClass::Secret(Kind::AccountNumber);
         }
     }
+    // A one-time code under any name that has `otp` as a word (`EMAIL_OTP_CODE`, `smsOtp`).
+    if has_word(name, "otp") {
+        return NameClass::Secret(Kind::Token);
+    }
     // Normalised on the stack: this runs for every key of every JSON line.
     let mut buf = [0u8; 64];
     let mut len = 0;
@@ -219,6 +223,46 @@ pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
         | "codeverification" => return NameClass::Secret(Kind::Token),
         "xamzsignature" | "xamzsecuritytoken" | "signature" => {
             return NameClass::Secret(Kind::AwsSigv4);
+        }
+        // OAuth's and SAML's round-trip values against request forgery (RFC 6749, 10.12):
+        // opaque, bound to one browser's flow, no credential. Detectors still look inside.
+        "state" | "relaystate" => return NameClass::Fact,
+        // Pagination cursors (AWS `NextToken`, Google `pageToken`, S3 `ContinuationToken`): a
+        // position in a listing, not a credential.
+        "nexttoken"
+        | "nextpagetoken"
+        | "pagetoken"
+        | "continuationtoken"
+        | "nextcontinuationtoken"
+        | "paginationtoken"
+        | "startingtoken"
+        | "cursor"
+        | "nextcursor"
+        | "nextmarker" => {
+            return NameClass::Fact;
+        }
+        // Keys that name records, not secrets: Kinesis partition and hash keys, DynamoDB keys,
+        // Cognito device keys, S3 object keys, cache and routing keys.
+        "partitionkey" | "explicithashkey" | "hashkey" | "rangekey" | "sortkey" | "devicekey"
+        | "objectkey" | "s3key" | "cachekey" | "routingkey" | "messagekey" => return NameClass::Fact,
+        // Webhook signatures (`Stripe-Signature`, `X-Hub-Signature-256`, `X-Slack-Signature`,
+        // `X-Shopify-Hmac-Sha256`): an HMAC of the body that replays within the sender's window.
+        _ if (n.contains("signature") || n.contains("hmac"))
+            && ![
+                "method",
+                "version",
+                "algorithm",
+                "alg",
+                "type",
+                "expires",
+                "expiry",
+                "header",
+                "headers",
+            ]
+            .iter()
+            .any(|m| n.ends_with(m)) =>
+        {
+            return NameClass::Secret(Kind::Secret);
         }
         // A SigV4 credential is an access key id and its scope (a date, a region, a service):
         // read as text, so the key id's own detector takes it and the scope stays.
@@ -504,6 +548,25 @@ pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
     }
 }
 
+/// Whether `word` (lowercase) is one of `name`'s words: split at separators and where a lower
+/// case letter meets an upper case one (`EMAIL_OTP_CODE`, `smsOtp`, `otp-code`).
+fn has_word(name: &str, word: &str) -> bool {
+    let b = name.as_bytes();
+    let mut start = 0;
+    for i in 0..=b.len() {
+        let boundary = i == b.len()
+            || !b[i].is_ascii_alphanumeric()
+            || (i > start && b[i].is_ascii_uppercase() && b[i - 1].is_ascii_lowercase());
+        if boundary {
+            if b[start..i].eq_ignore_ascii_case(word.as_bytes()) {
+                return true;
+            }
+            start = if i < b.len() && b[i].is_ascii_alphanumeric() { i } else { i + 1 };
+        }
+    }
+    false
+}
+
 /// The kind of personal number a normalised name holds, if it names one (see the caller).
 fn personal_number(n: &str) -> Option<Kind> {
     const MEMBER: &[&str] = &[
@@ -737,10 +800,19 @@ pub(super) fn benign_value(kind: Kind, v: &str) -> bool {
         &["-", "null", "nil", "none", "undefined", "true", "false", "yes", "no", "on", "off"];
     v.is_empty()
         || NONE.iter().any(|w| v.eq_ignore_ascii_case(w))
+        // An ARN names a resource (`secretId: arn:aws:secretsmanager:…:secret:db-AbCdEf`).
+        || aws_arn(v)
         || validate::placeholder(v)
         || (kind == Kind::Address && (is_address(v) || host_name(v)))
         // A membership or account number has digits: `{memberId}`, `self`, `primary` are not one.
         || (matches!(kind, Kind::MemberId | Kind::AccountNumber) && v.bytes().filter(u8::is_ascii_digit).count() < 4)
+}
+
+/// An Amazon Resource Name: `arn:<partition>:<service>:<region>:<account>:<resource>`.
+fn aws_arn(v: &str) -> bool {
+    ["arn:aws:", "arn:aws-cn:", "arn:aws-us-gov:"].iter().any(|p| v.starts_with(p))
+        && v.bytes().filter(|&b| b == b':').count() >= 5
+        && !v.bytes().any(|b| b.is_ascii_whitespace())
 }
 
 /// An address, or a list of them (`X-Forwarded-For` style), with or without a port: what an

@@ -1660,3 +1660,65 @@ fn every_builtin_pattern_compiles() {
     let s = Scrubber::from_config(&ScrubConfig::default()).unwrap();
     assert!(s.scrub_line("password=Hunter2Hunter2 card 4111 1111 1111 1111").contains("[REDACTED:"));
 }
+
+/// Webhook signatures, one-time codes under longer names, JSON Patch values named by their
+/// path, and Java header maps are secrets; OAuth `state`, record keys,
+/// load-balancer cookies in a CDN's cookie field and ARNs under secret names are not.
+#[test]
+fn signatures_patches_and_header_maps_go_while_state_cursors_and_arns_stay() {
+    let s = Scrubber::with_key(&ScrubConfig::default(), vec![7u8; 32]).unwrap();
+    let hex = "7be225b1f6d68d731061b7ca2034b30cffaeb72f2c2da77988f4e2c2a25b00da";
+    for (line, secret) in [
+        (format!(r#"{{"name":"Stripe-Signature","value":"t=1748472704,v1={hex}"}}"#), hex.to_string()),
+        (
+            r#"{"name":"X-Shopify-Hmac-Sha256","value":"HxaFARIKk3FyZDjm3Y1qeOjNOz9MybT/7agcNSDdoV4="}"#.into(),
+            "HxaFARIKk3FyZDjm3Y1qeOjNOz9MybT".into(),
+        ),
+        (r#"{"EMAIL_OTP_CODE":"193918"}"#.into(), "193918".into()),
+        ("ChallengeResponses: { USERNAME: 'a', smsOtp: '619977' }".into(), "619977".into()),
+        (
+            r#"{"patchOperations":[{"op":"replace","path":"/variables/renderApiKey","value":"u+8_ym0QNkYclrtcReaj"}]}"#
+                .into(),
+            "u+8_ym0QNkYclrtcReaj".into(),
+        ),
+        (
+            "Request Headers: {accept=[application/json], authorization=[2TGvZbSXEvOUcBhFCSFismJyg6VivloKRM8Aorkh]}"
+                .into(),
+            "2TGvZbSXEvOUcBhFCSFismJyg6VivloKRM8Aorkh".into(),
+        ),
+    ] {
+        let out = s.scrub_line(&line);
+        assert!(!out.contains(&secret), "{secret} left in {out}");
+    }
+    for (line, keep) in [
+        (
+            "GET /callback?code=8dbed62d-cbca-4d7f&state=NdrDQVabx6qTVIwpjVEMkQ8WwVY3YHKK&x=1",
+            "NdrDQVabx6qTVIwpjVEMkQ8WwVY3YHKK",
+        ),
+        (
+            "RtLogProcessor - partitionKey=ee452ecd4ef88b9b2399c94a828e4e52 seq=1",
+            "ee452ecd4ef88b9b2399c94a828e4e52",
+        ),
+        (
+            "GET\t/favicon.ico\t200\t-\tcurl/8.5\t-\t_ga=GA1.2.31328.17401;%20AWSALB=C8f93JO97AWug8rvme6cd/dStRikgG8191j8bWNkeisON4nKqR\t-",
+            "C8f93JO97AWug8rvme6cd/dStRikgG8191j8bWNkeisON4nKqR",
+        ),
+        (
+            r#"{"requestParameters":{"secretId":"arn:aws:secretsmanager:eu-west-1:939099475797:secret:db-AbCdEf"}}"#,
+            "arn:aws:secretsmanager:eu-west-1:939099475797:secret:db-AbCdEf",
+        ),
+        (
+            "Endpoint request headers: {Authorization=****************************************, Host=x}",
+            "****************",
+        ),
+        (
+            "Authorization=AWS4-HMAC-SHA256 Credential=x/20250101/eu-west-1/execute-api/aws4_request, SignedHeaders=host;x-amz-date",
+            "SignedHeaders=host;x-amz-date",
+        ),
+        // `otp` inside a word is not the word.
+        (r#"{"footprint":"hotpath-7"}"#, "hotpath-7"),
+    ] {
+        let out = s.scrub_line(line);
+        assert!(out.contains(keep), "{keep} lost in {out}");
+    }
+}
