@@ -21,11 +21,11 @@ const FIFTH_KEPT_FLOOR: f64 = 97.8;
 const SIXTH_RECALL_FLOOR: f64 = 98.5;
 const SIXTH_KEPT_FLOOR: f64 = 99.7;
 const SEVENTH_RECALL_FLOOR: f64 = 94.5;
-const SEVENTH_KEPT_FLOOR: f64 = 99.4;
-const EIGHTH_RECALL_FLOOR: f64 = 96.8;
-const EIGHTH_KEPT_FLOOR: f64 = 99.2;
-const NINTH_RECALL_FLOOR: f64 = 98.2;
-const NINTH_KEPT_FLOOR: f64 = 99.0;
+const SEVENTH_KEPT_FLOOR: f64 = 99.6;
+const EIGHTH_RECALL_FLOOR: f64 = 97.0;
+const EIGHTH_KEPT_FLOOR: f64 = 99.3;
+const NINTH_RECALL_FLOOR: f64 = 99.3;
+const NINTH_KEPT_FLOOR: f64 = 99.2;
 
 #[derive(Default)]
 struct Tally {

@@ -479,8 +479,9 @@ pub(super) fn builtin() -> Vec<(Kind, &'static str, usize, Check, Arm)> {
         (
             Kind::Secret,
             // An unquoted value ends at a literal `\n`, `\r` or `\t` (a multi-line dump logged
-            // as one line).
-            r#"(?:^|[\s{,(\[])['"]?([A-Za-z_][A-Za-z0-9_.-]*)['"]?[ \t]*(?:=>|:)[ \t]*('[^'\n]+'|"[^"\n]+"|(?:[^\s,;}'"\\]|\\[^nrt])+)"#,
+            // as one line) and at a percent-encoded line break (`x-api-key:…%0ACookie:…`, a
+            // header block logged as one field).
+            r#"(?:^|[\s{,(\[])['"]?([A-Za-z_][A-Za-z0-9_.-]*)['"]?[ \t]*(?:=>|:)[ \t]*('[^'\n]+'|"[^"\n]+"|(?:[^\s,;}'"\\%]|%[^0\s,;}'"\\]|%0[^AaDd\s,;}'"\\]|\\[^nrt])+)"#,
             2,
             Check::NamedValue,
             Arm::Literals(&["=>", ":"]),
@@ -497,7 +498,7 @@ pub(super) fn builtin() -> Vec<(Kind, &'static str, usize, Check, Arm)> {
         // Header style: `X-Api-Key: value`.
         (
             Kind::Secret,
-            r"(?i)\b(x-api-key|api-key|x-auth-token|x-amz-security-token)\s*:\s*([^\s,;}\x22]+)",
+            r"(?i)\b(x-api-key|api-key|x-auth-token|x-amz-security-token)\s*:\s*((?:[^\s,;}\x22%]|%[^0\s,;}\x22]|%0[^AaDd\s,;}\x22])+)",
             2,
             Check::KeyValue,
             Arm::Literals(&["api-key", "auth-token", "security-token"]),
@@ -508,9 +509,10 @@ pub(super) fn builtin() -> Vec<(Kind, &'static str, usize, Check, Arm)> {
         (
             Kind::Secret,
             // The word and its value are separated by white space or a colon (`name=value` is
-            // the pairs rule's); the value runs to white space, a quote or a backslash
-            // (passwords hold any other character), and does not start like a query or a path.
-            r#"(?i)\b(?:[a-z0-9]+[_-])*(passwords?|passwd|passphrase|pwd|secret|(?:access|refresh|auth|bearer|session|reset|api)?[ _-]?token|(?:api|app|access|secret|private|storage|account)[ _-]?key|credentials?|session(?:[ _-]?id)?|pat|ssn|social security number)\b(?:[ \t]+(?:(?:is|was|of|for)[ \t]+)?|[ \t]*:[ \t]*|[ \t]+=[ \t]+)["']?([^\s"'\\&?=/\[][^\s"'\\]{5}[^\s"'\\]*)"#,
+            // the pairs rule's); the value runs to white space, a quote, a backslash or a
+            // percent-encoded line break (a header block logged as one field; passwords hold
+            // any other character), and does not start like a query or a path.
+            r#"(?i)\b(?:[a-z0-9]+[_-])*(passwords?|passwd|passphrase|pwd|secret|(?:access|refresh|auth|bearer|session|reset|api)?[ _-]?token|(?:api|app|access|secret|private|storage|account)[ _-]?key|credentials?|session(?:[ _-]?id)?|pat|ssn|social security number)\b(?:[ \t]+(?:(?:is|was|of|for)[ \t]+)?|[ \t]*:[ \t]*|[ \t]+=[ \t]+)["']?([^\s"'\\&?=/\[][^\s"'\\]{5}(?:[^\s"'\\%]|%[^0\s"'\\]|%0[^AaDd\s"'\\])*)"#,
             2,
             Check::Context,
             Arm::Literals(&[

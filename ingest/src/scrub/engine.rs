@@ -323,6 +323,11 @@ impl Scrubber {
                         }
                         if check == Check::Context {
                             let word = name.map_or("", |n| &text[n.0..n.1]);
+                            // `arn:aws:secretsmanager:…:secret:db-AbCdEf`: the word is an ARN's
+                            // resource type, its value the resource's name.
+                            if name.is_some_and(|n| in_arn(text, n.0)) {
+                                continue;
+                            }
                             let value = s.trim_end_matches(['.', ':', '!', '?']);
                             m.1 = m.0 + value.len();
                             // `ssn 123-45-6789`-shaped values only after `ssn` words.
@@ -454,6 +459,13 @@ impl Scrubber {
             {
                 Kind::Token
             }
+            // Base64 of a document that holds a secret (AppSync's real-time `header=` parameter:
+            // the JSON of its `Authorization` or `x-api-key` header).
+            NameClass::Plain
+                if decoded.starts_with("ey") && self.encodes_secret(&percent_decoded(decoded)) =>
+            {
+                Kind::Token
+            }
             _ => return false,
         };
         if !s.is_empty() {
@@ -472,6 +484,23 @@ impl Scrubber {
             });
         }
         true
+    }
+
+    /// Whether `v` is base64 of a JSON document in which the scrubber finds a secret. Each
+    /// level of encoding is a quarter shorter than the one around it, so nested encodings cost
+    /// at most a few times the value's length.
+    fn encodes_secret(&self, v: &str) -> bool {
+        use base64::Engine as _;
+        if v.len() < 24 || !v.starts_with("ey") {
+            return false;
+        }
+        let engines = [base64::engine::general_purpose::STANDARD, base64::engine::general_purpose::URL_SAFE];
+        let trimmed = v.trim_end_matches('=');
+        engines.iter().any(|e| {
+            let Ok(bytes) = e.decode(trimmed).or_else(|_| e.decode(v)) else { return false };
+            let Ok(doc) = std::str::from_utf8(&bytes) else { return false };
+            doc.trim_end().ends_with('}') && self.scrub_line(doc) != doc
+        })
     }
 
     pub(super) fn cookie_hits(&self, text: &str, base: usize, value: &str, prio: usize, hits: &mut Vec<Hit>) {
@@ -583,6 +612,18 @@ impl Scrubber {
             class
         })
     }
+}
+
+/// Whether the word at `at` is part of an ARN (`arn:<partition>:<service>:…` earlier in the
+/// same run of non-blank, unquoted characters). Looks back at most 256 bytes.
+fn in_arn(text: &str, at: usize) -> bool {
+    let from = floor_char(text, at.saturating_sub(256));
+    let run = &text[from..at];
+    let start = run
+        .rfind(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '\\' | ',' | '(' | '['))
+        .map_or(0, |i| i + 1);
+    let token = &run[start..];
+    ["arn:aws:", "arn:aws-cn:", "arn:aws-us-gov:"].iter().any(|p| token.starts_with(p))
 }
 
 /// Whether what follows a header value's first word is more of the value (white space, then

@@ -51,6 +51,9 @@ struct Frame {
     role: Role,
     /// The class that this object's `name` member gives its `value` member.
     named: NameClass,
+    /// Whether this object has an `op` member: a JSON Patch operation, whose `path` names its
+    /// `value` (checked first, so that an access log's `path` costs nothing).
+    patch: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -61,7 +64,7 @@ enum Role {
     /// `value`: classified by the `name` member, when its own key says nothing.
     Value,
     /// `path`: in a JSON Patch operation (`{"op": "replace", "path": "/variables/apiKey",
-    /// "value": "…"}`, RFC 6902) its last segment names the `value` member.
+    /// "value": "…"}`, RFC 6902; `op` first) its last segment names the `value` member.
     Path,
 }
 
@@ -251,6 +254,7 @@ pub(super) fn scrub_json<'a>(s: &Scrubber, text: &'a str, depth: u8) -> Option<C
                     key: NameClass::Plain,
                     role: Role::Other,
                     named: NameClass::Plain,
+                    patch: false,
                 });
                 seen_value = true;
                 i += 1;
@@ -322,6 +326,7 @@ pub(super) fn scrub_json<'a>(s: &Scrubber, text: &'a str, depth: u8) -> Option<C
                     let f = stack.last_mut().expect("checked");
                     f.key = class;
                     f.role = Role::of(&name);
+                    f.patch |= name.eq_ignore_ascii_case("op");
                     f.next = Next::Colon;
                     continue;
                 }
@@ -329,7 +334,7 @@ pub(super) fn scrub_json<'a>(s: &Scrubber, text: &'a str, depth: u8) -> Option<C
                 let value = unescape(raw, escaped)?;
                 let named_by = match stack.last() {
                     Some(f) if f.object && f.role == Role::Name => Some(&value[..]),
-                    Some(f) if f.object && f.role == Role::Path && value.starts_with('/') => {
+                    Some(f) if f.object && f.patch && f.role == Role::Path && value.starts_with('/') => {
                         value.rsplit('/').next()
                     }
                     _ => None,

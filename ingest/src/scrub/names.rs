@@ -163,7 +163,7 @@ pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
         }
     }
     // A one-time code under any name that has `otp` as a word (`EMAIL_OTP_CODE`, `smsOtp`).
-    if has_word(name, "otp") {
+    if name.len() >= 3 && has_word(name, "otp") {
         return NameClass::Secret(Kind::Token);
     }
     // Normalised on the stack: this runs for every key of every JSON line.

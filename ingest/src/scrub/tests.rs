@@ -1722,3 +1722,44 @@ fn signatures_patches_and_header_maps_go_while_state_cursors_and_arns_stay() {
         assert!(out.contains(keep), "{keep} lost in {out}");
     }
 }
+
+/// A header block logged as one percent-encoded field ends each value at its encoded line
+/// break; base64 of a document that holds a credential goes whole; an ARN's `secret:` is a
+/// resource type, not a secret's name.
+#[test]
+fn encoded_line_breaks_encoded_documents_and_arns() {
+    use base64::Engine as _;
+    let s = Scrubber::with_key(&ScrubConfig::default(), vec![7u8; 32]).unwrap();
+    let key = "QRc5nVZfAo0rXCgT9jiUkekDKv7sZrTkFrESI9EW";
+    let line = format!(
+        "Host:shop.example.com%0Ax-api-key:{key}%0ACookie:_ga=GA1.2.5595605997.1739747777%0AX-Request-Id:243d3130-563f-434b"
+    );
+    let out = s.scrub_line(&line);
+    assert!(!out.contains(key), "{out}");
+    assert!(
+        out.contains("%0ACookie:_ga=GA1.2.5595605997.1739747777%0AX-Request-Id:243d3130-563f-434b"),
+        "{out}"
+    );
+
+    let header = base64::engine::general_purpose::STANDARD.encode(
+        r#"{"host":"q73o.appsync-api.us-west-2.amazonaws.com","x-api-key":"da2-6a2jcouge5ghn9baur46id9g4s"}"#,
+    );
+    let text = format!(
+        "Handshake wss://q73o.appsync-realtime-api.us-west-2.amazonaws.com/graphql?header={header}&payload=e30="
+    );
+    let out = s.scrub_line(&text);
+    assert!(!out.contains(&header[..40]), "{out}");
+    assert!(out.contains("payload=e30="), "{out}");
+    // Base64 of a document with nothing secret in it stays.
+    let benign =
+        base64::engine::general_purpose::STANDARD.encode(r#"{"returnTo":"/dashboard","theme":"dark"}"#);
+    let text = format!("GET /login?ctx={benign}");
+    let out = s.scrub_line(&text);
+    assert!(out.contains(&benign), "{out}");
+
+    let arn = "arn:aws:secretsmanager:eu-west-1:939099475797:secret:prod/db-YImvmf";
+    let text = format!(r#"{{"requestParameters":{{"secretId":"{arn}"}}}}"#);
+    let out = s.scrub_line(&text);
+    assert!(out.contains(arn), "{out}");
+    assert!(s.scrub_line("secret: hunter2hunter2X").contains("[REDACTED:"));
+}
