@@ -295,9 +295,14 @@ impl BatchStore for Store {
             Ok::<_, crate::Error>(())
         })?;
         // Hours this batch completed are rolled up after its commit, in transactions of their
-        // own (a crash in between leaves them for the next batch or the next open).
-        if let Some(limit) = roll_to {
-            self.roll_up(limit, false).await?;
+        // own (a crash in between leaves them for the next batch or the next open). The batch is
+        // committed whatever the roll-up does: a roll-up refused by a concurrent writer (SQLite's
+        // busy snapshot, a PostgreSQL lock timeout) is tried again after the next batch, and
+        // reporting the commit as failed would make the caller retry what is already stored.
+        if let Some(limit) = roll_to
+            && let Err(e) = self.roll_up(limit, false).await
+        {
+            tracing::warn!("rolling up the hour and day tiers (retried after the next batch): {e}");
         }
         Ok(CommitOutcome::Committed)
     }
