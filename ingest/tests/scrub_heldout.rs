@@ -26,6 +26,8 @@ const EIGHTH_RECALL_FLOOR: f64 = 97.0;
 const EIGHTH_KEPT_FLOOR: f64 = 99.3;
 const NINTH_RECALL_FLOOR: f64 = 99.3;
 const NINTH_KEPT_FLOOR: f64 = 99.2;
+const TENTH_RECALL_FLOOR: f64 = 85.5;
+const TENTH_KEPT_FLOOR: f64 = 98.5;
 
 #[derive(Default)]
 struct Tally {
@@ -114,6 +116,18 @@ fn eighth_heldout_recall_precision_and_json() {
 #[test]
 fn ninth_heldout_recall_precision_and_json() {
     score(include_str!("data/heldout9/heldout9.jsonl"), NINTH_RECALL_FLOOR, NINTH_KEPT_FLOOR);
+}
+
+/// The tenth, by a tenth author who had read neither the code nor the other corpora: HTTP
+/// traffic as debugging and client tools capture it (HAR entries, curl -v and --trace-ascii,
+/// HTTPie, wget, Postman and Insomnia, mitmproxy, Charles and Fiddler, the debug loggers of
+/// Python, OkHttp, Apache HttpClient, Go, .NET, axios and the AWS SDKs, Envoy and Nginx, API
+/// Gateway's test invoke), with 98 vendors. Scored as it came: 82.89 % recall (93.8 % without
+/// the `curl --trace-ascii` layout, whose secrets are cut across hex-dump rows), 98.58 %
+/// unchanged, every JSON line still JSON.
+#[test]
+fn tenth_heldout_recall_precision_and_json() {
+    score(include_str!("data/heldout10/heldout10.jsonl"), TENTH_RECALL_FLOOR, TENTH_KEPT_FLOOR);
 }
 
 fn score(corpus: &str, recall_floor: f64, kept_floor: f64) {

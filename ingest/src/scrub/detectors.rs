@@ -495,6 +495,15 @@ pub(super) fn builtin() -> Vec<(Kind, &'static str, usize, Check, Arm)> {
             Check::KeyValue,
             Arm::Literals(&["':"]),
         ),
+        // botocore's debug log of a SigV4 request prints the signature on the line after
+        // `Signature:` (`Signature:\n<64 hex>`, the line break escaped when shipped as one line).
+        (
+            Kind::AwsSigv4,
+            r"(?i)\bSignature:(?:\\n|\\r|\s)+([0-9a-f]{64})\b",
+            1,
+            Check::None,
+            Arm::Literals(&["signature:"]),
+        ),
         // Header style: `X-Api-Key: value`.
         (
             Kind::Secret,

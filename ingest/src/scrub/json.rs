@@ -72,7 +72,18 @@ impl Role {
     fn of(key: &str) -> Role {
         // Runs for every key of every JSON line: compared on the stack, lowercased.
         let b = key.as_bytes();
-        if !(3..=6).contains(&b.len()) {
+        if b.len() > 6 {
+            // `{"type": "passport", "unique_identifier": "…"}`: a document list's number.
+            return if ["identifier", "unique_identifier", "document_number"]
+                .iter()
+                .any(|k| key.eq_ignore_ascii_case(k))
+            {
+                Role::Value
+            } else {
+                Role::Other
+            };
+        }
+        if b.len() < 3 {
             return Role::Other;
         }
         let mut buf = [0u8; 6];

@@ -277,6 +277,10 @@ pub(super) fn classify_whole_name(name: &str, extra: &[String]) -> NameClass {
         | "onetimepassword" | "passcode" => return NameClass::Secret(Kind::Token),
         // A SAML response is a signed bearer assertion.
         "samlresponse" | "samlassertion" => return NameClass::Secret(Kind::Token),
+        // PKCE's verifier (RFC 7636): with the authorization code it buys the tokens.
+        "codeverifier" | "pkceverifier" => return NameClass::Secret(Kind::Token),
+        // A date of birth as travel APIs name it (`born_on`).
+        "bornon" | "borndate" | "dateborn" => return NameClass::Secret(Kind::DateOfBirth),
         _ => {}
     }
     // National identity numbers (the UK's National Insurance number, passports, tax ids).

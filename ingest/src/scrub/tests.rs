@@ -1763,3 +1763,35 @@ fn encoded_line_breaks_encoded_documents_and_arns() {
     assert!(out.contains(arn), "{out}");
     assert!(s.scrub_line("secret: hunter2hunter2X").contains("[REDACTED:"));
 }
+
+/// Travel APIs' passengers and documents, PKCE verifiers and botocore's signature line.
+#[test]
+fn travel_documents_pkce_verifiers_and_botocore_signatures() {
+    let s = Scrubber::with_key(&ScrubConfig::default(), vec![7u8; 32]).unwrap();
+    let sig = "aa864e2955fef6250dfe7ddf76c335dd26d511f1cc9b6487108c2b4e9a1f0d3c";
+    for (line, secret) in [
+        (
+            r#"{"passengers":[{"type":"adult","born_on":"1988-03-02"}],"documents":[{"type":"passport","unique_identifier":"K22851007"}]}"#.to_string(),
+            "1988-03-02",
+        ),
+        (
+            r#"{"documents":[{"type":"passport","unique_identifier":"K22851007"}]}"#.to_string(),
+            "K22851007",
+        ),
+        (
+            "grant_type=authorization_code&code_verifier=wjX2fOhOZJ5bKwRRNNRgAz~~OVodFo0l881HC1tXz99dXgLyZ.&client_id=abc".to_string(),
+            "wjX2fOhOZJ5bKwRRNNRgAz",
+        ),
+        (format!("2025-06-04 13:44:43,885 botocore.auth [DEBUG] Signature:\\n{sig}"), sig),
+    ] {
+        let out = s.scrub_line(&line);
+        assert!(!out.contains(secret), "{secret} left in {out}");
+    }
+    // A document's type and a content digest stay.
+    let out = s.scrub_line(r#"{"type":"passport","unique_identifier":"K22851007","sha256":"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"}"#);
+    assert!(
+        out.contains(r#""type":"passport""#)
+            && out.contains("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+        "{out}"
+    );
+}
