@@ -78,7 +78,9 @@ fn compare<K: Eq + Hash + Ord>(
 }
 
 pub(crate) fn route_lines(cur: &[RouteHour], prev: &[RouteHour], limit: usize) -> (Vec<RouteLine>, u64) {
-    let key = |r: &RouteHour| (r.api.clone(), r.route.clone());
+    fn key(r: &RouteHour) -> (&str, &str) {
+        (r.api.as_str(), r.route.as_str())
+    }
     let (lines, omitted) = compare(
         sums(cur.iter().map(|r| (key(r), &r.counts))),
         sums(prev.iter().map(|r| (key(r), &r.counts))),
@@ -86,7 +88,12 @@ pub(crate) fn route_lines(cur: &[RouteHour], prev: &[RouteHour], limit: usize) -
     );
     let lines = lines
         .into_iter()
-        .map(|((api, route), traffic, week_over_week)| RouteLine { api, route, traffic, week_over_week })
+        .map(|((api, route), traffic, week_over_week)| RouteLine {
+            api: api.to_string(),
+            route: route.to_string(),
+            traffic,
+            week_over_week,
+        })
         .collect();
     (lines, omitted)
 }
@@ -97,13 +104,17 @@ pub(crate) fn country_lines(
     limit: usize,
 ) -> (Vec<CountryLine>, u64) {
     let (lines, omitted) = compare(
-        sums(cur.iter().map(|r| (r.country.clone(), &r.counts))),
-        sums(prev.iter().map(|r| (r.country.clone(), &r.counts))),
+        sums(cur.iter().map(|r| (r.country.as_str(), &r.counts))),
+        sums(prev.iter().map(|r| (r.country.as_str(), &r.counts))),
         limit,
     );
     let lines = lines
         .into_iter()
-        .map(|(country, traffic, week_over_week)| CountryLine { country, traffic, week_over_week })
+        .map(|(country, traffic, week_over_week)| CountryLine {
+            country: country.to_string(),
+            traffic,
+            week_over_week,
+        })
         .collect();
     (lines, omitted)
 }

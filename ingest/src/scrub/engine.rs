@@ -437,17 +437,12 @@ impl Scrubber {
             }
             // `authorization=[…]`: a header map printed by Java (`{name=[value], …}`). Other
             // forms (`Authorization=AWS4-HMAC-SHA256 Credential=…`) are the header detectors'.
-            NameClass::Authorization if s.starts_with('[') && s.ends_with(']') => {
+            NameClass::Authorization if s.len() > 2 && s.starts_with('[') && s.ends_with(']') => {
                 let inner = &s[1..s.len() - 1];
-                if inner.len() < 8
-                    || benign_value(Kind::Bearer, inner)
-                    || validate::placeholder(inner)
-                    || inner.bytes().all(|b| b == b'*')
+                if inner.len() >= 8 && !benign_value(Kind::Bearer, inner) && !inner.bytes().all(|b| b == b'*')
                 {
-                    return true;
+                    hits.push(Hit { start: value.0 + 1, end: value.1 - 1, kind: Kind::Bearer, prio });
                 }
-                let start = value.0 + s.find(inner).unwrap_or(0);
-                hits.push(Hit { start, end: start + inner.len(), kind: Kind::Bearer, prio });
                 return true;
             }
             // Any parameter whose value looks like a generated credential (`t=…`, `k=…`), but not
@@ -486,21 +481,12 @@ impl Scrubber {
         true
     }
 
-    /// Whether `v` is base64 of a JSON document in which the scrubber finds a secret. Each
-    /// level of encoding is a quarter shorter than the one around it, so nested encodings cost
-    /// at most a few times the value's length.
+    /// Whether `v` is base64 of a JSON document in which the scrubber finds a secret (decoded
+    /// as a base64 body in JSON is, [`super::json::base64_text`]). Each level of encoding is a
+    /// quarter shorter than the one around it, so nested encodings cost a few times the value.
     fn encodes_secret(&self, v: &str) -> bool {
-        use base64::Engine as _;
-        if v.len() < 24 || !v.starts_with("ey") {
-            return false;
-        }
-        let engines = [base64::engine::general_purpose::STANDARD, base64::engine::general_purpose::URL_SAFE];
-        let trimmed = v.trim_end_matches('=');
-        engines.iter().any(|e| {
-            let Ok(bytes) = e.decode(trimmed).or_else(|_| e.decode(v)) else { return false };
-            let Ok(doc) = std::str::from_utf8(&bytes) else { return false };
-            doc.trim_end().ends_with('}') && self.scrub_line(doc) != doc
-        })
+        super::json::base64_text(v)
+            .is_some_and(|doc| doc.trim_end().ends_with('}') && self.scrub_line(&doc) != doc)
     }
 
     pub(super) fn cookie_hits(&self, text: &str, base: usize, value: &str, prio: usize, hits: &mut Vec<Hit>) {
@@ -622,8 +608,7 @@ fn in_arn(text: &str, at: usize) -> bool {
     let start = run
         .rfind(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '\\' | ',' | '(' | '['))
         .map_or(0, |i| i + 1);
-    let token = &run[start..];
-    ["arn:aws:", "arn:aws-cn:", "arn:aws-us-gov:"].iter().any(|p| token.starts_with(p))
+    names::aws_arn(&run[start..])
 }
 
 /// Whether what follows a header value's first word is more of the value (white space, then

@@ -501,7 +501,7 @@ fn scrub_plain(s: &Scrubber, value: &str, depth: u8) -> Option<String> {
 
 /// The text a standard-base64 value encodes, when it encodes text (printable UTF-8): a body,
 /// not a random token or binary data.
-fn base64_text(v: &str) -> Option<String> {
+pub(super) fn base64_text(v: &str) -> Option<String> {
     use base64::Engine as _;
     let b = v.as_bytes();
     if b.len() < 24

@@ -804,8 +804,9 @@ pub(super) fn benign_value(kind: Kind, v: &str) -> bool {
         &["-", "null", "nil", "none", "undefined", "true", "false", "yes", "no", "on", "off"];
     v.is_empty()
         || NONE.iter().any(|w| v.eq_ignore_ascii_case(w))
-        // An ARN names a resource (`secretId: arn:aws:secretsmanager:…:secret:db-AbCdEf`).
-        || aws_arn(v)
+        // An ARN names a resource (`secretId: arn:aws:secretsmanager:…:secret:db-AbCdEf`); a
+        // password is whatever its owner typed.
+        || (kind != Kind::Password && aws_arn(v))
         || validate::placeholder(v)
         || (kind == Kind::Address && (is_address(v) || host_name(v)))
         // A membership or account number has digits: `{memberId}`, `self`, `primary` are not one.
@@ -813,7 +814,7 @@ pub(super) fn benign_value(kind: Kind, v: &str) -> bool {
 }
 
 /// An Amazon Resource Name: `arn:<partition>:<service>:<region>:<account>:<resource>`.
-fn aws_arn(v: &str) -> bool {
+pub(super) fn aws_arn(v: &str) -> bool {
     ["arn:aws:", "arn:aws-cn:", "arn:aws-us-gov:"].iter().any(|p| v.starts_with(p))
         && v.bytes().filter(|&b| b == b':').count() >= 5
         && !v.bytes().any(|b| b.is_ascii_whitespace())
