@@ -832,7 +832,7 @@ fn quoted_object_values(b: &[u8], open: usize) -> Vec<((usize, usize), (usize, u
 /// them a separator), so what follows is the password of the URL's user information.
 fn url_password(before: &str) -> bool {
     let Some(head) = before.strip_suffix(':') else { return false };
-    let tail = &head[head.len().saturating_sub(256)..];
+    let tail = &head[ceil_char(head, head.len().saturating_sub(256))..];
     let Some(at) = tail.rfind("://") else { return false };
     let user = &tail[at + 3..];
     !user.is_empty()
